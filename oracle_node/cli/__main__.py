@@ -1,0 +1,5 @@
+import sys
+
+from oracle_node.cli import main
+
+sys.exit(main())
