@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
+# The venv first on PATH: ape-foundry finds anvil with `which`.
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup test lint unit contracts-anvil demo bench clean help
 
