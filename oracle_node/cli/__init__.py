@@ -24,6 +24,9 @@ def _register_commands() -> None:
     from oracle_node.cli import demo
 
     cli.add_command(demo.demo)
+    from oracle_node.cli import circuits
+
+    cli.add_command(circuits.circuits)
 
 
 def main(argv: list[str] | None = None) -> int:

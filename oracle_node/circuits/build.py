@@ -1,0 +1,278 @@
+"""``circuits build``: ONNX + calibration data -> a checked, hashed circuit folder and verifier.
+
+Everything is built in a temporary folder beside the target and moved into place only when
+complete, so a failed build leaves the previous artifacts (or nothing) behind, never a
+half-written folder that looks valid.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oracle_node.circuits.errors import CircuitError, SrsError, UnsupportedModelError
+from oracle_node.circuits.inputs import check_calibration, inspect_onnx
+from oracle_node.circuits.manifest import (
+    CALIBRATION_FILE,
+    COMPILED_FILE,
+    ONNX_FILE,
+    SETTINGS_FILE,
+    VK_FILE,
+    Manifest,
+    sha256_file,
+)
+from oracle_node.exceptions import ConfigError
+
+Log = Callable[[str], None]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+GENERATED_CONTRACT = "Halo2Verifier"
+
+
+def dev_srs_path(circuits_dir: Path, logrows: int) -> Path:
+    """Where the committed, INSECURE development SRS for ``logrows`` lives."""
+    return circuits_dir / "srs" / f"dev-insecure-k{logrows}.srs"
+
+
+def contract_name(model_name: str) -> str:
+    """``breast_cancer`` -> ``BreastCancerVerifier``."""
+    return "".join(part.capitalize() for part in model_name.split("_")) + "Verifier"
+
+
+def toolchain_dir() -> Path:
+    env = os.environ.get("ORACLE_TOOLCHAIN_DIR")
+    if not env:
+        raise ConfigError(
+            "ORACLE_TOOLCHAIN_DIR is not set: run `make setup` and use the project's .venv"
+        )
+    return Path(env)
+
+
+@dataclass
+class BuildOptions:
+    """Inputs of one circuit build."""
+
+    onnx_path: Path
+    calibration_path: Path
+    name: str
+    circuits_dir: Path = Path("circuits")
+    verifiers_dir: Path = Path("contracts/verifiers")
+    srs_path: Path | None = None
+    target: str = "resources"
+    scales: list[int] = field(default_factory=list)
+    max_logrows: int = 17
+    cache_dir: Path | None = None
+    num_inner_cols: int | None = None
+
+
+class _Clock:
+    def __init__(self, log: Log) -> None:
+        self._log = log
+        self._start = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        self._log(f"[{time.monotonic() - self._start:6.1f}s] {message}")
+
+
+def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
+    """Run the whole pipeline; returns the manifest of the new ``circuits/<name>/``."""
+    from oracle_node import proving  # the only module that talks to EZKL
+
+    clock = _Clock(log)
+    name = options.name
+    if not _NAME.match(name):
+        raise ConfigError(f"model name {name!r} must be snake_case: [a-z][a-z0-9_]*")
+    if options.target not in ("resources", "accuracy"):
+        raise ConfigError(f"calibration target {options.target!r}: use resources or accuracy")
+    summary = inspect_onnx(options.onnx_path)
+    samples = check_calibration(options.calibration_path, summary)
+    clock(
+        f"{options.onnx_path}: input {summary.input_shape}, output {summary.output_shape}, "
+        f"{len(summary.ops)} nodes; {samples} calibration samples"
+    )
+    circuits_dir = options.circuits_dir
+    circuits_dir.mkdir(parents=True, exist_ok=True)
+    target_dir = circuits_dir / name
+    with tempfile.TemporaryDirectory(prefix=f".build-{name}-", dir=circuits_dir) as tmp:
+        work = Path(tmp) / name
+        work.mkdir()
+        onnx_path = work / ONNX_FILE
+        calibration_path = work / CALIBRATION_FILE
+        settings_path = work / SETTINGS_FILE
+        compiled_path = work / COMPILED_FILE
+        shutil.copyfile(options.onnx_path, onnx_path)
+        shutil.copyfile(options.calibration_path, calibration_path)
+
+        clock("generating settings (public input, public output, fixed params)")
+        try:
+            proving.generate_settings(onnx_path, settings_path, options.num_inner_cols)
+        except UnsupportedModelError as exc:
+            unknown = summary.unknown_ops()
+            if unknown:
+                listed = ", ".join(f"{op} (node {node!r})" for op, node in unknown)
+                raise UnsupportedModelError(f"{exc}; ops not known to EZKL: {listed}") from exc
+            raise
+        scales = f" scales {options.scales}" if options.scales else ""
+        clock(f"calibrating for {options.target}{scales} (max 2^{options.max_logrows} rows)")
+        proving.calibrate_settings(
+            calibration_path,
+            onnx_path,
+            settings_path,
+            options.target,
+            options.scales or None,
+            options.max_logrows,
+        )
+        settings = json.loads(settings_path.read_text())
+        run_args = settings["run_args"]
+        logrows = int(run_args["logrows"])
+        clock(
+            f"calibrated: 2^{logrows} rows, input scale {run_args['input_scale']}, "
+            f"param scale {run_args['param_scale']}, output scales {settings['model_output_scales']}"
+        )
+        proving.compile_circuit(onnx_path, compiled_path, settings_path)
+
+        srs_path = _resolve_srs(options, circuits_dir, logrows, clock)
+
+        clock(f"setup: verifying and proving keys from {srs_path.name}")
+        pk_tmp = Path(tmp) / "pk.key"
+        proving.setup_keys(compiled_path, work / VK_FILE, pk_tmp, srs_path)
+        vk_sha = sha256_file(work / VK_FILE)
+
+        contract = contract_name(name)
+        clock(f"generating the Solidity verifier {contract}")
+        raw_sol = Path(tmp) / "Halo2Verifier.sol"
+        proving.generate_evm_verifier(
+            work / VK_FILE, settings_path, raw_sol, srs_path, toolchain_dir()
+        )
+        options.verifiers_dir.mkdir(parents=True, exist_ok=True)
+        verifier_path = options.verifiers_dir / f"{contract}.sol"
+        source = rename_verifier(raw_sol.read_text(), contract, name, vk_sha)
+        verifier_tmp = Path(tmp) / f"{contract}.sol"
+        verifier_tmp.write_text(source)
+
+        project_root = circuits_dir.resolve().parent
+        manifest = Manifest(
+            name=name,
+            ezkl_version=proving.EZKL_VERSION,
+            logrows=logrows,
+            input_shape=summary.input_shape,
+            output_shape=summary.output_shape,
+            input_scale=int(settings["model_input_scales"][0]),
+            output_scale=int(settings["model_output_scales"][0]),
+            param_scale=int(run_args["param_scale"]),
+            input_len=summary.input_len,
+            output_len=_prod(summary.output_shape),
+            input_visibility=str(run_args["input_visibility"]),
+            output_visibility=str(run_args["output_visibility"]),
+            param_visibility=str(run_args["param_visibility"]),
+            calibration_target=options.target + (f" scales={options.scales}" if scales else ""),
+            onnx_sha256=sha256_file(onnx_path),
+            calibration_sha256=sha256_file(calibration_path),
+            compiled_sha256=sha256_file(compiled_path),
+            settings_sha256=sha256_file(settings_path),
+            vk_sha256=vk_sha,
+            srs_sha256=sha256_file(srs_path),
+            srs_file=_relative(srs_path, circuits_dir),
+            verifier_contract=contract,
+            verifier_path=_relative(verifier_path, project_root),
+            verifier_sha256=sha256_file(verifier_tmp),
+        )
+        manifest.write(work)
+
+        # Keep the proving key we already paid for, under the name the Prover looks for.
+        cache_dir = options.cache_dir or Path(
+            os.environ.get("ORACLE_CIRCUITS_CACHE", circuits_dir / ".cache")
+        )
+        pk_dest = cache_dir / name / f"{vk_sha[2:18]}.pk"
+        pk_dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(pk_tmp, pk_dest)
+
+        _move_into_place(work, target_dir, Path(tmp))
+        os.replace(verifier_tmp, verifier_path)
+    clock(f"done: {target_dir}/ and {verifier_path}")
+    return manifest
+
+
+def rename_verifier(source: str, contract: str, model_name: str, vk_sha: str) -> str:
+    """Give EZKL's ``Halo2Verifier`` its own name and a header saying how it was generated."""
+    declaration = f"contract {GENERATED_CONTRACT} "
+    if source.count(declaration) != 1 or source.count(GENERATED_CONTRACT) != 1:
+        raise CircuitError(
+            f"EZKL's verifier source does not declare exactly one {GENERATED_CONTRACT}: "
+            "the rename step needs updating for this EZKL version"
+        )
+    header = (
+        f"// GENERATED FILE - DO NOT EDIT. EZKL's create_evm_verifier output for the circuit\n"
+        f"// `{model_name}` (verifying key sha256 {vk_sha}), with one change made by the build:\n"
+        f"// the contract is renamed {GENERATED_CONTRACT} -> {contract}.\n"
+        f"// Regenerate: oracle-node circuits build <model.onnx> <calibration.json> "
+        f"--name {model_name}\n"
+    )
+    renamed = source.replace(declaration, f"contract {contract} ")
+    lines = renamed.splitlines(keepends=True)
+    if lines and lines[0].startswith("// SPDX"):
+        return lines[0] + header + "".join(lines[1:])
+    return header + renamed
+
+
+def _resolve_srs(options: BuildOptions, circuits_dir: Path, logrows: int, clock: Log) -> Path:
+    from oracle_node import proving
+
+    if options.srs_path is not None:
+        if not options.srs_path.is_file():
+            raise SrsError(f"SRS file {options.srs_path} does not exist")
+        srs_k = srs_logrows(options.srs_path)
+        if srs_k is not None and srs_k != logrows:
+            clock(
+                f"WARNING: {options.srs_path} holds 2^{srs_k} points for a 2^{logrows}-row "
+                "circuit; an SRS of exactly the circuit's size is about 10x faster"
+            )
+        return options.srs_path
+    srs_path = dev_srs_path(circuits_dir, logrows)
+    if not srs_path.is_file():
+        clock(f"no dev SRS for 2^{logrows}: generating INSECURE {srs_path} (commit it once)")
+        srs_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = srs_path.with_suffix(".partial")
+        proving.generate_srs(partial, logrows)
+        os.replace(partial, srs_path)
+    return srs_path
+
+
+_SRS_HEADER_BYTES = 260  # EZKL's SRS file: a fixed header, then 128 bytes per G1 point (k <= 26)
+
+
+def srs_logrows(srs_path: Path) -> int | None:
+    """The ``k`` of an SRS file in EZKL's format (2^k points), or None if the size says nothing."""
+    points, rest = divmod(srs_path.stat().st_size - _SRS_HEADER_BYTES, 128)
+    if rest or points <= 0 or points & (points - 1):
+        return None
+    return points.bit_length() - 1
+
+
+def _move_into_place(work: Path, target: Path, tmp: Path) -> None:
+    """Swap the finished folder in; the old one is removed only after the swap."""
+    old = tmp / "previous"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(work, target)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def _prod(shape: list[int]) -> int:
+    out = 1
+    for d in shape:
+        out *= d
+    return out

@@ -1,0 +1,119 @@
+"""``manifest.json``: what a circuit folder holds, with the hash of every file.
+
+:func:`load_manifest` re-hashes each file and raises :class:`CorruptArtifactError` on the
+first one that is missing or changed, so nothing proves against a tampered artifact.
+Hashes are ``0x``-prefixed sha256 hex (bytes32), the form the on-chain registry stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from oracle_node.circuits.errors import CorruptArtifactError
+
+MANIFEST_FILE = "manifest.json"
+ONNX_FILE = "model.onnx"
+CALIBRATION_FILE = "calibration.json"
+SETTINGS_FILE = "settings.json"
+COMPILED_FILE = "model.compiled"
+VK_FILE = "vk.key"
+
+Bytes32Hex = str  # "0x" + 64 lowercase hex digits
+
+_HEX32 = r"^0x[0-9a-f]{64}$"
+
+
+def sha256_file(path: Path) -> str:
+    """``0x``-prefixed sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return "0x" + digest.hexdigest()
+
+
+class Manifest(BaseModel):
+    """Everything a node, a registry entry or a verifier needs to know about one circuit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int = 1
+    name: str
+    ezkl_version: str
+    logrows: int = Field(ge=1, le=26)
+    input_shape: list[int]
+    output_shape: list[int]
+    input_scale: int
+    output_scale: int
+    param_scale: int
+    input_len: int = Field(ge=1)
+    output_len: int = Field(ge=1)
+    input_visibility: str
+    output_visibility: str
+    param_visibility: str
+    calibration_target: str
+    onnx_sha256: Bytes32Hex = Field(pattern=_HEX32)
+    calibration_sha256: Bytes32Hex = Field(pattern=_HEX32)
+    compiled_sha256: Bytes32Hex = Field(pattern=_HEX32)
+    settings_sha256: Bytes32Hex = Field(pattern=_HEX32)
+    vk_sha256: Bytes32Hex = Field(pattern=_HEX32)
+    srs_sha256: Bytes32Hex = Field(pattern=_HEX32)
+    srs_file: str
+    verifier_contract: str
+    verifier_path: str
+    verifier_sha256: Bytes32Hex = Field(pattern=_HEX32)
+
+    def file_hashes(self) -> dict[str, str]:
+        """Files of the model folder and the hash each must have."""
+        return {
+            ONNX_FILE: self.onnx_sha256,
+            CALIBRATION_FILE: self.calibration_sha256,
+            SETTINGS_FILE: self.settings_sha256,
+            COMPILED_FILE: self.compiled_sha256,
+            VK_FILE: self.vk_sha256,
+        }
+
+    def write(self, model_dir: Path) -> Path:
+        path = model_dir / MANIFEST_FILE
+        path.write_text(json.dumps(self.model_dump(mode="json"), indent=2) + "\n")
+        return path
+
+
+def read_manifest(model_dir: Path) -> Manifest:
+    """Parse ``manifest.json`` without checking the files it names."""
+    path = Path(model_dir) / MANIFEST_FILE
+    if not path.is_file():
+        raise CorruptArtifactError(path, "manifest.json is missing (not a built circuit folder?)")
+    try:
+        return Manifest.model_validate_json(path.read_text())
+    except ValidationError as exc:
+        raise CorruptArtifactError(path, f"manifest.json is invalid: {exc}") from exc
+
+
+def load_manifest(model_dir: Path, verifier_root: Path | None = None) -> Manifest:
+    """Read the manifest and check every file's sha256 against it.
+
+    ``verifier_root`` is the project folder the manifest's ``verifier_path`` is relative to;
+    when given, the generated verifier source is checked too.
+    """
+    model_dir = Path(model_dir)
+    manifest = read_manifest(model_dir)
+    for file_name, expected in manifest.file_hashes().items():
+        _check(model_dir / file_name, expected)
+    if verifier_root is not None:
+        _check(Path(verifier_root) / manifest.verifier_path, manifest.verifier_sha256)
+    return manifest
+
+
+def _check(path: Path, expected: str) -> None:
+    if not path.is_file():
+        raise CorruptArtifactError(path, "file is missing")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise CorruptArtifactError(
+            path, f"sha256 is {actual}, the manifest records {expected} (rebuild the circuit)"
+        )

@@ -1,0 +1,126 @@
+"""``oracle-node circuits``: build circuit artifacts, check them, prove with them."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from oracle_node.circuits.build import BuildOptions, build_circuit
+from oracle_node.circuits.manifest import load_manifest
+
+
+def _echo(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group()
+def circuits() -> None:
+    """Build, check and prove EZKL circuits of ONNX models."""
+
+
+@circuits.command()
+@click.argument("onnx_path", type=click.Path(path_type=Path))
+@click.argument("calibration_path", type=click.Path(path_type=Path))
+@click.option("--name", required=True, help="model name, snake_case (folder circuits/<name>/)")
+@click.option(
+    "--circuits-dir", type=click.Path(path_type=Path), default=Path("circuits"), show_default=True
+)
+@click.option(
+    "--verifiers-dir",
+    type=click.Path(path_type=Path),
+    default=Path("contracts/verifiers"),
+    show_default=True,
+)
+@click.option(
+    "--srs",
+    "srs_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SRS file of exactly the circuit's logrows (default: the committed INSECURE dev SRS)",
+)
+@click.option(
+    "--target", type=click.Choice(["resources", "accuracy"]), default="resources", show_default=True
+)
+@click.option("--scale", "scales", type=int, multiple=True, help="fixed-point scales to try")
+@click.option("--max-logrows", type=int, default=17, show_default=True)
+@click.option(
+    "--inner-cols",
+    type=click.IntRange(1, 8),
+    default=None,
+    help="EZKL num_inner_cols (default: EZKL's, 2); 1 proves faster at these sizes",
+)
+def build(
+    onnx_path: Path,
+    calibration_path: Path,
+    name: str,
+    circuits_dir: Path,
+    verifiers_dir: Path,
+    srs_path: Path | None,
+    target: str,
+    scales: tuple[int, ...],
+    max_logrows: int,
+    inner_cols: int | None,
+) -> None:
+    """Build circuits/<name>/ and contracts/verifiers/<Name>Verifier.sol from ONNX_PATH.
+
+    CALIBRATION_PATH is EZKL input JSON, {"input_data": [[...]]}, holding one or more samples.
+    """
+    options = BuildOptions(
+        onnx_path=onnx_path,
+        calibration_path=calibration_path,
+        name=name,
+        circuits_dir=circuits_dir,
+        verifiers_dir=verifiers_dir,
+        srs_path=srs_path,
+        target=target,
+        scales=list(scales),
+        max_logrows=max_logrows,
+        num_inner_cols=inner_cols,
+    )
+    manifest = build_circuit(options, log=_echo)
+    click.echo(json.dumps(manifest.model_dump(mode="json"), indent=2))
+
+
+@circuits.command("verify-artifacts")
+@click.argument("model_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+def verify_artifacts(model_dirs: tuple[Path, ...]) -> None:
+    """Check every file of MODEL_DIRS (and its verifier source) against its manifest."""
+    for model_dir in model_dirs:
+        manifest = load_manifest(model_dir, verifier_root=model_dir.resolve().parents[1])
+        click.echo(f"{model_dir}: ok ({manifest.verifier_contract}, vk {manifest.vk_sha256})")
+
+
+@circuits.command()
+@click.argument("model_dir", type=click.Path(path_type=Path))
+@click.argument("inputs_json", type=click.Path(path_type=Path))
+@click.option("--srs", "srs_path", type=click.Path(path_type=Path), default=None)
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="write proof.json here")
+def prove(
+    model_dir: Path,
+    inputs_json: Path,
+    srs_path: Path | None,
+    cache_dir: Path | None,
+    out: Path | None,
+) -> None:
+    """Prove MODEL_DIR on INPUTS_JSON (a JSON list of ints at the model's input scale)."""
+    from oracle_node.proving import Prover
+
+    inputs = json.loads(inputs_json.read_text())
+    prover = Prover(model_dir, cache_dir=cache_dir, srs_path=srs_path, log=_echo)
+    prover.ensure_proving_key()
+    started = time.monotonic()
+    _echo(f"proving {prover.manifest.name}...")
+    result = prover.prove(inputs)
+    _echo(f"proved in {time.monotonic() - started:.2f}s, verifies: {prover.verify(result)}")
+    if out:
+        out.write_text(result.proof_json)
+    click.echo(
+        json.dumps(
+            {"outputs": result.outputs, "instances": [str(i) for i in result.instances]},
+            indent=2,
+        )
+    )

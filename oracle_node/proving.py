@@ -1,0 +1,401 @@
+"""EZKL behind one door: the only module of the package that imports ``ezkl``.
+
+Two halves:
+
+* thin wrappers for the circuit build pipeline (settings, calibration, compilation, SRS,
+  keys, the Solidity verifier), each turning EZKL's ``RuntimeError`` into a domain error;
+* :class:`Prover`, which serves one built circuit folder: it builds the proving key into a
+  local cache (checking the verifying key it yields against the manifest), computes witnesses,
+  proves and verifies. Construct it inside the process that uses it (worker processes
+  included): it holds only paths, never EZKL objects.
+
+Values cross this boundary as signed integers at the model's fixed-point scale. EZKL reads
+floats, so an integer ``x`` at scale ``s`` is handed over as ``x / 2**s``, which EZKL quantizes
+back to exactly ``x`` (checked on every witness).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oracle_node.circuits.errors import (
+    CalibrationDataError,
+    CorruptArtifactError,
+    ProvingError,
+    SrsError,
+    UnsupportedModelError,
+)
+from oracle_node.circuits.manifest import (
+    COMPILED_FILE,
+    SETTINGS_FILE,
+    VK_FILE,
+    Manifest,
+    load_manifest,
+    sha256_file,
+)
+from oracle_node.encoding import felt_to_int, felts_from_hex_le, int_to_float
+from oracle_node.exceptions import ToolchainError
+
+# EZKL caches lookup tables under $EZKL_REPO_PATH (default ~/.ezkl): keep them out of the home
+# folder unless the operator chose a place.
+os.environ.setdefault(
+    "EZKL_REPO_PATH", str(Path(tempfile.gettempdir()) / f"oracle-node-ezkl-{os.getuid()}")
+)
+
+import ezkl as _ezkl  # must follow the environment set-up above
+
+# ezkl's bundled .pyi stubs disagree with the extension's real signatures
+# (``fn.__text_signature__``); the calls below follow the real ones.
+ezkl: Any = _ezkl
+
+EZKL_VERSION: str = str(getattr(ezkl, "__version__", "unknown"))
+SOLC_VERSION_FOR_EZKL = "0.8.20"
+_MAX_EXACT = 2**52  # |x| below this survives the float round trip exactly
+
+Log = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """Default progress sink: say nothing."""
+
+
+# --------------------------------------------------------------------------------------------
+# Build pipeline wrappers
+# --------------------------------------------------------------------------------------------
+
+_UNIMPLEMENTED = re.compile(r'node #\d+ "(?P<node>[^"]*)" Unimplemented\((?P<op>[^)]*)\)')
+
+
+def generate_settings(
+    onnx_path: Path, settings_path: Path, num_inner_cols: int | None = None
+) -> None:
+    """``gen_settings`` with public inputs, public outputs and fixed parameters.
+
+    ``num_inner_cols`` (EZKL's default is 2) trades columns for rows: 1 column measured about
+    35 % less proving CPU time and a 90 MiB instead of 132 MiB proving key at 2^15 rows.
+    """
+    run_args = ezkl.PyRunArgs()
+    run_args.input_visibility = "public"
+    run_args.output_visibility = "public"
+    run_args.param_visibility = "fixed"
+    if num_inner_cols is not None:
+        run_args.num_inner_cols = num_inner_cols
+    try:
+        ok = ezkl.gen_settings(str(onnx_path), str(settings_path), py_run_args=run_args)
+    except RuntimeError as exc:
+        raise _model_error(onnx_path, exc) from exc
+    if not ok:
+        raise UnsupportedModelError(f"EZKL could not generate settings for {onnx_path}")
+
+
+def _model_error(onnx_path: Path, exc: Exception) -> UnsupportedModelError:
+    text = str(exc)
+    match = _UNIMPLEMENTED.search(text)
+    if match:
+        return UnsupportedModelError(
+            f"{onnx_path}: ONNX op {match['op']} (node {match['node']!r}) is not supported "
+            f"by EZKL {EZKL_VERSION}; replace it with supported ops and export again"
+        )
+    return UnsupportedModelError(f"EZKL {EZKL_VERSION} cannot read {onnx_path}: {text}")
+
+
+def calibrate_settings(
+    calibration_path: Path,
+    onnx_path: Path,
+    settings_path: Path,
+    target: str,
+    scales: Sequence[int] | None,
+    max_logrows: int,
+) -> None:
+    """``calibrate_settings``: pick scales and logrows from sample inputs."""
+    try:
+        ok = ezkl.calibrate_settings(
+            str(calibration_path),
+            str(onnx_path),
+            str(settings_path),
+            target,
+            scales=list(scales) if scales else None,
+            max_logrows=max_logrows,
+        )
+    except RuntimeError as exc:
+        raise CalibrationDataError(f"EZKL calibration failed on {calibration_path}: {exc}") from exc
+    if not ok:
+        raise CalibrationDataError(f"EZKL calibration found no settings for {calibration_path}")
+
+
+def compile_circuit(onnx_path: Path, compiled_path: Path, settings_path: Path) -> None:
+    try:
+        ok = ezkl.compile_circuit(str(onnx_path), str(compiled_path), str(settings_path))
+    except RuntimeError as exc:
+        raise _model_error(onnx_path, exc) from exc
+    if not ok:
+        raise ProvingError(f"EZKL could not compile {onnx_path}")
+
+
+def generate_srs(srs_path: Path, logrows: int) -> None:
+    """A fresh random SRS: INSECURE, for local chains and tests only (toxic waste is known)."""
+    try:
+        ezkl.gen_srs(str(srs_path), logrows)
+    except RuntimeError as exc:
+        raise SrsError(f"could not generate an SRS at {srs_path}: {exc}") from exc
+
+
+def setup_keys(compiled_path: Path, vk_path: Path, pk_path: Path, srs_path: Path) -> None:
+    """Verifying and proving keys from the compiled circuit and the SRS (deterministic)."""
+    try:
+        ok = ezkl.setup(str(compiled_path), str(vk_path), str(pk_path), str(srs_path))
+    except RuntimeError as exc:
+        raise ProvingError(f"EZKL setup failed for {compiled_path}: {exc}") from exc
+    if not ok:
+        raise ProvingError(f"EZKL setup failed for {compiled_path}")
+
+
+def generate_evm_verifier(
+    vk_path: Path, settings_path: Path, sol_path: Path, srs_path: Path, toolchain_dir: Path
+) -> None:
+    """EZKL's Solidity verifier, generated in a child process.
+
+    ``create_evm_verifier`` compiles with solc through svm-rs, found under
+    ``<toolchain_dir>/svm``; it sometimes aborts the interpreter at exit after succeeding, so
+    the child's exit code is not trusted: the source file it writes is.
+    """
+    solc = toolchain_dir / "svm" / SOLC_VERSION_FOR_EZKL / f"solc-{SOLC_VERSION_FOR_EZKL}"
+    if not solc.exists():
+        raise ToolchainError(f"{solc} is missing: run `make setup` to link the solc-js wrapper")
+    env = {**os.environ, "XDG_DATA_HOME": str(toolchain_dir)}
+    abi_path = sol_path.with_suffix(".abi.json")
+    command = [sys.executable, "-m", "oracle_node.proving", "evm-verifier"]
+    args = [str(p) for p in (vk_path, settings_path, sol_path, abi_path, srs_path)]
+    done = subprocess.run(
+        [*command, *args], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    if not sol_path.is_file() or "contract Halo2Verifier" not in sol_path.read_text():
+        raise ToolchainError(
+            f"EZKL did not write a verifier (exit {done.returncode}): {done.stderr.strip()[-800:]}"
+        )
+
+
+def _evm_verifier_main(argv: list[str]) -> int:
+    import asyncio
+
+    vk, settings, sol, abi, srs = argv
+
+    async def run() -> Any:
+        return await ezkl.create_evm_verifier(vk, settings, sol, abi, srs)
+
+    return 0 if asyncio.run(run()) else 1
+
+
+# --------------------------------------------------------------------------------------------
+# Prover
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    """A proof and what it binds, in the verifier's order (inputs, then outputs)."""
+
+    proof: bytes
+    instances: list[int]
+    inputs: list[int]
+    outputs: list[int]
+    proof_json: str = field(repr=False)
+    witness_s: float = 0.0
+    prove_s: float = 0.0
+
+    @property
+    def proof_hex(self) -> str:
+        return "0x" + self.proof.hex()
+
+
+def _default_cache_dir(model_dir: Path) -> Path:
+    env = os.environ.get("ORACLE_CIRCUITS_CACHE")
+    return Path(env) if env else model_dir.parent / ".cache"
+
+
+class Prover:
+    """Witness, prove and verify for one built circuit folder (``circuits/<name>/``).
+
+    ``cache_dir`` holds proving keys (default ``$ORACLE_CIRCUITS_CACHE`` or
+    ``circuits/.cache``); ``srs_path`` defaults to the dev SRS the manifest names, and any SRS
+    must hash to the manifest's ``srs_sha256``.
+    """
+
+    def __init__(
+        self,
+        model_dir: Path | str,
+        cache_dir: Path | str | None = None,
+        srs_path: Path | str | None = None,
+        log: Log = _quiet,
+    ) -> None:
+        self.model_dir = Path(model_dir).resolve()
+        self.manifest: Manifest = load_manifest(self.model_dir)
+        self.cache_dir = Path(cache_dir) if cache_dir else _default_cache_dir(self.model_dir)
+        self.srs_path = (
+            Path(srs_path) if srs_path else self.model_dir.parent / self.manifest.srs_file
+        )
+        self._log = log
+        check_srs(self.srs_path, self.manifest.srs_sha256)
+        self.compiled_path = self.model_dir / COMPILED_FILE
+        self.settings_path = self.model_dir / SETTINGS_FILE
+        self.vk_path = self.model_dir / VK_FILE
+
+    @property
+    def pk_path(self) -> Path:
+        """Cached proving key, named by model and verifying-key hash."""
+        return self.cache_dir / self.manifest.name / f"{self.manifest.vk_sha256[2:18]}.pk"
+
+    def ensure_proving_key(self) -> Path:
+        """Build the proving key into the cache unless present; its vk must match the manifest."""
+        if self.pk_path.is_file():
+            return self.pk_path
+        self.pk_path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        self._log(
+            f"building the proving key of {self.manifest.name} (2^{self.manifest.logrows} rows)"
+        )
+        with tempfile.TemporaryDirectory(dir=self.pk_path.parent) as tmp:
+            vk = Path(tmp) / VK_FILE
+            pk = Path(tmp) / "pk.key"
+            setup_keys(self.compiled_path, vk, pk, self.srs_path)
+            vk_sha = sha256_file(vk)
+            if vk_sha != self.manifest.vk_sha256:
+                raise CorruptArtifactError(
+                    self.vk_path,
+                    f"the rebuilt verifying key hashes to {vk_sha}, the manifest records "
+                    f"{self.manifest.vk_sha256}: circuit, SRS or EZKL version differ from the build",
+                )
+            os.replace(pk, self.pk_path)
+        self._log(f"proving key ready in {time.monotonic() - started:.1f}s: {self.pk_path}")
+        return self.pk_path
+
+    def witness_outputs(self, inputs: Sequence[int]) -> list[int]:
+        """The circuit's quantized outputs for ``inputs`` (no proof; milliseconds)."""
+        values = self._check_inputs(inputs)
+        return circuit_outputs(self.compiled_path, self.manifest.input_scale, values)
+
+    def prove(self, inputs: Sequence[int]) -> ProofResult:
+        """Prove the model on ``inputs`` (ints at the input scale)."""
+        pk = self.ensure_proving_key()
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            started = time.monotonic()
+            witness = self._witness(inputs, folder)
+            witness_s = time.monotonic() - started
+            proof_path = folder / "proof.json"
+            started = time.monotonic()
+            try:
+                ezkl.prove(
+                    str(folder / "witness.json"),
+                    str(self.compiled_path),
+                    str(pk),
+                    str(proof_path),
+                    str(self.srs_path),
+                )
+            except RuntimeError as exc:
+                raise ProvingError(f"EZKL failed to prove {self.manifest.name}: {exc}") from exc
+            prove_s = time.monotonic() - started
+            proof_text = proof_path.read_text()
+        proof = json.loads(proof_text)
+        instances = [f for column in proof["instances"] for f in felts_from_hex_le(column)]
+        outputs = [felt_to_int(f) for f in felts_from_hex_le(witness["outputs"][0])]
+        return ProofResult(
+            proof=bytes.fromhex(proof["hex_proof"].removeprefix("0x")),
+            instances=instances,
+            inputs=list(inputs),
+            outputs=outputs,
+            proof_json=proof_text,
+            witness_s=witness_s,
+            prove_s=prove_s,
+        )
+
+    def verify(self, result: ProofResult) -> bool:
+        """Off-chain verification of ``result`` against the committed verifying key."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "proof.json"
+            path.write_text(result.proof_json)
+            try:
+                return bool(
+                    ezkl.verify(
+                        str(path), str(self.settings_path), str(self.vk_path), str(self.srs_path)
+                    )
+                )
+            except RuntimeError:
+                return False
+
+    def _witness(self, inputs: Sequence[int], folder: Path) -> dict[str, Any]:
+        values = self._check_inputs(inputs)
+        return compute_witness(self.compiled_path, self.manifest.input_scale, values, folder)
+
+    def _check_inputs(self, inputs: Sequence[int]) -> list[int]:
+        values = list(inputs)
+        expected = self.manifest.input_len
+        if len(values) != expected:
+            raise CalibrationDataError(
+                f"{self.manifest.name} takes {expected} inputs, got {len(values)}"
+            )
+        for i, x in enumerate(values):
+            if not isinstance(x, int) or isinstance(x, bool):
+                raise CalibrationDataError(
+                    f"input {i} is {x!r}: inputs are ints at the input scale"
+                )
+            if abs(x) >= _MAX_EXACT:
+                raise CalibrationDataError(f"input {i} = {x} is too large (|x| < 2^52)")
+        return values
+
+
+def compute_witness(
+    compiled_path: Path, input_scale: int, inputs: Sequence[int], folder: Path
+) -> dict[str, Any]:
+    """EZKL's witness for ints at ``input_scale``, written to ``folder/witness.json``."""
+    values = list(inputs)
+    data = {"input_data": [[int_to_float(x, input_scale) for x in values]]}
+    (folder / "input.json").write_text(json.dumps(data))
+    try:
+        ezkl.gen_witness(
+            str(folder / "input.json"), str(compiled_path), str(folder / "witness.json")
+        )
+    except RuntimeError as exc:
+        raise ProvingError(f"EZKL failed to compute the witness: {exc}") from exc
+    witness: dict[str, Any] = json.loads((folder / "witness.json").read_text())
+    quantized = [felt_to_int(f) for f in felts_from_hex_le(witness["inputs"][0])]
+    if quantized != values:
+        raise ProvingError("EZKL quantized the inputs differently from the integers given")
+    return witness
+
+
+def circuit_outputs(compiled_path: Path, input_scale: int, inputs: Sequence[int]) -> list[int]:
+    """A compiled circuit's outputs (signed ints at its output scale) for one input."""
+    with tempfile.TemporaryDirectory() as tmp:
+        witness = compute_witness(compiled_path, input_scale, inputs, Path(tmp))
+    return [felt_to_int(f) for f in felts_from_hex_le(witness["outputs"][0])]
+
+
+def check_srs(srs_path: Path, expected_sha256: str) -> None:
+    """The SRS must exist and hash to ``expected_sha256``."""
+    if not srs_path.is_file():
+        raise SrsError(
+            f"SRS file {srs_path} is missing: pass the SRS the circuit was built with "
+            f"(sha256 {expected_sha256})"
+        )
+    actual = sha256_file(srs_path)
+    if actual != expected_sha256:
+        raise SrsError(
+            f"SRS file {srs_path} hashes to {actual}, the manifest expects {expected_sha256}"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 7 and sys.argv[1] == "evm-verifier":
+        sys.exit(_evm_verifier_main(sys.argv[2:]))
+    sys.exit("usage: python -m oracle_node.proving evm-verifier VK SETTINGS SOL ABI SRS")

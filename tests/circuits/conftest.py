@@ -1,0 +1,122 @@
+"""Fixtures for the circuit pipeline: the committed reference circuits and tiny test models."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from oracle_node.circuits.datasets import REFERENCE_MODELS, held_out
+from oracle_node.encoding import float_to_int
+from oracle_node.proving import ProofResult, Prover
+
+ROOT = Path(__file__).resolve().parents[2]
+CIRCUITS = ROOT / "circuits"
+DEV_SRS_15 = CIRCUITS / "srs" / "dev-insecure-k15.srs"
+
+
+def write_mlp(path: Path, n_in: int = 4, n_hidden: int = 6, n_out: int = 3, seed: int = 0) -> Path:
+    """A small Gemm-Relu-Gemm ONNX model with random weights."""
+    rng = np.random.default_rng(seed)
+    w0 = rng.normal(size=(n_in, n_hidden)).astype(np.float32)
+    b0 = rng.normal(size=(n_hidden,)).astype(np.float32)
+    w1 = rng.normal(size=(n_hidden, n_out)).astype(np.float32)
+    b1 = rng.normal(size=(n_out,)).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gemm", ["input", "w0", "b0"], ["h"], name="hidden"),
+            helper.make_node("Relu", ["h"], ["r"], name="relu"),
+            helper.make_node("Gemm", ["r", "w1", "b1"], ["output"], name="logits"),
+        ],
+        "tiny",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, n_in])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, n_out])],
+        [
+            numpy_helper.from_array(w0, "w0"),
+            numpy_helper.from_array(b0, "b0"),
+            numpy_helper.from_array(w1, "w1"),
+            numpy_helper.from_array(b1, "b1"),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, path)
+    return path
+
+
+def write_calibration(path: Path, values: list[float]) -> Path:
+    path.write_text(json.dumps({"input_data": [values]}))
+    return path
+
+
+def sample(name: str, index: int, scale: int) -> list[int]:
+    """Held-out sample ``index`` of a reference model, as ints at ``scale``."""
+    features, _ = held_out(name)
+    return [float_to_int(v, scale) for v in features[index]]
+
+
+@pytest.fixture(scope="session")
+def pk_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty proving-key cache: keys are rebuilt (and their vk checked) in this session."""
+    return tmp_path_factory.mktemp("pk-cache")
+
+
+@pytest.fixture(scope="session")
+def provers(pk_cache: Path) -> dict[str, Prover]:
+    return {name: Prover(CIRCUITS / name, cache_dir=pk_cache) for name in REFERENCE_MODELS}
+
+
+@pytest.fixture(scope="session")
+def proofs(provers: dict[str, Prover]) -> dict[str, ProofResult]:
+    """One real proof per reference model, of held-out sample 0 (made on first use)."""
+
+    class Lazy(dict[str, ProofResult]):
+        def __missing__(self, name: str) -> ProofResult:
+            prover = provers[name]
+            self[name] = prover.prove(sample(name, 0, prover.manifest.input_scale))
+            return self[name]
+
+    return Lazy()
+
+
+@pytest.fixture
+def tiny_model(tmp_path: Path) -> tuple[Path, Path]:
+    """(onnx, calibration) of a 4-6-3 MLP with 8 calibration samples."""
+    onnx_path = write_mlp(tmp_path / "tiny.onnx")
+    rng = np.random.default_rng(1)
+    calibration = write_calibration(
+        tmp_path / "tiny.calibration.json", rng.normal(size=4 * 8).round(4).tolist()
+    )
+    return onnx_path, calibration
+
+
+@pytest.fixture
+def scratch_project(tmp_path: Path) -> Path:
+    """A scratch project root with circuits/srs holding the committed 2^15 dev SRS."""
+    root = tmp_path / "project"
+    (root / "circuits" / "srs").mkdir(parents=True)
+    (root / "contracts" / "verifiers").mkdir(parents=True)
+    shutil.copyfile(DEV_SRS_15, root / "circuits" / "srs" / DEV_SRS_15.name)
+    return root
+
+
+@pytest.fixture
+def copy_model(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a committed circuit folder (and the dev SRS beside it) into a scratch circuits dir."""
+
+    def copy(name: str) -> Path:
+        circuits = tmp_path / "copied" / "circuits"
+        (circuits / "srs").mkdir(parents=True, exist_ok=True)
+        srs = circuits / "srs" / DEV_SRS_15.name
+        if not srs.exists():
+            shutil.copyfile(DEV_SRS_15, srs)
+        shutil.copytree(CIRCUITS / name, circuits / name)
+        return circuits / name
+
+    return copy
