@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title Coordinator of zk-verified inference requests
+/// @notice A consumer pays a model's fee and asks for an inference on an `int256[]` input already
+///         at the model's input scale. The coordinator stores only a hash of the request's
+///         `Commitment` and emits the full request in `InferenceRequested`. A primary node is drawn
+///         from the model's pool; it alone may fulfil until `windowEnd`. From then until
+///         `deadline` any eligible node may fulfil, and the primary is slashed in its favour.
+///         After `deadline` anyone may cancel: the fee is credited back to the requester and the
+///         primary is slashed in the requester's favour.
+///
+///         Proof binding: the EZKL proof's public instances are the input felts followed by the
+///         output felts. An input `x` maps to the BN254 scalar field as `x` when `x >= 0` and as
+///         `r - |x|` when negative, and an output felt `f` maps back to `f` when `f <= (r-1)/2`
+///         and to `-(r - f)` otherwise. The request commits to
+///         `inputHash = keccak256(felt(input[0]) ‖ … ‖ felt(input[n-1]))`, each felt a 32-byte
+///         big-endian word, and `fulfill` checks the proof's input instances against it.
+///
+///         Primary selection is pseudo-random: `seed = keccak256(requestId, prevrandao,
+///         blockhash(block.number - 1))`. A block producer can bias or withhold it and a
+///         requester can time its request, so the draw is NOT a fair lottery; it only spreads
+///         work. It cannot make a wrong output acceptable (every output carries a proof), and a
+///         primary that was drawn but does not serve is replaced after the window.
+interface IInferenceCoordinator {
+    /// @notice Everything `fulfill` and `cancelRequest` need to know about a request. Its hash,
+    ///         `keccak256(abi.encode(requestId, commitment))`, is all that is stored.
+    /// @param modelId The registered model.
+    /// @param requester Who asked and is called back (`rawFulfill`).
+    /// @param primary The node drawn to serve the request.
+    /// @param verifier The model's verifier (model records are immutable).
+    /// @param fee Wei paid; goes to the fulfilling node or back to the requester on cancel.
+    /// @param callbackGasLimit Exact gas given to the requester's callback.
+    /// @param inputLen Number of input instances.
+    /// @param outputLen Number of output instances.
+    /// @param windowEnd Until this timestamp (exclusive) only the primary may fulfil.
+    /// @param deadline After this timestamp (exclusive) the request can only be cancelled.
+    /// @param inputHash Hash of the input felts (see the contract notice).
+    struct Commitment {
+        uint256 modelId;
+        address requester;
+        address primary;
+        address verifier;
+        uint96 fee;
+        uint32 callbackGasLimit;
+        uint32 inputLen;
+        uint32 outputLen;
+        uint64 windowEnd;
+        uint64 deadline;
+        bytes32 inputHash;
+    }
+
+    /// @notice How the consumer callback went. A fulfilment never reverts because of the consumer.
+    /// @dev Delivered: the callback returned. CallbackReverted: it reverted. CallbackOutOfGas: it
+    ///      used up all of `callbackGasLimit` (a revert that spends the last ~100 gas of the limit
+    ///      is indistinguishable and reported as out of gas). NoCallbackCode: the requester has no
+    ///      code (an externally owned account), so nothing was called.
+    enum FulfillmentResult {
+        Delivered,
+        CallbackReverted,
+        CallbackOutOfGas,
+        NoCallbackCode
+    }
+
+    /// @notice A registry address given to the constructor is zero.
+    error ZeroAddress();
+
+    /// @notice The exclusive window must end before the deadline.
+    error WindowNotBeforeDeadline(uint64 exclusiveWindow, uint64 requestTimeout);
+
+    /// @notice The model does not exist or is deactivated.
+    error ModelNotActive(uint256 modelId);
+
+    /// @notice `msg.value` differs from the model's fee.
+    error IncorrectFee(uint256 sent, uint256 required);
+
+    /// @notice The input length differs from the model's input length.
+    error InputLengthMismatch(uint256 got, uint256 want);
+
+    /// @notice An input value cannot be encoded as a field element: |x| must be at most (r-1)/2.
+    error InputOutOfField(uint256 index, int256 value);
+
+    /// @notice `callbackGasLimit` is above the coordinator's maximum.
+    error CallbackGasLimitTooHigh(uint32 limit, uint32 max);
+
+    /// @notice The request is not pending: unknown, already fulfilled or cancelled.
+    error RequestNotPending(uint256 requestId);
+
+    /// @notice The commitment passed does not hash to the stored one.
+    error CommitmentMismatch(uint256 requestId);
+
+    /// @notice The deadline has passed; the request can only be cancelled.
+    error RequestExpired(uint256 requestId, uint64 deadline);
+
+    /// @notice The deadline has not passed yet, so the request cannot be cancelled.
+    error RequestNotExpired(uint256 requestId, uint64 deadline);
+
+    /// @notice Inside the exclusive window only the primary may fulfil.
+    error NotPrimaryNode(uint256 requestId, address node, address primary, uint64 windowEnd);
+
+    /// @notice The node is not active or does not serve the request's model.
+    error NodeNotEligible(uint256 requestId, address node);
+
+    /// @notice The number of instances is not inputLen + outputLen.
+    error InstanceCountMismatch(uint256 requestId, uint256 got, uint256 want);
+
+    /// @notice The proof's input instances are not the request's input.
+    error InputInstancesMismatch(uint256 requestId);
+
+    /// @notice The model's verifier rejected the proof (it reverted or did not return true).
+    ///         The verifier is called with STATICCALL, so it cannot change state or re-enter.
+    error InvalidProof(uint256 requestId);
+
+    /// @notice Too little gas is left to give the callback exactly `callbackGasLimit`.
+    error InsufficientGasForCallback(uint256 requestId, uint256 have, uint256 want);
+
+    /// @notice The caller has no credit to withdraw.
+    error NothingToWithdraw(address account);
+
+    /// @notice Sending ETH to `to` failed.
+    error TransferFailed(address to, uint256 amount);
+
+    /// @notice A request was made. `input` is the full input at the model's input scale.
+    event InferenceRequested(
+        uint256 indexed requestId,
+        uint256 indexed modelId,
+        address indexed primary,
+        Commitment commitment,
+        int256[] input
+    );
+
+    /// @notice `node` fulfilled the request; `output` is at the model's output scale and `result`
+    ///         says how the callback went. `slashed` is what the primary lost (zero when the
+    ///         primary fulfilled).
+    event InferenceFulfilled(
+        uint256 indexed requestId,
+        address indexed node,
+        FulfillmentResult result,
+        int256[] output,
+        uint256 slashed
+    );
+
+    /// @notice The request was cancelled after its deadline; `refund` was credited to the
+    ///         requester and the primary lost `slashed`.
+    event InferenceCancelled(
+        uint256 indexed requestId, address indexed requester, address indexed primary, uint256 refund, uint256 slashed
+    );
+
+    /// @notice `account` withdrew `amount` of credit to `recipient`.
+    event CreditWithdrawn(address indexed account, address indexed recipient, uint256 amount);
+
+    /// @notice Ask for an inference; pay exactly the model's fee.
+    /// @param modelId A registered, active model.
+    /// @param input The input at the model's input scale, `inputLen` values.
+    /// @param callbackGasLimit Gas for the caller's `rawFulfill`, at most `maxCallbackGasLimit`.
+    /// @return requestId The new request's id (ids start at 1).
+    function requestInference(uint256 modelId, int256[] calldata input, uint32 callbackGasLimit)
+        external
+        payable
+        returns (uint256 requestId);
+
+    /// @notice Post a proven output. Checks the commitment, the caller's right to fulfil now, that
+    ///         the input instances are the request's input and that the model's verifier accepts
+    ///         the proof; then credits the fee to the caller, deletes the commitment, and calls the
+    ///         requester back with exactly `callbackGasLimit` gas. The transaction must carry
+    ///         enough gas for that, or it reverts with `InsufficientGasForCallback`.
+    /// @param requestId The request.
+    /// @param commitment The request's commitment, as emitted in `InferenceRequested`.
+    /// @param proof EZKL proof bytes.
+    /// @param instances Public instances: `inputLen` input felts then `outputLen` output felts.
+    /// @return result How the callback went.
+    function fulfill(
+        uint256 requestId,
+        Commitment calldata commitment,
+        bytes calldata proof,
+        uint256[] calldata instances
+    ) external returns (FulfillmentResult result);
+
+    /// @notice Cancel a request after its deadline: refund the requester (credit) and slash the
+    ///         primary in its favour. Anyone may call; the refund always goes to the requester.
+    function cancelRequest(uint256 requestId, Commitment calldata commitment) external;
+
+    /// @notice Withdraw the caller's credit (node fees, refunds) to `recipient`.
+    function withdraw(address payable recipient) external;
+
+    /// @notice Withdrawable credit of `account`.
+    function credits(address account) external view returns (uint256);
+
+    /// @notice Stored commitment hash of a pending request, zero otherwise.
+    function commitmentOf(uint256 requestId) external view returns (bytes32);
+
+    /// @notice Number of requests made so far (the highest id).
+    function requestCount() external view returns (uint256);
+
+    /// @notice Seconds from the request during which only the primary may fulfil.
+    function exclusiveWindow() external view returns (uint64);
+
+    /// @notice Seconds from the request until its deadline.
+    function requestTimeout() external view returns (uint64);
+
+    /// @notice Largest `callbackGasLimit` accepted.
+    function maxCallbackGasLimit() external view returns (uint32);
+
+    /// @notice The model registry.
+    function modelRegistry() external view returns (address);
+
+    /// @notice The node registry.
+    function nodeRegistry() external view returns (address);
+
+    /// @notice `input` mapped to the field and hashed as in `Commitment.inputHash`.
+    function hashInput(int256[] calldata input) external pure returns (bytes32);
+
+    /// @notice An int256 as a BN254 field element (negative x as r - |x|).
+    function toFelt(int256 x) external pure returns (uint256);
+
+    /// @notice A BN254 field element back to int256 (above (r-1)/2 is negative).
+    function fromFelt(uint256 felt) external pure returns (int256);
+}

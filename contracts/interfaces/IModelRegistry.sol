@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title Registry of immutable model records
+/// @notice A model record binds, by hash, everything an inference output depends on: the ONNX
+///         file, the compiled EZKL circuit, the EZKL settings, the verifying key and the verifier
+///         contract generated from it, plus the input/output shape and fixed-point scales. Once
+///         registered a record never changes; a new version of a model is a new model id. The
+///         owner (whoever registered it) may only deactivate it, which stops new requests.
+///         Registration is permissionless.
+interface IModelRegistry {
+    /// @notice What a publisher supplies to register a model.
+    /// @param onnxHash sha256 of the ONNX file.
+    /// @param circuitHash sha256 of the compiled EZKL circuit.
+    /// @param settingsHash sha256 of the EZKL settings JSON.
+    /// @param vkHash Hash of the verifying key (as written in the model's manifest).
+    /// @param verifier The Halo2 verifier contract generated from that verifying key.
+    /// @param inputLen Number of public input instances (flattened input length).
+    /// @param outputLen Number of public output instances (flattened output length).
+    /// @param inputScale Fixed-point scale of the inputs: a float v is round(v * 2^inputScale).
+    /// @param outputScale Fixed-point scale of the outputs.
+    /// @param fee Fee in wei a requester pays per inference; it goes to the fulfilling node.
+    /// @param ezklVersion EZKL version that built the circuit, e.g. "23.0.5".
+    /// @param artifactsUri Where operators fetch the artifacts (ONNX, circuit, settings, vk).
+    struct ModelSpec {
+        bytes32 onnxHash;
+        bytes32 circuitHash;
+        bytes32 settingsHash;
+        bytes32 vkHash;
+        address verifier;
+        uint32 inputLen;
+        uint32 outputLen;
+        int32 inputScale;
+        int32 outputScale;
+        uint96 fee;
+        string ezklVersion;
+        string artifactsUri;
+    }
+
+    /// @notice A registered model record.
+    /// @dev Field order packs the fields the coordinator reads on every request into two slots.
+    struct Model {
+        address verifier;
+        uint32 inputLen;
+        uint32 outputLen;
+        bool active;
+        address owner;
+        uint96 fee;
+        int32 inputScale;
+        int32 outputScale;
+        bytes32 onnxHash;
+        bytes32 circuitHash;
+        bytes32 settingsHash;
+        bytes32 vkHash;
+        string ezklVersion;
+        string artifactsUri;
+    }
+
+    /// @notice No model has id `modelId`.
+    error ModelNotFound(uint256 modelId);
+
+    /// @notice Only the model's owner may do this.
+    /// @param modelId The model.
+    /// @param have The caller.
+    /// @param want The model's owner.
+    error NotModelOwner(uint256 modelId, address have, address want);
+
+    /// @notice The model is already deactivated.
+    error ModelAlreadyInactive(uint256 modelId);
+
+    /// @notice Input and output lengths must each be at least 1 and together at most `maxInstances`.
+    error InvalidModelShape(uint32 inputLen, uint32 outputLen, uint256 maxInstances);
+
+    /// @notice The verifier address holds no contract code.
+    error VerifierNotContract(address verifier);
+
+    /// @notice One of the artifact hashes is zero.
+    /// @param index 0 onnxHash, 1 circuitHash, 2 settingsHash, 3 vkHash.
+    error EmptyArtifactHash(uint8 index);
+
+    /// @notice A model was registered under `modelId` by `owner`.
+    event ModelRegistered(uint256 indexed modelId, address indexed owner, ModelSpec spec);
+
+    /// @notice The model's owner deactivated it; it accepts no new requests.
+    event ModelDeactivated(uint256 indexed modelId, address indexed owner);
+
+    /// @notice Register a model; the caller becomes its owner. Ids start at 1.
+    /// @return modelId The new model's id.
+    function registerModel(ModelSpec calldata spec) external returns (uint256 modelId);
+
+    /// @notice Deactivate a model for good. Owner of the model only.
+    function deactivateModel(uint256 modelId) external;
+
+    /// @notice The full record. Reverts with `ModelNotFound` for an unknown id.
+    function getModel(uint256 modelId) external view returns (Model memory);
+
+    /// @notice The fields the coordinator needs per request (two storage reads). An unknown id
+    ///         returns zeros with `active == false`.
+    function getModelTerms(uint256 modelId)
+        external
+        view
+        returns (address verifier, uint32 inputLen, uint32 outputLen, uint96 fee, bool active);
+
+    /// @notice True when the model exists and is active.
+    function isActive(uint256 modelId) external view returns (bool);
+
+    /// @notice Number of models registered so far (the highest id).
+    function modelCount() external view returns (uint256);
+
+    /// @notice Upper bound on inputLen + outputLen.
+    function maxInstances() external view returns (uint256);
+}

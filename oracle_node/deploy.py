@@ -1,0 +1,189 @@
+"""Deploy and wire the protocol with Ape, from the artifacts shipped in the package.
+
+Three steps, each usable alone (the ``ape run deploy`` script, the demo and a consumer
+developer's own Ape project all call these)::
+
+    protocol = deploy_protocol(owner, treasury=treasury)       # registries + coordinator, wired
+    verifier = deploy_verifier(owner, manifest)                 # the model's generated verifier
+    model_id = register_model(owner, protocol.model_registry, manifest, verifier, fee=fee)
+
+Contracts come from :mod:`oracle_node.artifacts` by default; pass ``containers`` (a function from
+contract name to Ape ``ContractContainer``) to deploy a project's fresh build instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ape.api import AccountAPI
+from ape.contracts import ContractContainer, ContractInstance
+from ethpm_types import ContractType
+
+from oracle_node import artifacts
+from oracle_node.circuits.manifest import Manifest, load_manifest
+from oracle_node.exceptions import OracleError
+
+ContainerSource = Callable[[str], ContractContainer]
+
+
+class DeploymentError(OracleError):
+    """A deployment or registration step did not do what it should."""
+
+
+@dataclass(frozen=True)
+class ProtocolParams:
+    """Constructor parameters of the protocol contracts (wei and seconds)."""
+
+    min_stake: int = 10**18
+    unbonding_period: int = 7 * 24 * 3600
+    max_models_per_node: int = 16
+    slash_amount: int = 10**17
+    harmed_share_bps: int = 5_000
+    exclusive_window: int = 120
+    request_timeout: int = 1_800
+    max_callback_gas_limit: int = 2_000_000
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The three deployed protocol contracts."""
+
+    model_registry: ContractInstance
+    node_registry: ContractInstance
+    coordinator: ContractInstance
+
+    def addresses(self) -> dict[str, str]:
+        """Contract name to address, e.g. for a deployment record or node settings."""
+        return {
+            "ModelRegistry": str(self.model_registry.address),
+            "NodeRegistry": str(self.node_registry.address),
+            "InferenceCoordinator": str(self.coordinator.address),
+        }
+
+
+def artifact_container(name: str) -> ContractContainer:
+    """An Ape container for a contract shipped in :mod:`oracle_node.artifacts`."""
+    return ContractContainer(ContractType.model_validate(artifacts.load(name)))
+
+
+def deploy_protocol(
+    deployer: AccountAPI,
+    *,
+    treasury: str | None = None,
+    params: ProtocolParams | None = None,
+    containers: ContainerSource = artifact_container,
+    **tx_kwargs: Any,
+) -> Protocol:
+    """Deploy the model registry, node registry and coordinator, and point the node registry
+    at the coordinator. ``deployer`` becomes the node registry's owner; the treasury defaults
+    to the deployer."""
+    p = params or ProtocolParams()
+    model_registry = deployer.deploy(containers("ModelRegistry"), **tx_kwargs)
+    node_registry = deployer.deploy(
+        containers("NodeRegistry"),
+        deployer.address,
+        treasury or deployer.address,
+        model_registry.address,
+        p.min_stake,
+        p.unbonding_period,
+        p.max_models_per_node,
+        p.slash_amount,
+        p.harmed_share_bps,
+        **tx_kwargs,
+    )
+    coordinator = deployer.deploy(
+        containers("InferenceCoordinator"),
+        model_registry.address,
+        node_registry.address,
+        p.exclusive_window,
+        p.request_timeout,
+        p.max_callback_gas_limit,
+        **tx_kwargs,
+    )
+    node_registry.setCoordinator(coordinator.address, sender=deployer, **tx_kwargs)
+    return Protocol(model_registry, node_registry, coordinator)
+
+
+def deploy_verifier(
+    deployer: AccountAPI,
+    manifest: Manifest,
+    *,
+    containers: ContainerSource = artifact_container,
+    **tx_kwargs: Any,
+) -> ContractInstance:
+    """Deploy the generated verifier that the manifest names."""
+    return deployer.deploy(containers(manifest.verifier_contract), **tx_kwargs)
+
+
+def model_spec(
+    manifest: Manifest, verifier: str, *, fee: int, artifacts_uri: str = ""
+) -> tuple[Any, ...]:
+    """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order."""
+    return (
+        manifest.onnx_sha256,
+        manifest.compiled_sha256,
+        manifest.settings_sha256,
+        manifest.vk_sha256,
+        verifier,
+        manifest.input_len,
+        manifest.output_len,
+        manifest.input_scale,
+        manifest.output_scale,
+        fee,
+        manifest.ezkl_version,
+        artifacts_uri,
+    )
+
+
+def register_model(
+    deployer: AccountAPI,
+    model_registry: ContractInstance,
+    manifest: Manifest,
+    verifier: ContractInstance | str,
+    *,
+    fee: int,
+    artifacts_uri: str = "",
+    **tx_kwargs: Any,
+) -> int:
+    """Register the manifest's model with ``verifier``; returns the new model id."""
+    address = str(getattr(verifier, "address", verifier))
+    spec = model_spec(manifest, address, fee=fee, artifacts_uri=artifacts_uri)
+    receipt = model_registry.registerModel(spec, sender=deployer, **tx_kwargs)
+    logs = list(receipt.events.filter(model_registry.ModelRegistered))
+    if len(logs) != 1:
+        raise DeploymentError(
+            f"registering {manifest.name} emitted {len(logs)} ModelRegistered events, expected 1"
+        )
+    return int(logs[0].modelId)
+
+
+def deploy_model(
+    deployer: AccountAPI,
+    protocol: Protocol,
+    model_dir: Path,
+    *,
+    fee: int,
+    artifacts_uri: str = "",
+    verifier_root: Path | None = None,
+    containers: ContainerSource = artifact_container,
+    **tx_kwargs: Any,
+) -> tuple[ContractInstance, int]:
+    """Check a circuit folder against its manifest, deploy its verifier and register the model.
+
+    Returns the verifier and the model id.
+    """
+    manifest = load_manifest(model_dir, verifier_root)
+    verifier = deploy_verifier(deployer, manifest, containers=containers, **tx_kwargs)
+    model_id = register_model(
+        deployer,
+        protocol.model_registry,
+        manifest,
+        verifier,
+        fee=fee,
+        artifacts_uri=artifacts_uri or f"file://{Path(model_dir).resolve()}",
+        **tx_kwargs,
+    )
+    return verifier, model_id

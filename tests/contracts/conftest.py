@@ -1,0 +1,233 @@
+"""Fixtures of the contract suite, named by role.
+
+Contracts are deployed once per session through :mod:`oracle_node.deploy` from this project's
+fresh build; Ape reverts the chain after every test, so each test starts from the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oracle_node.deploy import Protocol, ProtocolParams, deploy_model, deploy_protocol
+
+from .helpers import Request, parse_request
+
+ETHER = 10**18
+FEE = 10**16
+INPUT_LEN = 3
+OUTPUT_LEN = 2
+CALLBACK_GAS = 200_000
+
+PARAMS = ProtocolParams(
+    min_stake=ETHER,
+    unbonding_period=24 * 3600,
+    max_models_per_node=3,
+    slash_amount=4 * 10**17,
+    harmed_share_bps=2_500,
+    exclusive_window=60,
+    request_timeout=300,
+    max_callback_gas_limit=1_000_000,
+)
+
+MOCK_SPEC_HASHES = tuple(bytes([i + 1]) * 32 for i in range(4))
+
+
+@pytest.fixture(scope="session")
+def owner(accounts: Any) -> Any:
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def treasury(accounts: Any) -> Any:
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def node_a(accounts: Any) -> Any:
+    return accounts[2]
+
+
+@pytest.fixture(scope="session")
+def node_b(accounts: Any) -> Any:
+    return accounts[3]
+
+
+@pytest.fixture(scope="session")
+def operator(accounts: Any) -> Any:
+    """A third operator, staked by no fixture."""
+    return accounts[4]
+
+
+@pytest.fixture(scope="session")
+def requester(accounts: Any) -> Any:
+    return accounts[5]
+
+
+@pytest.fixture(scope="session")
+def stranger(accounts: Any) -> Any:
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def project_containers(project: Any) -> Callable[[str], Any]:
+    return lambda name: project.get_contract(name)
+
+
+@pytest.fixture(scope="session")
+def protocol(owner: Any, treasury: Any, project_containers: Any) -> Protocol:
+    return deploy_protocol(
+        owner, treasury=treasury.address, params=PARAMS, containers=project_containers
+    )
+
+
+@pytest.fixture(scope="session")
+def model_registry(protocol: Protocol) -> Any:
+    return protocol.model_registry
+
+
+@pytest.fixture(scope="session")
+def node_registry(protocol: Protocol) -> Any:
+    return protocol.node_registry
+
+
+@pytest.fixture(scope="session")
+def coordinator(protocol: Protocol) -> Any:
+    return protocol.coordinator
+
+
+@pytest.fixture(scope="session")
+def mock_verifier(owner: Any, project: Any) -> Any:
+    return owner.deploy(project.MockVerifier)
+
+
+def mock_spec(verifier: str, *, fee: int = FEE, input_len: int = INPUT_LEN) -> tuple[Any, ...]:
+    return (*MOCK_SPEC_HASHES, verifier, input_len, OUTPUT_LEN, 7, 7, fee, "23.0.5", "ipfs://mock")
+
+
+@pytest.fixture(scope="session")
+def model_id(model_registry: Any, mock_verifier: Any, owner: Any) -> int:
+    """A model checked by the mock verifier: 3 inputs, 2 outputs, fee FEE."""
+    model_registry.registerModel(mock_spec(mock_verifier.address), sender=owner)
+    return int(model_registry.modelCount())
+
+
+@pytest.fixture(scope="session")
+def staked(node_registry: Any, model_id: int, node_a: Any, node_b: Any) -> list[Any]:
+    """node_a and node_b staked at the minimum and serving the mock model."""
+    for node in (node_a, node_b):
+        node_registry.stake(sender=node, value=PARAMS.min_stake)
+        node_registry.addModel(model_id, sender=node)
+    return [node_a, node_b]
+
+
+@pytest.fixture(scope="session")
+def consumer(project: Any, coordinator: Any, requester: Any) -> Any:
+    return requester.deploy(project.RecordingConsumer, coordinator.address)
+
+
+@pytest.fixture(scope="session")
+def request_via(coordinator: Any, model_id: int, requester: Any) -> Callable[..., Request]:
+    """Make a request through a consumer contract; returns it as a node sees it."""
+
+    def make(
+        consumer: Any,
+        values: list[int] | None = None,
+        *,
+        gas: int = CALLBACK_GAS,
+        model: int | None = None,
+        fee: int = FEE,
+    ) -> Request:
+        receipt = consumer.request(
+            model or model_id, values or [1, -2, 3], gas, sender=requester, value=fee
+        )
+        return parse_request(receipt, coordinator)
+
+    return make
+
+
+@pytest.fixture
+def pending(staked: list[Any], consumer: Any, request_via: Callable[..., Request]) -> Request:
+    """A fresh request from the recording consumer, input [1, -2, 3]."""
+    return request_via(consumer)
+
+
+def other_node(request: Request, nodes: list[Any]) -> Any:
+    [other] = [n for n in nodes if n.address != request.primary]
+    return other
+
+
+def primary_node(request: Request, nodes: list[Any]) -> Any:
+    [primary] = [n for n in nodes if n.address == request.primary]
+    return primary
+
+
+# ------------------------------------------------------------------ real circuits and proofs
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_MODELS = ("breast_cancer", "digits")
+
+
+@pytest.fixture(scope="session")
+def real_models(owner: Any, protocol: Protocol, project_containers: Any) -> dict[str, int]:
+    """Both reference models registered with their real generated verifiers: name -> model id."""
+    ids = {}
+    for name in REAL_MODELS:
+        _, model = deploy_model(
+            owner,
+            protocol,
+            ROOT / "circuits" / name,
+            fee=FEE,
+            verifier_root=ROOT,
+            containers=project_containers,
+        )
+        ids[name] = model
+    return ids
+
+
+@pytest.fixture(scope="session")
+def real_staked(node_registry: Any, real_models: dict[str, int], staked: list[Any]) -> list[Any]:
+    """node_a and node_b also serve both reference models."""
+    for node in staked:
+        for model in real_models.values():
+            node_registry.addModel(model, sender=node)
+    return staked
+
+
+@pytest.fixture(scope="session")
+def held_out_inputs() -> Callable[[str, int], list[int]]:
+    """Held-out sample ``index`` of a reference model, as ints at the model's input scale."""
+    from oracle_node.circuits.datasets import held_out
+    from oracle_node.circuits.manifest import read_manifest
+    from oracle_node.encoding import float_to_int
+
+    def sample(name: str, index: int) -> list[int]:
+        scale = read_manifest(ROOT / "circuits" / name).input_scale
+        features, _ = held_out(name)
+        return [float_to_int(v, scale) for v in features[index]]
+
+    return sample
+
+
+@pytest.fixture(scope="session")
+def real_proof(
+    tmp_path_factory: pytest.TempPathFactory, held_out_inputs: Callable[[str, int], list[int]]
+) -> Callable[[str, int], Any]:
+    """Proof of held-out sample ``index`` of a model, made once per session (seconds each)."""
+    from oracle_node.proving import Prover
+
+    cache = tmp_path_factory.mktemp("proving-keys")
+    provers: dict[str, Prover] = {}
+    proofs: dict[tuple[str, int], Any] = {}
+
+    def get(name: str, index: int) -> Any:
+        if (name, index) not in proofs:
+            if name not in provers:
+                provers[name] = Prover(ROOT / "circuits" / name, cache_dir=cache)
+            proofs[name, index] = provers[name].prove(held_out_inputs(name, index))
+        return proofs[name, index]
+
+    return get

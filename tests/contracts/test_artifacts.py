@@ -1,0 +1,60 @@
+"""The artifacts shipped in ``oracle_node/artifacts`` are what the current sources compile to."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from oracle_node import artifacts
+from oracle_node.deploy import artifact_container
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _export_module():
+    spec = importlib.util.spec_from_file_location(
+        "export_artifacts", ROOT / "scripts" / "export_artifacts.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_artifacts_match_the_build():
+    built = _export_module().build_artifacts()
+    stale = [
+        name
+        for name, artifact in built.items()
+        if not (artifacts.ARTIFACTS_DIR / f"{name}.json").is_file()
+        or (artifacts.ARTIFACTS_DIR / f"{name}.json").read_text() != artifacts.dumps(artifact)
+    ]
+    extra = sorted(set(artifacts.available()) - set(built))
+    assert (
+        not stale and not extra
+    ), f"stale artifacts {stale}, leftover {extra}: run `python scripts/export_artifacts.py`"
+
+
+def test_protocol_examples_and_verifiers_are_shipped():
+    shipped = set(artifacts.available())
+    assert set(artifacts.PROTOCOL_CONTRACTS) | set(artifacts.EXAMPLE_CONTRACTS) <= shipped
+    verifiers = sorted(p.stem for p in (ROOT / "contracts" / "verifiers").glob("*.sol"))
+    assert verifiers and set(verifiers) <= shipped
+    for name in shipped:
+        data = artifacts.load(name)
+        assert data["abi"] and data["deploymentBytecode"]["bytecode"].startswith("0x")
+
+
+def test_code_size_is_under_the_limit():
+    for name in artifacts.available():
+        runtime = artifact_container(name).contract_type.runtime_bytecode.bytecode
+        assert len(bytes.fromhex(runtime.removeprefix("0x"))) <= 24_576, name
+
+
+def test_abi_lookup_and_unknown_name():
+    import pytest
+
+    names = {item.get("name") for item in artifacts.load_abi("InferenceCoordinator")}
+    assert {"requestInference", "fulfill", "InferenceRequested", "InvalidProof"} <= names
+    with pytest.raises(artifacts.ArtifactNotFoundError, match="export_artifacts"):
+        artifacts.load("NoSuchContract")

@@ -1,0 +1,96 @@
+"""ModelRegistry: immutable records, validation, deactivation by the owner."""
+
+from __future__ import annotations
+
+import ape
+import pytest
+
+from .conftest import FEE, MOCK_SPEC_HASHES, OUTPUT_LEN, mock_spec
+
+
+def test_register_stores_the_record_and_emits_it(model_registry, mock_verifier, stranger):
+    spec = mock_spec(mock_verifier.address)
+    before = model_registry.modelCount()
+    receipt = model_registry.registerModel(spec, sender=stranger)
+    [log] = list(receipt.events.filter(model_registry.ModelRegistered))
+    model = int(log.modelId)
+    assert model == model_registry.modelCount() == before + 1
+    assert log.owner == stranger.address
+    assert [bytes(v) if isinstance(v, bytes) else v for v in log.spec][:4] == list(MOCK_SPEC_HASHES)
+    record = model_registry.getModel(model)
+    assert record.owner == stranger.address and record.active
+    assert record.verifier == mock_verifier.address
+    assert (record.inputLen, record.outputLen, record.inputScale, record.outputScale) == (
+        3,
+        OUTPUT_LEN,
+        7,
+        7,
+    )
+    assert record.fee == FEE
+    assert (record.ezklVersion, record.artifactsUri) == ("23.0.5", "ipfs://mock")
+    assert model_registry.getModelTerms(model) == (mock_verifier.address, 3, OUTPUT_LEN, FEE, True)
+    assert model_registry.isActive(model)
+
+
+def test_a_new_version_is_a_new_id(model_registry, mock_verifier, owner):
+    before = model_registry.modelCount()
+    model_registry.registerModel(mock_spec(mock_verifier.address), sender=owner)
+    model_registry.registerModel(mock_spec(mock_verifier.address, fee=2 * FEE), sender=owner)
+    assert model_registry.modelCount() == before + 2
+    assert model_registry.getModel(before + 1).fee == FEE
+    assert model_registry.getModel(before + 2).fee == 2 * FEE
+
+
+def test_unknown_model(model_registry):
+    with ape.reverts(model_registry.ModelNotFound, modelId=77):
+        model_registry.getModel(77)
+    assert model_registry.getModelTerms(77)[-1] is False
+    assert not model_registry.isActive(77)
+
+
+@pytest.mark.parametrize("input_len,output_len", [(0, 2), (3, 0), (4000, 97)])
+def test_register_rejects_bad_shapes(model_registry, mock_verifier, owner, input_len, output_len):
+    spec = list(mock_spec(mock_verifier.address, input_len=input_len))
+    spec[6] = output_len
+    with ape.reverts(
+        model_registry.InvalidModelShape,
+        inputLen=input_len,
+        outputLen=output_len,
+        maxInstances=4096,
+    ):
+        model_registry.registerModel(tuple(spec), sender=owner)
+
+
+def test_register_rejects_a_verifier_without_code(model_registry, owner, stranger):
+    with ape.reverts(model_registry.VerifierNotContract, verifier=stranger.address):
+        model_registry.registerModel(mock_spec(stranger.address), sender=owner)
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_register_rejects_an_empty_hash(model_registry, mock_verifier, owner, index):
+    spec = list(mock_spec(mock_verifier.address))
+    spec[index] = b"\x00" * 32
+    with ape.reverts(model_registry.EmptyArtifactHash, index=index):
+        model_registry.registerModel(tuple(spec), sender=owner)
+
+
+def test_owner_deactivates(model_registry, model_id, owner):
+    receipt = model_registry.deactivateModel(model_id, sender=owner)
+    [log] = list(receipt.events.filter(model_registry.ModelDeactivated))
+    assert (log.modelId, log.owner) == (model_id, owner.address)
+    assert not model_registry.isActive(model_id)
+    assert not model_registry.getModel(model_id).active
+    with ape.reverts(model_registry.ModelAlreadyInactive, modelId=model_id):
+        model_registry.deactivateModel(model_id, sender=owner)
+
+
+def test_only_the_owner_deactivates(model_registry, model_id, owner, stranger):
+    with ape.reverts(
+        model_registry.NotModelOwner, modelId=model_id, have=stranger.address, want=owner.address
+    ):
+        model_registry.deactivateModel(model_id, sender=stranger)
+
+
+def test_deactivate_unknown(model_registry, owner):
+    with ape.reverts(model_registry.ModelNotFound, modelId=99):
+        model_registry.deactivateModel(99, sender=owner)
