@@ -1,0 +1,59 @@
+"""Testing a consumer contract with the oracle-node testing kit.
+
+The fixtures ``oracle`` and ``oracle_model`` come from the ``oracle-node`` package (a pytest
+plugin): the protocol is deployed on the test chain, the model registered, and
+``oracle.fulfill_pending()`` answers requests with real EZKL proofs checked on-chain.
+"""
+
+from pathlib import Path
+
+import ape
+import pytest
+
+from oracle_node.circuits.datasets import held_out
+from oracle_node.encoding import float_to_int
+
+# In your project: wherever your circuit folder (from `oracle-node circuits build`) lives.
+DIGITS = Path(__file__).resolve().parents[4] / "circuits" / "digits"
+
+
+@pytest.fixture(scope="module")
+def digits(oracle_model):
+    return oracle_model(DIGITS, fee=10**15)
+
+
+@pytest.fixture(scope="module")
+def reader(project, accounts, oracle, digits):
+    return accounts[0].deploy(project.DigitReader, oracle.coordinator.address, digits.model_id)
+
+
+def pixels(index):
+    images, labels = held_out("digits")
+    return [float_to_int(v, 13) for v in images[index]], labels[index]
+
+
+def test_reader_stores_the_proven_digit(reader, accounts, oracle, digits):
+    image, label = pixels(0)
+    receipt = reader.submit(image, sender=accounts[1], value=10**15)
+    [submitted] = receipt.events.filter(reader.DigitSubmitted)
+    request_id = submitted.requestId
+
+    [done] = oracle.fulfill_pending()
+
+    assert done.request_id == request_id
+    assert done.result == 0  # delivered
+    assert reader.answered(request_id)
+    expected = max(range(10), key=lambda i: done.output[i])
+    assert reader.digitOf(request_id) == expected
+    assert expected == label  # the held-out sample is read correctly
+
+
+def test_only_the_coordinator_can_deliver(reader, accounts):
+    with ape.reverts(reader.OnlyCoordinatorCanFulfill):
+        reader.rawFulfill(1, [0] * 10, sender=accounts[1])
+
+
+def test_submit_without_the_fee_is_refused(reader, accounts, oracle):
+    image, _ = pixels(1)
+    with ape.reverts(oracle.coordinator.IncorrectFee):
+        reader.submit(image, sender=accounts[1], value=0)

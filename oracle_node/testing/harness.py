@@ -1,0 +1,228 @@
+"""An in-process oracle network for Ape tests: deploy, register, stake, prove and fulfil."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ape import chain
+from ape.api import AccountAPI
+from ape.contracts import ContractInstance
+
+from oracle_node.circuits.manifest import Manifest, load_manifest
+from oracle_node.deploy import (
+    Protocol,
+    ProtocolParams,
+    artifact_container,
+    deploy_protocol,
+    register_model,
+)
+from oracle_node.deploy import deploy_verifier as _deploy_verifier
+from oracle_node.exceptions import OracleError
+
+COMMITMENT_FIELDS = (
+    "modelId",
+    "requester",
+    "primary",
+    "verifier",
+    "fee",
+    "callbackGasLimit",
+    "inputLen",
+    "outputLen",
+    "windowEnd",
+    "deadline",
+    "inputHash",
+)
+# Gas for a fulfilment on top of the request's callback gas: the verifier's pairing check
+# (about 0.6 M for the reference models) plus the coordinator's own work, with headroom.
+FULFILL_GAS_OVERHEAD = 1_500_000
+
+
+class HarnessError(OracleError):
+    """The test harness was asked for something the protocol state does not allow."""
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    """A model registered by the harness."""
+
+    model_id: int
+    model_dir: Path
+    manifest: Manifest
+    verifier: ContractInstance
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A request as a node sees it in ``InferenceRequested``, still open on-chain."""
+
+    request_id: int
+    model_id: int
+    requester: str
+    primary: str
+    input: list[int]
+    commitment: tuple[Any, ...]
+    window_end: int
+    deadline: int
+
+
+@dataclass(frozen=True)
+class Fulfillment:
+    """What ``fulfill`` did: the proven output, who fulfilled and how the callback went."""
+
+    request_id: int
+    node: str
+    output: list[int]
+    result: int
+    gas_used: int
+    receipt: Any = field(repr=False)
+
+
+def _commitment_tuple(struct: Any) -> tuple[Any, ...]:
+    values = (
+        list(struct)
+        if isinstance(struct, list | tuple)
+        else [getattr(struct, name) for name in COMMITMENT_FIELDS]
+    )
+    values[COMMITMENT_FIELDS.index("inputHash")] = bytes(values[-1])
+    return tuple(values)
+
+
+def _verifier_container(name: str) -> Any:
+    """The verifier from the current Ape project when it compiles one by that name (your own
+    model), else from the artifacts shipped with the package (the reference models)."""
+    from ape import project
+
+    try:
+        return getattr(project, name)
+    except AttributeError:
+        return artifact_container(name)
+
+
+class OracleHarness:
+    """The protocol on the connected test chain, served by the given node accounts.
+
+    Each node stakes ``params.min_stake`` and serves every model registered through
+    :meth:`register_model`. Proofs are made in-process with :class:`oracle_node.proving.Prover`
+    (proving keys are cached beside each circuit folder, or in ``cache_dir``).
+    """
+
+    def __init__(
+        self,
+        deployer: AccountAPI,
+        nodes: list[AccountAPI],
+        *,
+        params: ProtocolParams | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        if not nodes:
+            raise HarnessError("the harness needs at least one node account")
+        self.deployer = deployer
+        self.nodes = {str(node.address): node for node in nodes}
+        self.params = params or ProtocolParams()
+        self.cache_dir = cache_dir
+        self.protocol: Protocol = deploy_protocol(deployer, params=self.params)
+        for node in nodes:
+            self.protocol.node_registry.stake(sender=node, value=self.params.min_stake)
+        self._models: dict[int, RegisteredModel] = {}
+        self._provers: dict[int, Any] = {}
+        self._scanned_to = chain.blocks.head.number
+
+    @property
+    def coordinator(self) -> ContractInstance:
+        return self.protocol.coordinator
+
+    def register_model(self, model_dir: Path | str, *, fee: int = 10**15) -> RegisteredModel:
+        """Deploy the circuit's verifier, register the model and let every node serve it."""
+        path = Path(model_dir).resolve()
+        manifest = load_manifest(path)
+        verifier = _deploy_verifier(self.deployer, manifest, containers=_verifier_container)
+        model_id = register_model(
+            self.deployer,
+            self.protocol.model_registry,
+            manifest,
+            verifier,
+            fee=fee,
+            artifacts_uri=path.as_uri(),
+        )
+        for node in self.nodes.values():
+            self.protocol.node_registry.addModel(model_id, sender=node)
+        model = RegisteredModel(model_id, path, manifest, verifier)
+        self._models[model_id] = model
+        return model
+
+    def pending_requests(self) -> list[PendingRequest]:
+        """Requests made since the harness started that are still open on-chain."""
+        head = chain.blocks.head.number
+        pending = []
+        event = self.coordinator.InferenceRequested
+        for log in event.range(self._scanned_to, head + 1):
+            request_id = int(log.requestId)
+            if int.from_bytes(bytes(self.coordinator.commitmentOf(request_id)), "big") == 0:
+                continue
+            commitment = _commitment_tuple(log.commitment)
+            pending.append(
+                PendingRequest(
+                    request_id=request_id,
+                    model_id=int(log.modelId),
+                    requester=str(commitment[1]),
+                    primary=str(log.primary),
+                    input=[int(v) for v in log.input],
+                    commitment=commitment,
+                    window_end=int(commitment[COMMITMENT_FIELDS.index("windowEnd")]),
+                    deadline=int(commitment[COMMITMENT_FIELDS.index("deadline")]),
+                )
+            )
+        return pending
+
+    def prove(self, model_id: int, inputs: list[int]) -> Any:
+        """A real EZKL proof of the registered model on ``inputs`` (a ``ProofResult``)."""
+        if model_id not in self._models:
+            raise HarnessError(
+                f"model {model_id} was not registered through this harness: "
+                "register it with oracle.register_model(...) or the oracle_model fixture"
+            )
+        if model_id not in self._provers:
+            from oracle_node.proving import Prover
+
+            self._provers[model_id] = Prover(self._models[model_id].model_dir, self.cache_dir)
+        return self._provers[model_id].prove(inputs)
+
+    def fulfill(self, request: PendingRequest) -> Fulfillment:
+        """Prove and fulfil one request from the node allowed to do so now."""
+        node = self._node_for(request)
+        proof = self.prove(request.model_id, request.input)
+        gas = request.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")]
+        receipt = self.coordinator.fulfill(
+            request.request_id,
+            request.commitment,
+            proof.proof,
+            proof.instances,
+            sender=node,
+            gas=int(gas) + FULFILL_GAS_OVERHEAD,
+        )
+        [log] = list(receipt.events.filter(self.coordinator.InferenceFulfilled))
+        return Fulfillment(
+            request_id=request.request_id,
+            node=str(node.address),
+            output=[int(v) for v in log.output],
+            result=int(log.result),
+            gas_used=int(receipt.gas_used),
+            receipt=receipt,
+        )
+
+    def fulfill_pending(self) -> list[Fulfillment]:
+        """Prove and fulfil every open request, oldest first."""
+        return [self.fulfill(request) for request in self.pending_requests()]
+
+    def _node_for(self, request: PendingRequest) -> AccountAPI:
+        if request.primary in self.nodes:
+            return self.nodes[request.primary]
+        now = chain.pending_timestamp
+        if now < request.window_end:
+            raise HarnessError(
+                f"request {request.request_id} is assigned to {request.primary}, which this "
+                f"harness does not control, and its exclusive window runs until {request.window_end}"
+            )
+        return next(iter(self.nodes.values()))

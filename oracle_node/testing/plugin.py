@@ -1,0 +1,36 @@
+"""Pytest fixtures of the testing kit (registered through the ``pytest11`` entry point).
+
+They use the last two of Ape's test accounts (deployer and node), so a project's own tests can
+keep ``accounts[0]`` and friends for their roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def oracle(accounts: Any) -> Any:
+    """The protocol deployed on the test chain with one staked node (an ``OracleHarness``)."""
+    from oracle_node.testing.harness import OracleHarness
+
+    test_accounts = list(accounts)
+    return OracleHarness(test_accounts[-1], [test_accounts[-2]])
+
+
+@pytest.fixture(scope="session")
+def oracle_model(oracle: Any) -> Callable[..., Any]:
+    """``oracle_model(circuit_dir, fee=...)`` registers a circuit folder once per session."""
+    registered: dict[Path, Any] = {}
+
+    def register(model_dir: Path | str, *, fee: int = 10**15) -> Any:
+        path = Path(model_dir).resolve()
+        if path not in registered:
+            registered[path] = oracle.register_model(path, fee=fee)
+        return registered[path]
+
+    return register
