@@ -21,12 +21,12 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from oracle_node.cli import demo
-
-    cli.add_command(demo.demo)
-    from oracle_node.cli import circuits
+    from oracle_node.cli import circuits, demo, node
 
     cli.add_command(circuits.circuits)
+    cli.add_command(demo.demo)
+    for command in node.COMMANDS:
+        cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:

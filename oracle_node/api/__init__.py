@@ -1,0 +1,1 @@
+"""The operator HTTP API (FastAPI): health, readiness, metrics, models, jobs, inferences."""

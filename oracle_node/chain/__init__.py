@@ -1,0 +1,1 @@
+"""Chain side of the node: ABIs and error decoding, contract wrappers, listener, submitter."""

@@ -1,0 +1,146 @@
+"""Typed access to the coordinator and the registries over web3.py (ABIs from package data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import ContractLogicError
+
+from oracle_node.chain.abi import ErrorDecoder, RevertError, abi_type, load_abi
+from oracle_node.exceptions import ConfigError
+
+COMMITMENT_FIELDS = (
+    "modelId",
+    "requester",
+    "primary",
+    "verifier",
+    "fee",
+    "callbackGasLimit",
+    "inputLen",
+    "outputLen",
+    "windowEnd",
+    "deadline",
+    "inputHash",
+)
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """The registry's record of a model (the fields the node checks)."""
+
+    model_id: int
+    verifier: str
+    input_len: int
+    output_len: int
+    active: bool
+    fee: int
+    input_scale: int
+    output_scale: int
+    onnx_hash: str
+    circuit_hash: str
+    settings_hash: str
+    vk_hash: str
+    ezkl_version: str
+
+
+def commitment_to_json(commitment: Any) -> dict[str, Any]:
+    """A decoded ``Commitment`` struct as plain JSON values (bytes as 0x hex)."""
+    data = {name: commitment[name] for name in COMMITMENT_FIELDS}
+    data["inputHash"] = "0x" + bytes(data["inputHash"]).hex()
+    return data
+
+
+def commitment_to_tuple(data: dict[str, Any]) -> tuple[Any, ...]:
+    """The struct in ABI order, ready for a contract call."""
+    values = [data[name] for name in COMMITMENT_FIELDS]
+    values[-1] = bytes.fromhex(str(data["inputHash"]).removeprefix("0x"))
+    return tuple(values)
+
+
+class OracleContracts:
+    """The three protocol contracts at configured addresses, sharing one error decoder."""
+
+    def __init__(self, w3: Web3, coordinator: str, model_registry: str, node_registry: str) -> None:
+        self.w3 = w3
+        self.coordinator: Contract = w3.eth.contract(
+            address=Web3.to_checksum_address(coordinator), abi=load_abi("InferenceCoordinator")
+        )
+        self.model_registry: Contract = w3.eth.contract(
+            address=Web3.to_checksum_address(model_registry), abi=load_abi("ModelRegistry")
+        )
+        self.node_registry: Contract = w3.eth.contract(
+            address=Web3.to_checksum_address(node_registry), abi=load_abi("NodeRegistry")
+        )
+        self.decoder = ErrorDecoder(
+            load_abi("InferenceCoordinator"), load_abi("ModelRegistry"), load_abi("NodeRegistry")
+        )
+        self._commitment_type = _commitment_abi_type(load_abi("InferenceCoordinator"))
+
+    def check_deployed(self) -> None:
+        """Fail early when an address holds no code (wrong chain or wrong address)."""
+        for label, contract in (
+            ("coordinator", self.coordinator),
+            ("model_registry", self.model_registry),
+            ("node_registry", self.node_registry),
+        ):
+            if not self.w3.eth.get_code(contract.address):
+                raise ConfigError(
+                    f"chain.{label} {contract.address} holds no contract on this chain"
+                )
+
+    def call(self, what: str, fn: Any, **kwargs: Any) -> Any:
+        """``fn.call(...)`` with reverts decoded into :class:`RevertError`."""
+        try:
+            return fn.call(kwargs or None)
+        except ContractLogicError as exc:
+            raise RevertError(what, self.decoder.decode(exc.data), str(exc.data or "")) from None
+
+    def model(self, model_id: int) -> ModelRecord:
+        record = self.call("getModel", self.model_registry.functions.getModel(model_id))
+        return ModelRecord(
+            model_id=model_id,
+            verifier=record[0],
+            input_len=record[1],
+            output_len=record[2],
+            active=record[3],
+            fee=record[5],
+            input_scale=record[6],
+            output_scale=record[7],
+            onnx_hash="0x" + bytes(record[8]).hex(),
+            circuit_hash="0x" + bytes(record[9]).hex(),
+            settings_hash="0x" + bytes(record[10]).hex(),
+            vk_hash="0x" + bytes(record[11]).hex(),
+            ezkl_version=record[12],
+        )
+
+    def commitment_hash(self, request_id: int, commitment: dict[str, Any]) -> bytes:
+        """``keccak256(abi.encode(requestId, commitment))``, as the coordinator stores it."""
+        encoded = abi_encode(
+            ["uint256", self._commitment_type], [request_id, commitment_to_tuple(commitment)]
+        )
+        return bytes(keccak(encoded))
+
+    def is_pending(self, request_id: int, commitment: dict[str, Any]) -> bool:
+        """True when the coordinator still holds exactly this request's commitment."""
+        stored = bytes(self.coordinator.functions.commitmentOf(request_id).call())
+        return stored == self.commitment_hash(request_id, commitment)
+
+
+def topic_of(event: Any) -> str:
+    """The 0x topic of a web3 contract event class or instance."""
+    topic = event.topic if hasattr(event, "topic") else event().topic
+    if isinstance(topic, bytes | bytearray):
+        return "0x" + bytes(topic).hex()
+    return "0x" + str(topic).lower().removeprefix("0x")
+
+
+def _commitment_abi_type(abi: list[dict[str, Any]]) -> str:
+    for item in abi:
+        if item.get("type") == "function" and item.get("name") == "fulfill":
+            return abi_type(item["inputs"][1])
+    raise ConfigError("the coordinator ABI has no fulfill function")

@@ -1,0 +1,215 @@
+"""Reads the coordinator's logs with ``eth_getLogs``, trailing the head by N confirmations.
+
+Each pass scans ``(cursor, head - confirmations]`` in ranges of at most ``max_block_range``
+blocks and records, in one place (the job store):
+
+* ``InferenceRequested`` -> a new job (ignored when known already, or when another node is
+  the primary for a model this node does not serve);
+* ``InferenceFulfilled`` -> our open job becomes ``fulfilled``, or ``taken`` by the other node;
+* ``InferenceCancelled`` -> our open job becomes ``expired``.
+
+The cursor (block number and hash) is saved after each range. When the saved hash is no longer
+the chain's hash at that height, a re-org happened: the cursor rewinds until hashes agree again
+(at most ``reorg_depth`` blocks), open jobs whose log block vanished are failed, and the range
+is scanned again, so a request that was re-mined comes back. RPC errors back off exponentially
+and never stop the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from web3 import Web3
+from web3.types import LogReceipt
+
+from oracle_node.chain.contracts import OracleContracts, commitment_to_json, topic_of
+from oracle_node.service import Service
+from oracle_node.store import JobState, JobStore, NewJob
+
+REORG_REASON = "request log removed by a chain re-org"
+
+Backoff = Callable[[int], float]
+
+
+def exponential_backoff(failures: int, base: float = 0.5, cap: float = 30.0) -> float:
+    return float(min(cap, base * 2 ** max(0, failures - 1)))
+
+
+class Listener(Service):
+    """The chain listener service."""
+
+    name = "listener"
+
+    def __init__(
+        self,
+        contracts: OracleContracts,
+        store: JobStore,
+        node_address: str,
+        *,
+        confirmations: int,
+        poll_interval: float = 1.0,
+        start_block: int = 0,
+        max_block_range: int = 2000,
+        reorg_depth: int = 64,
+        backoff: Backoff = exponential_backoff,
+        on_new_job: Callable[[], None] | None = None,
+        model_ids: set[int] | None = None,
+    ) -> None:
+        super().__init__()
+        self.contracts = contracts
+        self.w3: Web3 = contracts.w3
+        self.store = store
+        self.node = Web3.to_checksum_address(node_address)
+        self.confirmations = confirmations
+        self.poll_interval = poll_interval
+        self.start_block = start_block
+        self.max_block_range = max_block_range
+        self.reorg_depth = reorg_depth
+        self.backoff = backoff
+        self.on_new_job = on_new_job
+        self.model_ids = model_ids
+        self.failures = 0
+        self.last_error: str | None = None
+        self.safe_head: int | None = None
+        events = contracts.coordinator.events
+        self._requested = events.InferenceRequested()
+        self._fulfilled = events.InferenceFulfilled()
+        self._cancelled = events.InferenceCancelled()
+        self._topics = {
+            self._topic("InferenceRequested"): self._on_requested,
+            self._topic("InferenceFulfilled"): self._on_fulfilled,
+            self._topic("InferenceCancelled"): self._on_cancelled,
+        }
+
+    def _topic(self, name: str) -> str:
+        return topic_of(getattr(self.contracts.coordinator.events, name))
+
+    # ------------------------------------------------------------------ loop
+
+    def run_forever(self) -> None:
+        while not self.stopping:
+            try:
+                caught_up = self.poll_once()
+                self.failures = 0
+                self.last_error = None
+            except Exception as exc:  # any RPC failure: back off, keep going
+                self.failures += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                delay = self.backoff(self.failures)
+                self.log.warning("RPC error (%d in a row), retrying in %.1fs: %s",
+                                 self.failures, delay, self.last_error)  # fmt: skip
+                self.sleep(delay)
+                continue
+            if caught_up:
+                self.sleep(self.poll_interval)
+
+    def poll_once(self) -> bool:
+        """Scan one range; True when the cursor has reached the safe head."""
+        head = self.w3.eth.block_number
+        safe = head - self.confirmations
+        self.safe_head = safe
+        cursor = self.store.cursor()
+        if cursor is not None:
+            cursor = self._check_reorg(cursor)
+        start = cursor[0] + 1 if cursor else self.start_block
+        if safe < start:
+            return True
+        end = min(safe, start + self.max_block_range - 1)
+        logs = self.w3.eth.get_logs(
+            {
+                "address": self.contracts.coordinator.address,
+                "fromBlock": start,
+                "toBlock": end,
+                "topics": [list(self._topics)],
+            }
+        )
+        for log in sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"])):
+            handler = self._topics.get(_hex(log["topics"][0]))
+            if handler is not None:
+                handler(log)
+        block = self.w3.eth.get_block(end)
+        self.store.set_cursor(end, _hex(block["hash"]))
+        return end >= safe
+
+    # ----------------------------------------------------------------- re-org
+
+    def _check_reorg(self, cursor: tuple[int, str]) -> tuple[int, str]:
+        number, saved = cursor
+        if self._canonical_hash(number) == saved:
+            return cursor
+        rewind_to = max(self.start_block - 1, number - self.reorg_depth, 0)
+        self.log.warning("re-org detected at block %d: rescanning from %d", number, rewind_to + 1)
+        self._fail_vanished(rewind_to + 1)
+        new_cursor = (rewind_to, self._canonical_hash(rewind_to) or "0x")
+        self.store.set_cursor(*new_cursor)
+        return new_cursor
+
+    def _fail_vanished(self, from_block: int) -> None:
+        """Fail open jobs whose log block left the chain (a re-scan revives re-mined ones)."""
+        for job in self.store.open_jobs_from_block(from_block):
+            if job.tx_hash is not None:
+                continue  # the submitter re-checks the commitment before any (re)send
+            if self._canonical_hash(job.block_number) != job.block_hash:
+                self.store.fail(job.request_id, REORG_REASON)
+
+    def _canonical_hash(self, number: int) -> str | None:
+        block = self.w3.eth.get_block(number)
+        return None if block is None else _hex(block["hash"])
+
+    # ----------------------------------------------------------------- events
+
+    def _on_requested(self, log: LogReceipt) -> None:
+        event: Any = self._requested.process_log(log)
+        args = event["args"]
+        commitment = commitment_to_json(args["commitment"])
+        primary = Web3.to_checksum_address(args["primary"])
+        served = self.model_ids is None or int(args["modelId"]) in self.model_ids
+        if primary != self.node and not served:
+            return  # another node's request for a model we do not serve: not our business
+        job = NewJob(
+            request_id=int(args["requestId"]),
+            model_id=int(args["modelId"]),
+            input=[int(x) for x in args["input"]],
+            commitment=commitment,
+            primary_node=primary,
+            block_number=int(log["blockNumber"]),
+            block_hash=_hex(log["blockHash"]),
+            log_index=int(log["logIndex"]),
+            not_before=0 if primary == self.node else int(commitment["windowEnd"]),
+        )
+        if self.store.add(job) or self.store.revive(job, REORG_REASON):
+            self.log.info("request %d for model %d recorded", job.request_id, job.model_id)
+            if self.on_new_job is not None:
+                self.on_new_job()
+
+    def _on_fulfilled(self, log: LogReceipt) -> None:
+        args = self._fulfilled.process_log(log)["args"]
+        request_id = int(args["requestId"])
+        node = Web3.to_checksum_address(args["node"])
+        output = [int(x) for x in args["output"]]
+        open_states = [JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED]
+        if node == self.node:
+            # a submitted job belongs to the submitter, which settles it from its receipt (with
+            # timings); here only jobs whose fulfilment this process did not send are closed
+            self.store.transition(
+                request_id, open_states[:3], JobState.FULFILLED,
+                output=output, tx_hash=_hex(log["transactionHash"]),
+            )  # fmt: skip
+        else:
+            self.store.transition(request_id, open_states, JobState.TAKEN, taken_by=node)
+
+    def _on_cancelled(self, log: LogReceipt) -> None:
+        args = self._cancelled.process_log(log)["args"]
+        open_states = [JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED]
+        self.store.transition(
+            int(args["requestId"]), open_states, JobState.EXPIRED,
+            reason="cancelled by the requester after the deadline",
+        )  # fmt: skip
+        # a failed job stays failed; its reason says why the node did not serve it
+
+
+def _hex(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return "0x" + bytes(value).hex()
+    return "0x" + str(value).lower().removeprefix("0x")

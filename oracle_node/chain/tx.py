@@ -1,0 +1,39 @@
+"""Send one contract transaction from the node's key, with reverts decoded (CLI commands)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.exceptions import ContractLogicError
+
+from oracle_node.chain.abi import ErrorDecoder, RevertError
+
+
+def send_transaction(
+    w3: Web3,
+    account: LocalAccount,
+    call: Any,
+    decoder: ErrorDecoder,
+    *,
+    value: int = 0,
+    what: str = "transaction",
+    timeout: float = 120.0,
+) -> Any:
+    """Estimate, sign, send and wait for ``call``; a revert raises :class:`RevertError`."""
+    sender = Web3.to_checksum_address(account.address)
+    params: dict[str, Any] = {"from": sender, "value": value}
+    try:
+        gas = int(call.estimate_gas(params) * 1.2)
+    except ContractLogicError as exc:
+        raise RevertError(what, decoder.decode(exc.data), str(exc.data or "")) from None
+    params.update(
+        nonce=w3.eth.get_transaction_count(sender, "pending"), gas=gas, chainId=w3.eth.chain_id
+    )
+    signed = account.sign_transaction(call.build_transaction(params))
+    tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
+    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=timeout)
+    if receipt["status"] != 1:
+        raise RevertError(what, None, f"mined but reverted in {tx_hash.hex()}")
+    return receipt

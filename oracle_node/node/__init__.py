@@ -1,0 +1,1 @@
+"""The node's pipeline: served models, the proving pool, the stages and their assembly."""

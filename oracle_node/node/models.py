@@ -1,0 +1,106 @@
+"""Models the node serves: local circuit folder, registry record, onnxruntime session.
+
+A model is served only when the on-chain record agrees with the local folder: the ONNX file's
+sha256 (checked again on the file itself by :class:`~oracle_node.inference.ModelRuntime`), and
+the verifying key. Anything that disagrees is kept with the reason, so requests for it are
+failed with that reason instead of being proved against the wrong artifacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from oracle_node.chain.contracts import ModelRecord
+from oracle_node.circuits.manifest import Manifest, load_manifest
+from oracle_node.exceptions import OracleError
+from oracle_node.inference import ModelRuntime, dequantize
+from oracle_node.settings import ServedModel
+
+
+class ModelNotServedError(OracleError):
+    """A request names a model this node does not (or cannot) serve."""
+
+
+@dataclass
+class LoadedModel:
+    """A served model, ready to run."""
+
+    model_id: int
+    dir: Path
+    srs_path: Path | None
+    manifest: Manifest
+    runtime: ModelRuntime
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+    def infer(self, inputs: list[int]) -> list[float]:
+        """onnxruntime on the request's fixed-point input (dequantized at the input scale)."""
+        return self.runtime.run(dequantize(inputs, self.manifest.input_scale))
+
+    def describe(self) -> dict[str, object]:
+        m = self.manifest
+        return {
+            "model_id": self.model_id,
+            "name": m.name,
+            "onnx_sha256": m.onnx_sha256,
+            "vk_sha256": m.vk_sha256,
+            "input_len": m.input_len,
+            "output_len": m.output_len,
+            "input_scale": m.input_scale,
+            "output_scale": m.output_scale,
+            "logrows": m.logrows,
+            "provider": self.runtime.provider,
+        }
+
+
+def check_record(manifest: Manifest, record: ModelRecord | None) -> str | None:
+    """Why the registry record does not fit the local manifest, or None when it does."""
+    if record is None:
+        return None
+    problems = []
+    if record.onnx_hash.lower() != manifest.onnx_sha256:
+        problems.append(f"ONNX sha256 {manifest.onnx_sha256} != registered {record.onnx_hash}")
+    if record.vk_hash.lower() != manifest.vk_sha256:
+        problems.append(f"vk sha256 {manifest.vk_sha256} != registered {record.vk_hash}")
+    if record.input_scale != manifest.input_scale or record.output_scale != manifest.output_scale:
+        problems.append("fixed-point scales differ from the registry's")
+    if not record.active:
+        problems.append("the model is deactivated in the registry")
+    return "; ".join(problems) or None
+
+
+class ModelSet:
+    """Served models by on-chain id, plus the reasons some could not be served."""
+
+    def __init__(self) -> None:
+        self.models: dict[int, LoadedModel] = {}
+        self.refused: dict[int, str] = {}
+
+    def load(
+        self, served: ServedModel, record: ModelRecord | None, *, use_gpu: bool = True
+    ) -> None:
+        """Check and load one model; a mismatch is recorded in :attr:`refused`, not raised."""
+        try:
+            manifest = load_manifest(served.dir)
+            problem = check_record(manifest, record)
+            if problem is not None:
+                self.refused[served.id] = problem
+                return
+            expected = record.onnx_hash if record is not None else manifest.onnx_sha256
+            runtime = ModelRuntime(served.dir / "model.onnx", expected, use_gpu=use_gpu)
+        except OracleError as exc:
+            self.refused[served.id] = str(exc)
+            return
+        self.models[served.id] = LoadedModel(
+            served.id, served.dir, served.srs_path, manifest, runtime
+        )
+
+    def get(self, model_id: int) -> LoadedModel:
+        if model_id in self.models:
+            return self.models[model_id]
+        if model_id in self.refused:
+            raise ModelNotServedError(f"model {model_id} is refused: {self.refused[model_id]}")
+        raise ModelNotServedError(f"model {model_id} is not served by this node")

@@ -1,0 +1,108 @@
+"""A bounded pool of EZKL proving processes (EZKL never runs in the node's own process).
+
+Each worker keeps one :class:`~oracle_node.proving.Prover` per circuit folder, so its proving
+key path and manifest are read once; the key file itself is built once and cached on disk.
+Workers start with ``spawn`` (no fork of a threaded process). A worker that dies (killed,
+out of memory) breaks the pool; :meth:`ProverPool.submit` then builds a new one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_PROVERS: dict[tuple[str, str | None, str | None], Any] = {}
+
+
+@dataclass(frozen=True)
+class ProofJob:
+    """What a worker needs to prove one input."""
+
+    model_dir: str
+    cache_dir: str | None
+    srs_path: str | None
+    inputs: list[int]
+
+
+@dataclass(frozen=True)
+class ProofOutcome:
+    proof: bytes
+    instances: list[int]
+    outputs: list[int]
+    witness_s: float
+    prove_s: float
+
+
+def _prover(model_dir: str, cache_dir: str | None, srs_path: str | None) -> Any:
+    from oracle_node.proving import Prover
+
+    key = (model_dir, cache_dir, srs_path)
+    if key not in _PROVERS:
+        _PROVERS[key] = Prover(model_dir, cache_dir=cache_dir, srs_path=srs_path)
+    return _PROVERS[key]
+
+
+def prove_in_worker(job: ProofJob) -> ProofOutcome:
+    """Runs in a worker process."""
+    result = _prover(job.model_dir, job.cache_dir, job.srs_path).prove(job.inputs)
+    return ProofOutcome(
+        proof=result.proof,
+        instances=list(result.instances),
+        outputs=list(result.outputs),
+        witness_s=result.witness_s,
+        prove_s=result.prove_s,
+    )
+
+
+def warm_in_worker(model_dir: str, cache_dir: str | None, srs_path: str | None) -> str:
+    """Build (or find) the proving key of one circuit; runs in a worker process."""
+    return str(_prover(model_dir, cache_dir, srs_path).ensure_proving_key())
+
+
+class ProverPool:
+    """``workers`` proving processes shared by the chain pipeline and the API."""
+
+    def __init__(self, workers: int, cache_dir: Path | None) -> None:
+        self.workers = workers
+        self.cache_dir = str(cache_dir) if cache_dir else None
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            return self._pool
+
+    def submit(
+        self, model_dir: Path, srs_path: Path | None, inputs: list[int]
+    ) -> Future[ProofOutcome]:
+        job = ProofJob(str(model_dir), self.cache_dir, str(srs_path) if srs_path else None, inputs)
+        try:
+            return self._executor().submit(prove_in_worker, job)
+        except BrokenProcessPool:
+            self.reset()
+            return self._executor().submit(prove_in_worker, job)
+
+    def warm(self, model_dir: Path, srs_path: Path | None) -> str:
+        """Make sure the proving key exists before the first request (blocks)."""
+        srs = str(srs_path) if srs_path else None
+        return self._executor().submit(warm_in_worker, str(model_dir), self.cache_dir, srs).result()
+
+    def reset(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

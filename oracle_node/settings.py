@@ -1,0 +1,250 @@
+"""Node settings: environment (prefix ``ORACLE_``, nested with ``__``), an optional TOML file.
+
+Precedence, highest first: keyword arguments, the environment, the TOML file named by
+``ORACLE_CONFIG_FILE`` (or passed to :func:`load_settings`), defaults. No ``.env`` file is read.
+
+    ORACLE_CHAIN__RPC_URL=http://127.0.0.1:8545
+    ORACLE_CHAIN__COORDINATOR=0x...
+    ORACLE_MODELS='[{"id": 1, "dir": "circuits/breast_cancer"}]'
+    ORACLE_KEYS__KEYSTORE=node.json  ORACLE_KEYS__PASSWORD_FILE=node.pass
+
+Any mistake becomes one :class:`SettingsError` whose message lists every bad field.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from oracle_node.exceptions import ConfigError
+
+CONFIG_FILE_ENV = "ORACLE_CONFIG_FILE"
+
+
+class SettingsError(ConfigError):
+    """The node's settings are incomplete or inconsistent."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "invalid node settings: "
+            + "; ".join(problems)
+            + " (set them as ORACLE_<SECTION>__<FIELD> or in the TOML config file)"
+        )
+
+
+def _check_address(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from eth_utils.address import is_address, to_checksum_address
+
+    if not is_address(value):
+        raise ValueError(f"{value!r} is not an address")
+    return str(to_checksum_address(value))
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChainSettings(_Section):
+    """Where the node reads and writes the chain."""
+
+    rpc_url: str = "http://127.0.0.1:8545"
+    chain_id: int | None = Field(
+        default=None, description="refuse to start if the RPC serves another"
+    )
+    coordinator: str | None = None
+    model_registry: str | None = None
+    node_registry: str | None = None
+    confirmations: int = Field(default=2, ge=0, le=1000)
+    poll_interval: float = Field(default=1.0, gt=0)
+    start_block: int = Field(default=0, ge=0, description="first block to scan on an empty store")
+    max_block_range: int = Field(default=2000, ge=1)
+    reorg_depth: int = Field(
+        default=64, ge=1, description="how far back the listener re-checks hashes"
+    )
+    tx_timeout: float = Field(default=120.0, gt=0)
+
+    _addr = field_validator("coordinator", "model_registry", "node_registry")(_check_address)
+
+    @field_validator("rpc_url")
+    @classmethod
+    def _rpc_scheme(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s):// URL")
+        return value
+
+
+class ServedModel(_Section):
+    """A registered model the node serves: its on-chain id and its local circuit folder."""
+
+    id: int = Field(ge=0)
+    dir: Path
+    srs_path: Path | None = Field(
+        default=None, description="SRS file (operator-supplied in production)"
+    )
+
+    @model_validator(mode="after")
+    def _folder_exists(self) -> ServedModel:
+        if not (self.dir / "model.onnx").is_file():
+            raise ValueError(f"model {self.id}: {self.dir} has no model.onnx")
+        if self.srs_path is not None and not self.srs_path.is_file():
+            raise ValueError(f"model {self.id}: SRS file {self.srs_path} does not exist")
+        return self
+
+
+class KeySettings(_Section):
+    """The signing key: an encrypted keystore, or a raw key only with ``allow_dev_key``."""
+
+    keystore: Path | None = None
+    password: SecretStr | None = None
+    password_file: Path | None = None
+    dev_private_key: SecretStr | None = None
+    allow_dev_key: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> KeySettings:
+        if self.dev_private_key is not None:
+            if not self.allow_dev_key:
+                raise ValueError(
+                    "a raw private key is refused unless ORACLE_KEYS__ALLOW_DEV_KEY=true "
+                    "(use an encrypted keystore outside development)"
+                )
+            if self.keystore is not None:
+                raise ValueError("give either a keystore or a dev private key, not both")
+            return self
+        if self.keystore is None:
+            return self
+        if not self.keystore.is_file():
+            raise ValueError(f"keystore {self.keystore} does not exist")
+        if self.password is None and self.password_file is None:
+            raise ValueError("keystore needs a password (KEYS__PASSWORD or KEYS__PASSWORD_FILE)")
+        if self.password_file is not None and not self.password_file.is_file():
+            raise ValueError(f"password file {self.password_file} does not exist")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return self.keystore is not None or self.dev_private_key is not None
+
+
+class WorkerSettings(_Section):
+    """How many requests run at once in each stage."""
+
+    provers: int = Field(default=1, ge=1, le=64, description="EZKL proving processes")
+    inference: int = Field(default=1, ge=1, le=64, description="onnxruntime threads")
+    submit_retries: int = Field(default=5, ge=0, le=100)
+
+
+class ApiSettings(_Section):
+    """The operator HTTP API."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    token: SecretStr | None = Field(default=None, description="bearer token for mutating endpoints")
+
+
+class NodeSettings(BaseSettings):
+    """Everything a node needs; see the module docstring for the sources."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ORACLE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    chain: ChainSettings = Field(default_factory=lambda: ChainSettings())
+    keys: KeySettings = Field(default_factory=lambda: KeySettings())
+    workers: WorkerSettings = Field(default_factory=lambda: WorkerSettings())
+    api: ApiSettings = Field(default_factory=lambda: ApiSettings())
+    models: list[ServedModel] = []
+    data_dir: Path = Path("oracle-data")
+    config_file: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_models(self) -> NodeSettings:
+        ids = [model.id for model in self.models]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"model ids served twice: {sorted(ids)}")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_path_from(init_settings)
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
+
+    @property
+    def key_cache_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def require_chain(self) -> None:
+        """Fail with one message when the contract addresses a running node needs are absent."""
+        missing = [
+            f"chain.{name}"
+            for name in ("coordinator", "model_registry", "node_registry")
+            if getattr(self.chain, name) is None
+        ]
+        if not self.keys.configured:
+            missing.append("keys.keystore (or keys.dev_private_key with keys.allow_dev_key)")
+        if missing:
+            raise SettingsError([f"{name}: required to run a node" for name in missing])
+
+
+def _config_path_from(init_settings: PydanticBaseSettingsSource) -> Path | None:
+    given: Any = init_settings().get("config_file")
+    raw = given if given is not None else os.environ.get(CONFIG_FILE_ENV)
+    if raw is None:
+        return None
+    path = Path(raw)
+    if not path.is_file():
+        raise SettingsError([f"config file {path}: does not exist"])
+    return path
+
+
+def load_settings(config_file: Path | str | None = None, **overrides: Any) -> NodeSettings:
+    """Build the settings, turning every validation problem into one :class:`SettingsError`."""
+    if config_file is not None:
+        overrides["config_file"] = Path(config_file)
+    try:
+        return NodeSettings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}")
+        raise SettingsError(problems) from None

@@ -1,0 +1,367 @@
+"""The job ledger: one SQLite row per on-chain request, plus the listener's cursor.
+
+States::
+
+    new ──> inferred ──> proved ──> submitted ──> fulfilled
+     │          │           │           │
+     └──────────┴───────────┴───────────┴──> failed(reason) | expired | taken(by other node)
+
+Every transition is one ``UPDATE ... WHERE state IN (...)``: running a step twice changes
+nothing the second time, so a crash at any point resumes from the last committed state. The
+signed fulfilment transaction is stored *before* it is broadcast, so a restart re-sends the same
+transaction (same nonce) instead of building a second one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from oracle_node.exceptions import OracleError
+
+
+class StoreError(OracleError):
+    """The job store is unusable or was asked for something it does not hold."""
+
+
+class JobState(StrEnum):
+    NEW = "new"
+    INFERRED = "inferred"
+    PROVED = "proved"
+    SUBMITTED = "submitted"
+    FULFILLED = "fulfilled"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    TAKEN = "taken"
+
+
+OPEN_STATES = (JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED)
+FINAL_STATES = (JobState.FULFILLED, JobState.FAILED, JobState.EXPIRED, JobState.TAKEN)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    request_id    TEXT PRIMARY KEY,
+    model_id      INTEGER NOT NULL,
+    input         TEXT NOT NULL,
+    commitment    TEXT NOT NULL,
+    primary_node  TEXT NOT NULL,
+    block_number  INTEGER NOT NULL,
+    block_hash    TEXT NOT NULL,
+    log_index     INTEGER NOT NULL,
+    not_before    INTEGER NOT NULL DEFAULT 0,
+    state         TEXT NOT NULL,
+    reason        TEXT,
+    taken_by      TEXT,
+    float_output  TEXT,
+    output        TEXT,
+    instances     TEXT,
+    proof         BLOB,
+    tx_hash       TEXT,
+    raw_tx        BLOB,
+    nonce         INTEGER,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    timings       TEXT NOT NULL DEFAULT '{}',
+    created_at    REAL NOT NULL,
+    updated_at    REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
+CREATE TABLE IF NOT EXISTS cursor (
+    name          TEXT PRIMARY KEY,
+    block_number  INTEGER NOT NULL,
+    block_hash    TEXT NOT NULL
+);
+"""
+
+_JSON_FIELDS = ("input", "commitment", "float_output", "output", "instances", "timings")
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What the listener learns from one ``InferenceRequested`` log."""
+
+    request_id: int
+    model_id: int
+    input: list[int]
+    commitment: dict[str, Any]
+    primary_node: str
+    block_number: int
+    block_hash: str
+    log_index: int
+    not_before: int = 0
+
+
+@dataclass(frozen=True)
+class Job:
+    """A row of the ledger."""
+
+    request_id: int
+    model_id: int
+    input: list[int]
+    commitment: dict[str, Any]
+    primary_node: str
+    block_number: int
+    block_hash: str
+    log_index: int
+    not_before: int
+    state: JobState
+    reason: str | None
+    taken_by: str | None
+    float_output: list[float] | None
+    output: list[int] | None
+    instances: list[int] | None
+    proof: bytes | None
+    tx_hash: str | None
+    raw_tx: bytes | None
+    nonce: int | None
+    attempts: int
+    timings: dict[str, float]
+    created_at: float
+    updated_at: float
+
+    def public(self) -> dict[str, Any]:
+        """A JSON-friendly view for the API (big ints as strings, no raw transaction)."""
+        return {
+            "request_id": str(self.request_id),
+            "model_id": self.model_id,
+            "state": self.state.value,
+            "reason": self.reason,
+            "taken_by": self.taken_by,
+            "primary_node": self.primary_node,
+            "block_number": self.block_number,
+            "input": [str(x) for x in self.input],
+            "output": None if self.output is None else [str(x) for x in self.output],
+            "float_output": self.float_output,
+            "proof": None if self.proof is None else "0x" + self.proof.hex(),
+            "tx_hash": self.tx_hash,
+            "attempts": self.attempts,
+            "timings": self.timings,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+def _to_row_value(name: str, value: Any) -> Any:
+    if name in _JSON_FIELDS and value is not None:
+        return json.dumps(value, default=str)
+    if name == "state" and isinstance(value, JobState):
+        return value.value
+    return value
+
+
+def _job_from_row(row: sqlite3.Row) -> Job:
+    data = dict(row)
+    for name in _JSON_FIELDS:
+        if data[name] is not None:
+            data[name] = json.loads(data[name])
+    data["request_id"] = int(data["request_id"])
+    data["state"] = JobState(data["state"])
+    if data["instances"] is not None:
+        data["instances"] = [int(x) for x in data["instances"]]
+    return Job(**data)
+
+
+class JobStore:
+    """Thread-safe ledger on one SQLite file (WAL, one connection guarded by a lock)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open job store {self.path}: {exc}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ jobs
+
+    def add(self, job: NewJob) -> bool:
+        """Record a request once; a second call with the same id is ignored (returns False)."""
+        now = time.time()
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO jobs (request_id, model_id, input, commitment, "
+                "primary_node, block_number, block_hash, log_index, not_before, state, "
+                "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    str(job.request_id),
+                    job.model_id,
+                    json.dumps(job.input),
+                    json.dumps(job.commitment),
+                    job.primary_node,
+                    job.block_number,
+                    job.block_hash,
+                    job.log_index,
+                    job.not_before,
+                    JobState.NEW.value,
+                    now,
+                    now,
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def revive(self, job: NewJob, reason: str) -> bool:
+        """Re-open a job failed with ``reason`` (a re-org) when its request is seen again."""
+        with self._tx() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET model_id = ?, input = ?, commitment = ?, primary_node = ?, "
+                "block_number = ?, block_hash = ?, log_index = ?, not_before = ?, state = ?, "
+                "reason = NULL, updated_at = ? WHERE request_id = ? AND state = ? AND reason = ?",
+                (
+                    job.model_id,
+                    json.dumps(job.input),
+                    json.dumps(job.commitment),
+                    job.primary_node,
+                    job.block_number,
+                    job.block_hash,
+                    job.log_index,
+                    job.not_before,
+                    JobState.NEW.value,
+                    time.time(),
+                    str(job.request_id),
+                    JobState.FAILED.value,
+                    reason,
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def get(self, request_id: int) -> Job:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM jobs WHERE request_id = ?", (str(request_id),)
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"no job for request {request_id}")
+        return _job_from_row(row)
+
+    def find(self, request_id: int) -> Job | None:
+        try:
+            return self.get(request_id)
+        except StoreError:
+            return None
+
+    def transition(
+        self,
+        request_id: int,
+        from_states: Iterable[JobState],
+        to_state: JobState,
+        **fields: Any,
+    ) -> bool:
+        """Move a job to ``to_state`` only if it is in one of ``from_states``; set ``fields``.
+
+        Returns whether the row changed, so a repeated or late step is a harmless no-op.
+        """
+        allowed = [state.value for state in from_states]
+        timings = fields.pop("timings", None)
+        columns = ["state = ?", "updated_at = ?"]
+        values: list[Any] = [to_state.value, time.time()]
+        for name, value in fields.items():
+            columns.append(f"{name} = ?")
+            values.append(_to_row_value(name, value))
+        with self._tx() as db:
+            if timings:
+                row = db.execute(
+                    "SELECT timings FROM jobs WHERE request_id = ?", (str(request_id),)
+                ).fetchone()
+                merged = {**(json.loads(row["timings"]) if row else {}), **timings}
+                columns.append("timings = ?")
+                values.append(json.dumps(merged))
+            marks = ",".join("?" for _ in allowed)
+            cursor = db.execute(
+                f"UPDATE jobs SET {', '.join(columns)} WHERE request_id = ? AND state IN ({marks})",
+                [*values, str(request_id), *allowed],
+            )
+            return cursor.rowcount == 1
+
+    def update(self, request_id: int, state: JobState, **fields: Any) -> bool:
+        """Set ``fields`` on a job that is still in ``state`` (no state change)."""
+        return self.transition(request_id, [state], state, **fields)
+
+    def fail(self, request_id: int, reason: str) -> bool:
+        return self.transition(request_id, OPEN_STATES, JobState.FAILED, reason=reason)
+
+    def in_state(self, *states: JobState, limit: int = 1000) -> list[Job]:
+        marks = ",".join("?" for _ in states)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM jobs WHERE state IN ({marks}) "
+                "ORDER BY block_number, log_index LIMIT ?",
+                [*(state.value for state in states), limit],
+            ).fetchall()
+        return [_job_from_row(row) for row in rows]
+
+    def list_jobs(
+        self, state: JobState | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Job]:
+        query = "SELECT * FROM jobs"
+        params: list[Any] = []
+        if state is not None:
+            query += " WHERE state = ?"
+            params.append(state.value)
+        query += " ORDER BY block_number DESC, log_index DESC LIMIT ? OFFSET ?"
+        with self._lock:
+            rows = self._db.execute(query, [*params, limit, offset]).fetchall()
+        return [_job_from_row(row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Number of jobs per state (every state present, zero when empty)."""
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
+        counts = {state.value: 0 for state in JobState}
+        counts.update({row[0]: row[1] for row in rows})
+        return counts
+
+    def open_jobs_from_block(self, block_number: int) -> list[Job]:
+        """Open jobs whose log sits at or above ``block_number`` (re-org candidates)."""
+        marks = ",".join("?" for _ in OPEN_STATES)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM jobs WHERE block_number >= ? AND state IN ({marks})",
+                [block_number, *(state.value for state in OPEN_STATES)],
+            ).fetchall()
+        return [_job_from_row(row) for row in rows]
+
+    # ---------------------------------------------------------------- cursor
+
+    def cursor(self, name: str = "requests") -> tuple[int, str] | None:
+        """Last block fully scanned, with its hash, or None on a fresh store."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT block_number, block_hash FROM cursor WHERE name = ?", (name,)
+            ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def set_cursor(self, block_number: int, block_hash: str, name: str = "requests") -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO cursor (name, block_number, block_hash) VALUES (?,?,?) "
+                "ON CONFLICT(name) DO UPDATE SET block_number = excluded.block_number, "
+                "block_hash = excluded.block_hash",
+                (name, block_number, block_hash),
+            )

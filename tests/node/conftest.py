@@ -1,0 +1,59 @@
+"""A real anvil chain with the protocol deployed, a mock verifier, two staked nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from web3 import Web3
+
+from oracle_node.chain.contracts import OracleContracts
+from oracle_node.deploy import ProtocolParams
+from oracle_node.devchain import Anvil
+from tests.e2e.protocol import Deployment, deploy, deploy_protocol, dev_key, send
+
+FEE = 10**15
+PARAMS = ProtocolParams(min_stake=10**18, exclusive_window=600, request_timeout=1200)
+
+
+@dataclass
+class Chain:
+    w3: Web3
+    protocol: Deployment
+    consumer: Any
+    model_id: int
+    nodes: dict[str, str]  # address -> private key
+
+    def contracts(self) -> OracleContracts:
+        p = self.protocol
+        return OracleContracts(
+            self.w3, p.coordinator.address, p.model_registry.address, p.node_registry.address
+        )
+
+    def request(self, inputs: list[int]) -> int:
+        call = self.consumer.functions.request(self.model_id, inputs, 200_000)
+        receipt = send(self.w3, call, self.w3.eth.accounts[0], FEE)
+        event = self.protocol.coordinator.events.InferenceRequested().process_receipt(receipt)[0]
+        return int(event["args"]["requestId"])
+
+    def mine(self, blocks: int = 1) -> None:
+        for _ in range(blocks):
+            self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def chain() -> Iterator[Chain]:
+    """Module-scoped: tests share one chain, each with its own requests."""
+    with Anvil() as anvil:
+        w3 = Web3(Web3.HTTPProvider(anvil.url))
+        owner = w3.eth.accounts[0]
+        protocol = deploy_protocol(w3, owner, PARAMS, FEE, verifier_name="MockVerifier")
+        model_id = protocol.register_model()
+        nodes = {}
+        for index in (1, 2):
+            protocol.stake(w3.eth.accounts[index], [model_id])
+            nodes[w3.eth.accounts[index]] = dev_key(index)
+        consumer = deploy(w3, owner, "RecordingConsumer", protocol.coordinator.address)
+        yield Chain(w3, protocol, consumer, model_id, nodes)

@@ -1,0 +1,74 @@
+"""Operator commands: one-line errors on bad settings; register, status, unstake, withdraw."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from oracle_node.cli import main
+from tests.e2e.protocol import dev_key
+
+
+def test_every_operator_command_is_registered(capsys):
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    for name in ("run", "register", "unstake", "withdraw", "status"):
+        assert f"  {name}" in listed
+
+
+def test_misconfigured_run_fails_at_start_with_one_message(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("ORACLE_CHAIN__RPC_URL", "localhost:8545")
+    monkeypatch.setenv("ORACLE_DATA_DIR", str(tmp_path))
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("error: invalid node settings: chain.rpc_url: must be an http(s)://")
+
+
+def test_run_without_contract_addresses_names_them(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("ORACLE_DATA_DIR", str(tmp_path))
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err
+    assert "chain.coordinator: required to run a node" in err and "keys.keystore" in err
+
+
+@pytest.fixture
+def operator_env(chain, monkeypatch, tmp_path):
+    p = chain.protocol
+    env = {
+        "ORACLE_CHAIN__RPC_URL": chain.w3.provider.endpoint_uri,
+        "ORACLE_CHAIN__COORDINATOR": p.coordinator.address,
+        "ORACLE_CHAIN__MODEL_REGISTRY": p.model_registry.address,
+        "ORACLE_CHAIN__NODE_REGISTRY": p.node_registry.address,
+        "ORACLE_KEYS__DEV_PRIVATE_KEY": dev_key(7),
+        "ORACLE_KEYS__ALLOW_DEV_KEY": "true",
+        "ORACLE_DATA_DIR": str(tmp_path),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return chain
+
+
+def _status(capsys) -> dict:
+    capsys.readouterr()
+    assert main(["status", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_register_status_unstake_and_early_withdraw(operator_env, capsys):
+    chain = operator_env
+    stake = chain.protocol.params.min_stake
+    model = chain.model_id
+    assert main(["register", "--stake", str(stake), "--model", str(model)]) == 0
+    status = _status(capsys)
+    assert status["active"] is True and status["models"] == [model]
+    assert status["stake_wei"] == str(stake)
+    assert main(["register", "--model", str(model)]) == 0
+    assert "already served" in capsys.readouterr().out
+    assert main(["unstake"]) == 0
+    status = _status(capsys)
+    assert status["active"] is False and status["unlock_at"] > 0
+    assert main(["withdraw"]) == 1
+    err = capsys.readouterr().err
+    assert "withdraw stake reverted: UnbondingNotElapsed(" in err

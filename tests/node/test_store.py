@@ -1,0 +1,129 @@
+"""The job store: idempotent transitions, restart from disk, counts, cursor, re-org revival."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from oracle_node.store import JobState, JobStore, NewJob, StoreError
+
+
+def new_job(request_id: int = 1, block: int = 10, **overrides) -> NewJob:
+    data = {
+        "request_id": request_id,
+        "model_id": 1,
+        "input": [1, -2, 2**70],
+        "commitment": {"modelId": 1, "deadline": 123, "inputHash": "0x" + "ab" * 32},
+        "primary_node": "0x" + "11" * 20,
+        "block_number": block,
+        "block_hash": "0x" + "cd" * 32,
+        "log_index": 0,
+    }
+    data.update(overrides)
+    return NewJob(**data)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = JobStore(tmp_path / "jobs.sqlite3")
+    yield s
+    s.close()
+
+
+def test_a_request_is_recorded_once(store):
+    assert store.add(new_job())
+    assert not store.add(new_job())
+    job = store.get(1)
+    assert job.state is JobState.NEW
+    assert job.input == [1, -2, 2**70]
+    assert job.commitment["inputHash"] == "0x" + "ab" * 32
+
+
+def test_transitions_apply_once_and_only_from_allowed_states(store):
+    store.add(new_job())
+    assert store.transition(1, [JobState.NEW], JobState.INFERRED, float_output=[0.5])
+    assert not store.transition(1, [JobState.NEW], JobState.INFERRED, float_output=[9.0])
+    assert store.get(1).float_output == [0.5]
+    assert store.transition(
+        1, [JobState.INFERRED], JobState.PROVED, proof=b"\x01\x02", instances=[2**254, 3]
+    )
+    job = store.get(1)
+    assert job.proof == b"\x01\x02" and job.instances == [2**254, 3]
+
+
+def test_timings_merge_across_steps(store):
+    store.add(new_job())
+    store.transition(1, [JobState.NEW], JobState.INFERRED, timings={"infer_s": 0.1})
+    store.transition(1, [JobState.INFERRED], JobState.PROVED, timings={"prove_s": 3.0})
+    assert store.get(1).timings == {"infer_s": 0.1, "prove_s": 3.0}
+
+
+def test_final_states_are_final(store):
+    store.add(new_job())
+    assert store.fail(1, "bad input")
+    assert not store.fail(1, "again")
+    assert not store.transition(1, [JobState.NEW], JobState.INFERRED)
+    job = store.get(1)
+    assert (job.state, job.reason) == (JobState.FAILED, "bad input")
+
+
+def test_state_survives_reopening_the_file(tmp_path):
+    path = tmp_path / "jobs.sqlite3"
+    first = JobStore(path)
+    first.add(new_job())
+    first.transition(1, [JobState.NEW], JobState.INFERRED)
+    first.set_cursor(42, "0xabc")
+    first.close()
+    second = JobStore(path)
+    assert second.get(1).state is JobState.INFERRED
+    assert second.cursor() == (42, "0xabc")
+    second.close()
+
+
+def test_counts_list_and_missing_job(store):
+    for i in range(1, 4):
+        store.add(new_job(i, block=i))
+    store.fail(2, "x")
+    counts = store.counts()
+    assert counts["new"] == 2 and counts["failed"] == 1 and counts["fulfilled"] == 0
+    assert [j.request_id for j in store.list_jobs()] == [3, 2, 1]
+    assert [j.request_id for j in store.list_jobs(JobState.FAILED)] == [2]
+    assert [j.request_id for j in store.in_state(JobState.NEW)] == [1, 3]
+    with pytest.raises(StoreError, match="no job for request 9"):
+        store.get(9)
+
+
+def test_a_job_failed_by_a_reorg_is_revived_when_seen_again(store):
+    store.add(new_job())
+    store.fail(1, "reorg")
+    assert not store.add(new_job(block=11))
+    assert store.revive(new_job(block=11, block_hash="0x" + "ee" * 32), "reorg")
+    job = store.get(1)
+    assert job.state is JobState.NEW and job.block_number == 11 and job.reason is None
+    store.fail(1, "other")
+    assert not store.revive(new_job(block=12), "reorg")
+
+
+def test_concurrent_transitions_let_exactly_one_win(store):
+    store.add(new_job())
+    wins = []
+
+    def attempt() -> None:
+        if store.transition(1, [JobState.NEW], JobState.INFERRED):
+            wins.append(1)
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wins == [1]
+
+
+def test_public_view_hides_the_raw_transaction(store):
+    store.add(new_job())
+    store.transition(1, [JobState.NEW], JobState.PROVED, raw_tx=b"secret", proof=b"\xff")
+    view = store.get(1).public()
+    assert "raw_tx" not in view
+    assert view["proof"] == "0xff" and view["input"][2] == str(2**70)
