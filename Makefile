@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # The venv first on PATH: ape-foundry finds anvil with `which`.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup test lint unit contracts-anvil demo bench clean help
+.PHONY: setup test lint demo bench clean help
 
 help:
 	@echo "make test   - set up (venv, node_modules, offline solc + anvil), lint, run the whole suite"
@@ -44,7 +44,9 @@ demo: setup
 	$(BIN)/python -m oracle_node.cli demo $(DEMO_ARGS)
 
 bench: setup
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.bench_circuits
+	$(BIN)/python -m bench.bench_gas
+	$(BIN)/python -m bench.bench_node
 
 clean:
 	rm -rf .build .toolchain .mypy_cache .ruff_cache

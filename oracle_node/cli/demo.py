@@ -2,47 +2,26 @@
 
 from __future__ import annotations
 
-import time
-
 import click
 
-from oracle_node.devchain import Anvil
+from oracle_node.devchain import port_is_free
+from oracle_node.exceptions import PortInUseError
 
 
 @click.command()
 @click.option("--port", type=int, default=8545, show_default=True, help="anvil port on 127.0.0.1")
-def demo(port: int) -> None:
-    """Start anvil, deploy, call, and shut everything down again.
+@click.option(
+    "--samples", type=int, default=4, show_default=True, help="held-out samples per model"
+)
+@click.option("--keep-api", is_flag=True, help="keep node A's operator API up until Ctrl-C")
+@click.option("--timeout", "timeout_s", type=float, default=600.0, show_default=True)
+def demo(port: int, samples: int, keep_api: bool, timeout_s: float) -> None:
+    """Deploy, register the reference models, stake two nodes, run them, send requests.
 
-    Until the node lands this is a smoke run of the toolchain: compile with the offline
-    solc-js, deploy to a real anvil, send a transaction and read the state back.
+    Prints one row per proven fulfilment and a summary; stops everything it started.
     """
-    from ape import project
-    from web3 import Web3
+    if not port_is_free("127.0.0.1", port):
+        raise PortInUseError("127.0.0.1", port)
+    from oracle_node.demo import Demo
 
-    started = time.monotonic()
-    click.echo("compiling contracts (offline solc-js)...")
-    contract_type = project.Ping.contract_type
-    abi = [item.model_dump(mode="json", by_alias=True) for item in contract_type.abi]
-    bytecode = (
-        contract_type.deployment_bytecode.bytecode if contract_type.deployment_bytecode else None
-    )
-    if not bytecode:
-        raise click.ClickException("Ping has no deployment bytecode")
-    with Anvil(port=port) as anvil:
-        click.echo(f"anvil ready at {anvil.url}")
-        w3 = Web3(Web3.HTTPProvider(anvil.url))
-        sender = w3.eth.accounts[0]
-        factory = w3.eth.contract(abi=abi, bytecode=bytecode)
-        receipt = w3.eth.wait_for_transaction_receipt(
-            factory.constructor().transact({"from": sender})
-        )
-        ping = w3.eth.contract(address=receipt["contractAddress"], abi=abi)
-        click.echo(f"deployed Ping at {ping.address} (gas {receipt['gasUsed']})")
-        tx = ping.functions.ping().transact({"from": sender})
-        w3.eth.wait_for_transaction_receipt(tx)
-        value = ping.functions.n().call()
-        if value != 1:
-            raise click.ClickException(f"expected n() == 1 after one ping, read {value}")
-        click.echo(f"ping() mined, n() == {value}")
-    click.echo(f"demo smoke run ok in {time.monotonic() - started:.1f} s; anvil stopped")
+    Demo(port=port, samples=samples, keep_api=keep_api, timeout_s=timeout_s, echo=click.echo).run()
