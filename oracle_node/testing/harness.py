@@ -10,6 +10,7 @@ from ape import chain
 from ape.api import AccountAPI
 from ape.contracts import ContractInstance
 
+from oracle_node.chain.contracts import COMMITMENT_FIELDS
 from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.deploy import (
     Protocol,
@@ -21,19 +22,6 @@ from oracle_node.deploy import (
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
 from oracle_node.exceptions import OracleError
 
-COMMITMENT_FIELDS = (
-    "modelId",
-    "requester",
-    "primary",
-    "verifier",
-    "fee",
-    "callbackGasLimit",
-    "inputLen",
-    "outputLen",
-    "windowEnd",
-    "deadline",
-    "inputHash",
-)
 # Gas for a fulfilment on top of the request's callback gas: the verifier's pairing check
 # (about 0.6 M for the reference models) plus the coordinator's own work, with headroom.
 FULFILL_GAS_OVERHEAD = 1_500_000

@@ -8,23 +8,12 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
+from oracle_node.chain.contracts import COMMITMENT_FIELDS
+
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 
 COMMITMENT_TYPE = (
     "(uint256,address,address,address,uint96,uint32,uint32,uint32,uint64,uint64,bytes32)"
-)
-COMMITMENT_FIELDS = (
-    "modelId",
-    "requester",
-    "primary",
-    "verifier",
-    "fee",
-    "callbackGasLimit",
-    "inputLen",
-    "outputLen",
-    "windowEnd",
-    "deadline",
-    "inputHash",
 )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
+from typing import Any
 
 from oracle_node import artifacts
 from oracle_node.deploy import artifact_container
@@ -21,13 +23,33 @@ def _export_module():
     return module
 
 
+def _without_metadata(code: str) -> str:
+    """Bytecode less solc's trailing CBOR metadata (its last two bytes give its length).
+
+    The metadata hash also covers compiler settings that depend on where and how the project
+    was compiled (remappings, paths), not on what the contract does."""
+    raw = bytes.fromhex(code.removeprefix("0x"))
+    if len(raw) < 2:
+        return raw.hex()
+    return raw[: -(int.from_bytes(raw[-2:], "big") + 2)].hex()
+
+
+def _normalized(artifact_json: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(artifact_json)
+    for key in ("deploymentBytecode", "runtimeBytecode"):
+        if data.get(key, {}).get("bytecode"):
+            data[key]["bytecode"] = _without_metadata(data[key]["bytecode"])
+    return data
+
+
 def test_shipped_artifacts_match_the_build():
     built = _export_module().build_artifacts()
     stale = [
         name
         for name, artifact in built.items()
         if not (artifacts.ARTIFACTS_DIR / f"{name}.json").is_file()
-        or (artifacts.ARTIFACTS_DIR / f"{name}.json").read_text() != artifacts.dumps(artifact)
+        or _normalized((artifacts.ARTIFACTS_DIR / f"{name}.json").read_text())
+        != _normalized(artifacts.dumps(artifact))
     ]
     extra = sorted(set(artifacts.available()) - set(built))
     assert (
