@@ -209,8 +209,9 @@ def main() -> None:
     parser.add_argument(
         "--compare-inner-cols",
         type=int,
-        default=1,
-        help="also rebuild each model with this num_inner_cols and measure it (0: skip)",
+        default=2,
+        help="also rebuild each model with this num_inner_cols (EZKL's default: 2) and "
+        "measure it (0: skip)",
     )
     parser.add_argument("--out", default=str(RESULTS), help="markdown file, or - for stdout")
     parser.add_argument(

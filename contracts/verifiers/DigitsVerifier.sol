@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // GENERATED FILE - DO NOT EDIT. EZKL's create_evm_verifier output for the circuit
-// `digits` (verifying key sha256 0x241cffec3942621f6086fd0ae866b1cf9699b5c1ace60e5099f8469ca73f351a), with one change made by the build:
+// `digits` (verifying key sha256 0x1593754b3ac6a679bd1762d5f39e7b275a855e9cc9a8dcf3657de5655d8d8545), with one change made by the build:
 // the contract is renamed Halo2Verifier -> DigitsVerifier.
-// Regenerate: oracle-node circuits build <model.onnx> <calibration.json> --name digits
+// Regenerate: oracle-node circuits build <model.onnx> <calibration.json> --name digits --inner-cols 1
 
 pragma solidity ^0.8.0;
 
@@ -10,61 +10,61 @@ contract DigitsVerifier {
     uint256 internal constant    DELTA = 4131629893567559867359510883348571134090853742863529169391034518566172092834;
     uint256 internal constant        R = 21888242871839275222246405745257275088548364400416034343698204186575808495617; 
 
-    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x04e4;
-    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x05a4;
+    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x02e4;
+    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x03a4;
 
-    uint256 internal constant                VK_MPTR = 0x0620;
-    uint256 internal constant         VK_DIGEST_MPTR = 0x0620;
-    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0640;
-    uint256 internal constant                 K_MPTR = 0x0660;
-    uint256 internal constant             N_INV_MPTR = 0x0680;
-    uint256 internal constant             OMEGA_MPTR = 0x06a0;
-    uint256 internal constant         OMEGA_INV_MPTR = 0x06c0;
-    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x06e0;
-    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0700;
-    uint256 internal constant        ACC_OFFSET_MPTR = 0x0720;
-    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0740;
-    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0760;
-    uint256 internal constant              G1_X_MPTR = 0x0780;
-    uint256 internal constant              G1_Y_MPTR = 0x07a0;
-    uint256 internal constant            G2_X_1_MPTR = 0x07c0;
-    uint256 internal constant            G2_X_2_MPTR = 0x07e0;
-    uint256 internal constant            G2_Y_1_MPTR = 0x0800;
-    uint256 internal constant            G2_Y_2_MPTR = 0x0820;
-    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0840;
-    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0860;
-    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0880;
-    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x08a0;
+    uint256 internal constant                VK_MPTR = 0x05a0;
+    uint256 internal constant         VK_DIGEST_MPTR = 0x05a0;
+    uint256 internal constant     NUM_INSTANCES_MPTR = 0x05c0;
+    uint256 internal constant                 K_MPTR = 0x05e0;
+    uint256 internal constant             N_INV_MPTR = 0x0600;
+    uint256 internal constant             OMEGA_MPTR = 0x0620;
+    uint256 internal constant         OMEGA_INV_MPTR = 0x0640;
+    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0660;
+    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0680;
+    uint256 internal constant        ACC_OFFSET_MPTR = 0x06a0;
+    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x06c0;
+    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x06e0;
+    uint256 internal constant              G1_X_MPTR = 0x0700;
+    uint256 internal constant              G1_Y_MPTR = 0x0720;
+    uint256 internal constant            G2_X_1_MPTR = 0x0740;
+    uint256 internal constant            G2_X_2_MPTR = 0x0760;
+    uint256 internal constant            G2_Y_1_MPTR = 0x0780;
+    uint256 internal constant            G2_Y_2_MPTR = 0x07a0;
+    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x07c0;
+    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x07e0;
+    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0800;
+    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0820;
 
-    uint256 internal constant CHALLENGE_MPTR = 0x0dc0;
+    uint256 internal constant CHALLENGE_MPTR = 0x0b80;
 
-    uint256 internal constant THETA_MPTR = 0x0dc0;
-    uint256 internal constant  BETA_MPTR = 0x0de0;
-    uint256 internal constant GAMMA_MPTR = 0x0e00;
-    uint256 internal constant     Y_MPTR = 0x0e20;
-    uint256 internal constant     X_MPTR = 0x0e40;
-    uint256 internal constant  ZETA_MPTR = 0x0e60;
-    uint256 internal constant    NU_MPTR = 0x0e80;
-    uint256 internal constant    MU_MPTR = 0x0ea0;
+    uint256 internal constant THETA_MPTR = 0x0b80;
+    uint256 internal constant  BETA_MPTR = 0x0ba0;
+    uint256 internal constant GAMMA_MPTR = 0x0bc0;
+    uint256 internal constant     Y_MPTR = 0x0be0;
+    uint256 internal constant     X_MPTR = 0x0c00;
+    uint256 internal constant  ZETA_MPTR = 0x0c20;
+    uint256 internal constant    NU_MPTR = 0x0c40;
+    uint256 internal constant    MU_MPTR = 0x0c60;
 
-    uint256 internal constant       ACC_LHS_X_MPTR = 0x0ec0;
-    uint256 internal constant       ACC_LHS_Y_MPTR = 0x0ee0;
-    uint256 internal constant       ACC_RHS_X_MPTR = 0x0f00;
-    uint256 internal constant       ACC_RHS_Y_MPTR = 0x0f20;
-    uint256 internal constant             X_N_MPTR = 0x0f40;
-    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x0f60;
-    uint256 internal constant          L_LAST_MPTR = 0x0f80;
-    uint256 internal constant         L_BLIND_MPTR = 0x0fa0;
-    uint256 internal constant             L_0_MPTR = 0x0fc0;
-    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x0fe0;
-    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x1000;
-    uint256 internal constant      QUOTIENT_X_MPTR = 0x1020;
-    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1040;
-    uint256 internal constant          R_EVAL_MPTR = 0x1060;
-    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1080;
-    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x10a0;
-    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x10c0;
-    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x10e0;
+    uint256 internal constant       ACC_LHS_X_MPTR = 0x0c80;
+    uint256 internal constant       ACC_LHS_Y_MPTR = 0x0ca0;
+    uint256 internal constant       ACC_RHS_X_MPTR = 0x0cc0;
+    uint256 internal constant       ACC_RHS_Y_MPTR = 0x0ce0;
+    uint256 internal constant             X_N_MPTR = 0x0d00;
+    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x0d20;
+    uint256 internal constant          L_LAST_MPTR = 0x0d40;
+    uint256 internal constant         L_BLIND_MPTR = 0x0d60;
+    uint256 internal constant             L_0_MPTR = 0x0d80;
+    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x0da0;
+    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x0dc0;
+    uint256 internal constant      QUOTIENT_X_MPTR = 0x0de0;
+    uint256 internal constant      QUOTIENT_Y_MPTR = 0x0e00;
+    uint256 internal constant          R_EVAL_MPTR = 0x0e20;
+    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x0e40;
+    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x0e60;
+    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x0e80;
+    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x0ea0;
 
     function verifyProof(
         bytes calldata proof,
@@ -216,11 +216,11 @@ contract DigitsVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0620, 0x1c34ebba9cd737a5b229ec2791b1a3724d32ff0ffd9e368d236f4a9d3e9cae41) // vk_digest
-                mstore(0x0640, 0x000000000000000000000000000000000000000000000000000000000000004a) // num_instances
+                mstore(0x05a0, 0x2d9c91bfd27a3ba4c7316b68089c963da1284c6ad712009c345cfbd2833a051a) // vk_digest
+                mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000004a) // num_instances
 
                 // Check valid length of proof
-                success := and(success, eq(0x0c00, proof.length))
+                success := and(success, eq(0x07a0, proof.length))
 
                 // Check valid length of instances
                 let num_instances := mload(NUM_INSTANCES_MPTR)
@@ -249,7 +249,7 @@ contract DigitsVerifier {
 
                 // Phase 1
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
+                    { let proof_cptr_end := add(proof_cptr, 0xc0) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -260,7 +260,7 @@ contract DigitsVerifier {
 
                 // Phase 2
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0100) }
+                    { let proof_cptr_end := add(proof_cptr, 0x80) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -272,7 +272,7 @@ contract DigitsVerifier {
 
                 // Phase 3
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0200) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0140) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -294,7 +294,7 @@ contract DigitsVerifier {
 
                 // Read evaluations
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0600) }
+                    { let proof_cptr_end := add(proof_cptr, 0x03a0) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -316,67 +316,53 @@ contract DigitsVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0620, 0x1c34ebba9cd737a5b229ec2791b1a3724d32ff0ffd9e368d236f4a9d3e9cae41) // vk_digest
-                mstore(0x0640, 0x000000000000000000000000000000000000000000000000000000000000004a) // num_instances
-                mstore(0x0660, 0x000000000000000000000000000000000000000000000000000000000000000f) // k
-                mstore(0x0680, 0x3063edaa444bddc677fcd515f614555a777997e0a9287d1e62bf6dd004d82001) // n_inv
-                mstore(0x06a0, 0x2b7ddfe4383c8d806530b94d3120ce6fcb511871e4d44a65f0acd0b96a8a942e) // omega
-                mstore(0x06c0, 0x1f67bc4574eaef5e630a13c710221a3e3d491e59fddabaf321e56f3ca8d91624) // omega_inv
-                mstore(0x06e0, 0x2427343dea588e4242e165ef52d4c1f5986149f372f5c87534f7f6274ef4eeff) // omega_inv_to_l
-                mstore(0x0700, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
-                mstore(0x0720, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
-                mstore(0x0740, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
-                mstore(0x0760, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
-                mstore(0x0780, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
-                mstore(0x07a0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
-                mstore(0x07c0, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
-                mstore(0x07e0, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
-                mstore(0x0800, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
-                mstore(0x0820, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
-                mstore(0x0840, 0x0da2334aea99c1c0ebf3fbe444fd78113366f5d3491f1ef65774ad4b463f3aae) // neg_s_g2_x_1
-                mstore(0x0860, 0x265dc3ae0b285e0491f312f27bc737ff9eecfb5e4e59cbca7a3310b5e38ebce6) // neg_s_g2_x_2
-                mstore(0x0880, 0x1fd40b76384abf2b438e7dd250dcb1b64571342b8c13956f167987d8619b443e) // neg_s_g2_y_1
-                mstore(0x08a0, 0x15da43e46d2230d311587ec62797d996677771f457f3b0f14990260207a24bc2) // neg_s_g2_y_2
-                mstore(0x08c0, 0x054a4fe27a08b6a0b5ef6542c3d65b5fcc3fef8784f8412e60b1c88c1bb6b566) // fixed_comms[0].x
-                mstore(0x08e0, 0x08faeb21ddaeb5f670eae2613ba2a6db5a2f0120e8eba527e0cb24d933fe167a) // fixed_comms[0].y
-                mstore(0x0900, 0x049bfcabf634546e2003ab81232b41c483820e0673b4fe540509dae416780c99) // fixed_comms[1].x
-                mstore(0x0920, 0x23ff436f793513c0ae6b075de43c6fa03659581c28cc207eac8a0546a7f7b278) // fixed_comms[1].y
-                mstore(0x0940, 0x0bf52619c6d6fa0d999ae8960a669d70dc9079c5383c21b755ad54c6e282f44d) // fixed_comms[2].x
-                mstore(0x0960, 0x0cc4176effa9e48ced04a9e01f894b672cadddc95184ddd36bf9749bb766d6f9) // fixed_comms[2].y
-                mstore(0x0980, 0x0590d47ce77b1f8efeb18a08383b890478b94dd6a1c06b4dbf9a3e727f74391e) // fixed_comms[3].x
-                mstore(0x09a0, 0x10614b3a3dc5b3e4780d99235725311976b58cab611435cb1971cfd520acd9a6) // fixed_comms[3].y
-                mstore(0x09c0, 0x0590d47ce77b1f8efeb18a08383b890478b94dd6a1c06b4dbf9a3e727f74391e) // fixed_comms[4].x
-                mstore(0x09e0, 0x10614b3a3dc5b3e4780d99235725311976b58cab611435cb1971cfd520acd9a6) // fixed_comms[4].y
-                mstore(0x0a00, 0x08132225f661b79e892537bf41dea7469b97d4a064d88af24df1e7c9e91d8b43) // fixed_comms[5].x
-                mstore(0x0a20, 0x081380460871e487529e0ce24e3acd5c2d5c8a429acc2106bd6d2188230f2126) // fixed_comms[5].y
-                mstore(0x0a40, 0x08132225f661b79e892537bf41dea7469b97d4a064d88af24df1e7c9e91d8b43) // fixed_comms[6].x
-                mstore(0x0a60, 0x081380460871e487529e0ce24e3acd5c2d5c8a429acc2106bd6d2188230f2126) // fixed_comms[6].y
-                mstore(0x0a80, 0x269ab9f5ce798984dc401aa87143145cb098d365c13f964feac7e445f4efb400) // fixed_comms[7].x
-                mstore(0x0aa0, 0x16dbca4e2a77d90f3334ab02ab4238cbd0c2ae34867077d4f09b0f21bf32d858) // fixed_comms[7].y
-                mstore(0x0ac0, 0x269ab9f5ce798984dc401aa87143145cb098d365c13f964feac7e445f4efb400) // fixed_comms[8].x
-                mstore(0x0ae0, 0x16dbca4e2a77d90f3334ab02ab4238cbd0c2ae34867077d4f09b0f21bf32d858) // fixed_comms[8].y
-                mstore(0x0b00, 0x269f59731dc2ea9da16944d9c2ace3d35dd948a6c0936116c784cd6cc6852ba5) // fixed_comms[9].x
-                mstore(0x0b20, 0x1da716b649ad46062e52e5a4ca716b70597eb849172a9442028a0e6d01a4510b) // fixed_comms[9].y
-                mstore(0x0b40, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[10].x
-                mstore(0x0b60, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[10].y
-                mstore(0x0b80, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[11].x
-                mstore(0x0ba0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[11].y
-                mstore(0x0bc0, 0x28b97a92924e3e70b676c28ba1a89a48fa0c8347ccfe69e935640a0b35ab61c1) // permutation_comms[0].x
-                mstore(0x0be0, 0x2fb1a48be37b8921242b0613ea098d08bf54406ea1d10fbfc683b6b753fd3a49) // permutation_comms[0].y
-                mstore(0x0c00, 0x0884a70b15f029b4e0abc961c5ab18e99a02d094970860019b82a4f5e9d887aa) // permutation_comms[1].x
-                mstore(0x0c20, 0x26b62c1fd0f7e735622df23550429915e3bcd559fabe73cacb54c551bfdaf56a) // permutation_comms[1].y
-                mstore(0x0c40, 0x21efe131aa08fc3dd381c2c19a7a794e07fed40c70160a39db8e93567913ce55) // permutation_comms[2].x
-                mstore(0x0c60, 0x0a611750ed744daeeaa8e4ce61ef99ec23bf1c351014b4424331084ab059e584) // permutation_comms[2].y
-                mstore(0x0c80, 0x15c67d416a642982c1158b96627579c91a0a548111bd7000abbd221984573d61) // permutation_comms[3].x
-                mstore(0x0ca0, 0x21aad504bbc2554d22a6778cf80b34f2c14fd936d41899e8e5f83014d2f2a724) // permutation_comms[3].y
-                mstore(0x0cc0, 0x0fb8857bed4eb07c11f3c83c0c47607a1b4b07a0b82631b322617c21d6f0a5f9) // permutation_comms[4].x
-                mstore(0x0ce0, 0x07a4d52c22be0b6582eff42fb0d76ded5d4ee1993fc5a5828773999da9054160) // permutation_comms[4].y
-                mstore(0x0d00, 0x0552dcb319c54821f0e2d174d5a52d5b785b746b85c4af3cf92b9299a74db110) // permutation_comms[5].x
-                mstore(0x0d20, 0x229b4d514a92cabc322d34b8ca2963b9658a8537ffab2669bbca9da632811d91) // permutation_comms[5].y
-                mstore(0x0d40, 0x172fc0cf8e682be28f36d3b8123359b55462a7dca673af76079ccf1a8a8cfcdf) // permutation_comms[6].x
-                mstore(0x0d60, 0x2789beff49d757a320a6ab87c5f26944eeb610ee5af5529386a720a4c898ae25) // permutation_comms[6].y
-                mstore(0x0d80, 0x1b86e796f99d90082c5e965a167941d9a3341c1abb523a5ec65f4eaf35f3fd7f) // permutation_comms[7].x
-                mstore(0x0da0, 0x16daa2f61401a8373a5b42ccc2b41b9eb693d621045b120f26a72a24ca65b831) // permutation_comms[7].y
+                mstore(0x05a0, 0x2d9c91bfd27a3ba4c7316b68089c963da1284c6ad712009c345cfbd2833a051a) // vk_digest
+                mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000004a) // num_instances
+                mstore(0x05e0, 0x000000000000000000000000000000000000000000000000000000000000000f) // k
+                mstore(0x0600, 0x3063edaa444bddc677fcd515f614555a777997e0a9287d1e62bf6dd004d82001) // n_inv
+                mstore(0x0620, 0x2b7ddfe4383c8d806530b94d3120ce6fcb511871e4d44a65f0acd0b96a8a942e) // omega
+                mstore(0x0640, 0x1f67bc4574eaef5e630a13c710221a3e3d491e59fddabaf321e56f3ca8d91624) // omega_inv
+                mstore(0x0660, 0x2427343dea588e4242e165ef52d4c1f5986149f372f5c87534f7f6274ef4eeff) // omega_inv_to_l
+                mstore(0x0680, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
+                mstore(0x06a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
+                mstore(0x06c0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
+                mstore(0x06e0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
+                mstore(0x0700, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
+                mstore(0x0720, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
+                mstore(0x0740, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
+                mstore(0x0760, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
+                mstore(0x0780, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
+                mstore(0x07a0, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
+                mstore(0x07c0, 0x0da2334aea99c1c0ebf3fbe444fd78113366f5d3491f1ef65774ad4b463f3aae) // neg_s_g2_x_1
+                mstore(0x07e0, 0x265dc3ae0b285e0491f312f27bc737ff9eecfb5e4e59cbca7a3310b5e38ebce6) // neg_s_g2_x_2
+                mstore(0x0800, 0x1fd40b76384abf2b438e7dd250dcb1b64571342b8c13956f167987d8619b443e) // neg_s_g2_y_1
+                mstore(0x0820, 0x15da43e46d2230d311587ec62797d996677771f457f3b0f14990260207a24bc2) // neg_s_g2_y_2
+                mstore(0x0840, 0x054a4fe27a08b6a0b5ef6542c3d65b5fcc3fef8784f8412e60b1c88c1bb6b566) // fixed_comms[0].x
+                mstore(0x0860, 0x08faeb21ddaeb5f670eae2613ba2a6db5a2f0120e8eba527e0cb24d933fe167a) // fixed_comms[0].y
+                mstore(0x0880, 0x049bfcabf634546e2003ab81232b41c483820e0673b4fe540509dae416780c99) // fixed_comms[1].x
+                mstore(0x08a0, 0x23ff436f793513c0ae6b075de43c6fa03659581c28cc207eac8a0546a7f7b278) // fixed_comms[1].y
+                mstore(0x08c0, 0x0bf52619c6d6fa0d999ae8960a669d70dc9079c5383c21b755ad54c6e282f44d) // fixed_comms[2].x
+                mstore(0x08e0, 0x0cc4176effa9e48ced04a9e01f894b672cadddc95184ddd36bf9749bb766d6f9) // fixed_comms[2].y
+                mstore(0x0900, 0x0e07fc22fbf828a2ffde546c0a7b1f5fec52a3d461b3c81df24c68bd506c4cfa) // fixed_comms[3].x
+                mstore(0x0920, 0x271610589e6238b5c5f1d3e5b7f8f078b8d1d322f8c411cfe1041341845e12a5) // fixed_comms[3].y
+                mstore(0x0940, 0x1f3d929160453d5abe95f343495f3f025fa0973e77a258a2b122377ff04ab37e) // fixed_comms[4].x
+                mstore(0x0960, 0x215a78538252264c28c61fa298cf499904976b2f3349534a2f5d25b4897ef074) // fixed_comms[4].y
+                mstore(0x0980, 0x0934a1fc18e0c84cfd6474723c09bb3d0c8112da6195c59ecce4e1d6c403f5e8) // fixed_comms[5].x
+                mstore(0x09a0, 0x078650cdf4dc4cb1462d89d17a1b8ece9c18995e641469601ee6af452491fc3b) // fixed_comms[5].y
+                mstore(0x09c0, 0x2078891871d27f2bad7dd99da891b1fdc9d855540581e9aaf0c392864814993b) // fixed_comms[6].x
+                mstore(0x09e0, 0x2e84dc9fdea1fa892267f34bf87191a7f46fab3a435d64cb91e084771a8d2a81) // fixed_comms[6].y
+                mstore(0x0a00, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].x
+                mstore(0x0a20, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].y
+                mstore(0x0a40, 0x0fb06f1ff0135f6c48da60680219bebccfb3097a7722a2f1b4c7302c39bc2d1a) // permutation_comms[0].x
+                mstore(0x0a60, 0x05d414885c28e7ae71cc2e1fe4d1afa01dbf993047267b843d2eea700422f5b0) // permutation_comms[0].y
+                mstore(0x0a80, 0x2190d6cb1e613b920c86180a66ae1fbad062280f21ed2052297befdcb84fcb49) // permutation_comms[1].x
+                mstore(0x0aa0, 0x1e9c5cb20025c4968c93d1d63f79a1a28b8183aba9b2007ffeaee8816e88d23a) // permutation_comms[1].y
+                mstore(0x0ac0, 0x0e4b2a8090584bef3ce07b2c9aea89aee08852976dc19986b3e8a6e87cb87a0a) // permutation_comms[2].x
+                mstore(0x0ae0, 0x134cb084267c52774cef0e6e369ba4381215cfc44455388d11d57f40bdb3949a) // permutation_comms[2].y
+                mstore(0x0b00, 0x2d5be068798227a53fd9ec6e7f6448b96cbdfb394c3a53165a03a451caf63e4a) // permutation_comms[3].x
+                mstore(0x0b20, 0x2cb5866d8025e37c7d24c0def77a1d44aa87f88ca2ba1f00d51807c1f93bed16) // permutation_comms[3].y
+                mstore(0x0b40, 0x22cf3c09371fd47ab8624b902724cdef7fb5b44ec2078cefe4d176dc5ce16a8c) // permutation_comms[4].x
+                mstore(0x0b60, 0x0ddf499e258673c5593215a6bad7e97378072cec4a2f0475b4dfe635dc0bb87d) // permutation_comms[4].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -509,309 +495,217 @@ contract DigitsVerifier {
                 let quotient_eval_numer
                 let y := mload(Y_MPTR)
                 {
-                    let f_7 := calldataload(0x07a4)
+                    let f_5 := calldataload(0x0504)
                     let var0 := 0x2
-                    let var1 := sub(R, f_7)
+                    let var1 := sub(R, f_5)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_7, var2, R)
+                    let var3 := mulmod(f_5, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_4 := calldataload(0x0664)
-                    let a_0 := calldataload(0x05e4)
-                    let a_2 := calldataload(0x0624)
-                    let var7 := addmod(a_0, a_2, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := addmod(a_0, a_1, R)
                     let var8 := sub(R, var7)
-                    let var9 := addmod(a_4, var8, R)
+                    let var9 := addmod(a_2, var8, R)
                     let var10 := mulmod(var6, var9, R)
                     quotient_eval_numer := var10
                 }
                 {
-                    let f_8 := calldataload(0x07c4)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_8)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_8, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_5 := calldataload(0x0684)
-                    let a_1 := calldataload(0x0604)
-                    let a_3 := calldataload(0x0644)
-                    let var7 := addmod(a_1, a_3, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_5, var8, R)
-                    let var10 := mulmod(var6, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_7 := calldataload(0x07a4)
+                    let f_5 := calldataload(0x0504)
                     let var0 := 0x1
-                    let var1 := sub(R, f_7)
+                    let var1 := sub(R, f_5)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_7, var2, R)
+                    let var3 := mulmod(f_5, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_4 := calldataload(0x0664)
-                    let a_0 := calldataload(0x05e4)
-                    let a_2 := calldataload(0x0624)
-                    let var7 := mulmod(a_0, a_2, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := mulmod(a_0, a_1, R)
                     let var8 := sub(R, var7)
-                    let var9 := addmod(a_4, var8, R)
+                    let var9 := addmod(a_2, var8, R)
                     let var10 := mulmod(var6, var9, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_8 := calldataload(0x07c4)
+                    let f_5 := calldataload(0x0504)
                     let var0 := 0x1
-                    let var1 := sub(R, f_8)
+                    let var1 := sub(R, f_5)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_8, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_5 := calldataload(0x0684)
-                    let a_1 := calldataload(0x0604)
-                    let a_3 := calldataload(0x0644)
-                    let var7 := mulmod(a_1, a_3, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_5, var8, R)
-                    let var10 := mulmod(var6, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_7 := calldataload(0x07a4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_7)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_7, var2, R)
+                    let var3 := mulmod(f_5, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_4 := calldataload(0x0664)
-                    let a_0 := calldataload(0x05e4)
-                    let a_2 := calldataload(0x0624)
-                    let var7 := sub(R, a_2)
+                    let a_2 := calldataload(0x0424)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := sub(R, a_1)
                     let var8 := addmod(a_0, var7, R)
                     let var9 := sub(R, var8)
-                    let var10 := addmod(a_4, var9, R)
+                    let var10 := addmod(a_2, var9, R)
                     let var11 := mulmod(var6, var10, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_8 := calldataload(0x07c4)
+                    let f_6 := calldataload(0x0524)
                     let var0 := 0x1
-                    let var1 := sub(R, f_8)
+                    let var1 := sub(R, f_6)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_8, var2, R)
+                    let var3 := mulmod(f_6, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_5 := calldataload(0x0684)
-                    let a_1 := calldataload(0x0604)
-                    let a_3 := calldataload(0x0644)
-                    let var7 := sub(R, a_3)
-                    let var8 := addmod(a_1, var7, R)
-                    let var9 := sub(R, var8)
-                    let var10 := addmod(a_5, var9, R)
-                    let var11 := mulmod(var6, var10, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
-                }
-                {
-                    let f_9 := calldataload(0x07e4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_9)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_9, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_4 := calldataload(0x0664)
-                    let a_4_prev_1 := calldataload(0x06a4)
+                    let a_2 := calldataload(0x0424)
+                    let a_2_prev_1 := calldataload(0x0444)
                     let var7 := 0x0
-                    let a_0 := calldataload(0x05e4)
-                    let a_2 := calldataload(0x0624)
-                    let var8 := mulmod(a_0, a_2, R)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var8 := mulmod(a_0, a_1, R)
                     let var9 := addmod(var7, var8, R)
-                    let a_1 := calldataload(0x0604)
-                    let a_3 := calldataload(0x0644)
-                    let var10 := mulmod(a_1, a_3, R)
-                    let var11 := addmod(var9, var10, R)
-                    let var12 := addmod(a_4_prev_1, var11, R)
-                    let var13 := sub(R, var12)
-                    let var14 := addmod(a_4, var13, R)
-                    let var15 := mulmod(var6, var14, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var15, r)
+                    let var10 := addmod(a_2_prev_1, var9, R)
+                    let var11 := sub(R, var10)
+                    let var12 := addmod(a_2, var11, R)
+                    let var13 := mulmod(var6, var12, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_9 := calldataload(0x07e4)
+                    let f_6 := calldataload(0x0524)
                     let var0 := 0x2
-                    let var1 := sub(R, f_9)
+                    let var1 := sub(R, f_6)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_9, var2, R)
+                    let var3 := mulmod(f_6, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_4 := calldataload(0x0664)
+                    let a_2 := calldataload(0x0424)
                     let var7 := 0x0
-                    let a_0 := calldataload(0x05e4)
-                    let a_2 := calldataload(0x0624)
-                    let var8 := mulmod(a_0, a_2, R)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var8 := mulmod(a_0, a_1, R)
                     let var9 := addmod(var7, var8, R)
-                    let a_1 := calldataload(0x0604)
-                    let a_3 := calldataload(0x0644)
-                    let var10 := mulmod(a_1, a_3, R)
-                    let var11 := addmod(var9, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_4, var12, R)
-                    let var14 := mulmod(var6, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
+                    let var10 := sub(R, var9)
+                    let var11 := addmod(a_2, var10, R)
+                    let var12 := mulmod(var6, var11, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var12, r)
                 }
                 {
-                    let f_9 := calldataload(0x07e4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_9)
+                    let f_7 := calldataload(0x0544)
+                    let var0 := 0x2
+                    let var1 := sub(R, f_7)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_9, var2, R)
+                    let var3 := mulmod(f_7, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let var7 := 0x1
+                    let a_1 := calldataload(0x0404)
+                    let var8 := mulmod(var7, a_1, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_6 := calldataload(0x0524)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_6)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_6, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_4 := calldataload(0x0664)
-                    let a_2 := calldataload(0x0624)
-                    let var7 := mulmod(var0, a_2, R)
-                    let a_3 := calldataload(0x0644)
-                    let var8 := mulmod(var7, a_3, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_2_prev_1 := calldataload(0x0444)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := mulmod(var0, a_1, R)
+                    let var8 := mulmod(a_2_prev_1, var7, R)
                     let var9 := sub(R, var8)
-                    let var10 := addmod(a_4, var9, R)
+                    let var10 := addmod(a_2, var9, R)
                     let var11 := mulmod(var6, var10, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_10 := calldataload(0x0804)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_10)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_10, var2, R)
-                    let a_4 := calldataload(0x0664)
-                    let a_4_prev_1 := calldataload(0x06a4)
-                    let var4 := 0x1
-                    let a_2 := calldataload(0x0624)
-                    let var5 := mulmod(var4, a_2, R)
-                    let a_3 := calldataload(0x0644)
-                    let var6 := mulmod(var5, a_3, R)
-                    let var7 := mulmod(a_4_prev_1, var6, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_4, var8, R)
-                    let var10 := mulmod(var3, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_11 := calldataload(0x0824)
-                    let a_4 := calldataload(0x0664)
-                    let var0 := 0x0
-                    let a_2 := calldataload(0x0624)
-                    let var1 := addmod(var0, a_2, R)
-                    let a_3 := calldataload(0x0644)
-                    let var2 := addmod(var1, a_3, R)
-                    let var3 := sub(R, var2)
-                    let var4 := addmod(a_4, var3, R)
-                    let var5 := mulmod(f_11, var4, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var5, r)
-                }
-                {
-                    let f_10 := calldataload(0x0804)
+                    let f_7 := calldataload(0x0544)
                     let var0 := 0x1
-                    let var1 := sub(R, f_10)
+                    let var1 := sub(R, f_7)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_10, var2, R)
-                    let a_4 := calldataload(0x0664)
-                    let a_4_prev_1 := calldataload(0x06a4)
-                    let var4 := 0x0
-                    let a_2 := calldataload(0x0624)
-                    let var5 := addmod(var4, a_2, R)
-                    let a_3 := calldataload(0x0644)
-                    let var6 := addmod(var5, a_3, R)
-                    let var7 := addmod(a_4_prev_1, var6, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_4, var8, R)
-                    let var10 := mulmod(var3, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
+                    let var3 := mulmod(f_7, var2, R)
+                    let var4 := 0x2
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let var7 := 0x0
+                    let a_1 := calldataload(0x0404)
+                    let var8 := addmod(var7, a_1, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_3 := calldataload(0x0724)
+                    let f_7 := calldataload(0x0544)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_7)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_7, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_2_prev_1 := calldataload(0x0444)
+                    let var7 := 0x0
+                    let a_1 := calldataload(0x0404)
+                    let var8 := addmod(var7, a_1, R)
+                    let var9 := addmod(a_2_prev_1, var8, R)
+                    let var10 := sub(R, var9)
+                    let var11 := addmod(a_2, var10, R)
+                    let var12 := mulmod(var6, var11, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var12, r)
+                }
+                {
+                    let f_3 := calldataload(0x04c4)
                     let var0 := 0x0
                     let var1 := mulmod(f_3, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_4 := calldataload(0x0744)
+                    let f_4 := calldataload(0x04e4)
                     let var0 := 0x0
                     let var1 := mulmod(f_4, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_5 := calldataload(0x0764)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_5, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_6 := calldataload(0x0784)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_6, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0964), R)), R)
+                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0624), R)), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let perm_z_last := calldataload(0x0a24)
+                    let perm_z_last := calldataload(0x0684)
                     let eval := mulmod(mload(L_LAST_MPTR), addmod(mulmod(perm_z_last, perm_z_last, R), sub(R, perm_z_last), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x09c4), sub(R, calldataload(0x09a4)), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0a24), sub(R, calldataload(0x0a04)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0684), sub(R, calldataload(0x0664)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0984)
-                    let rhs := calldataload(0x0964)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x05e4), mulmod(beta, calldataload(0x0864), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0604), mulmod(beta, calldataload(0x0884), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0624), mulmod(beta, calldataload(0x08a4), R), R), gamma, R), R)
+                    let lhs := calldataload(0x0644)
+                    let rhs := calldataload(0x0624)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x03e4), mulmod(beta, calldataload(0x0584), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0404), mulmod(beta, calldataload(0x05a4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0424), mulmod(beta, calldataload(0x05c4), R), R), gamma, R), R)
                     mstore(0x00, mulmod(beta, mload(X_MPTR), R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x05e4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x03e4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0604), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0404), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0624), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
-                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let gamma := mload(GAMMA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x09e4)
-                    let rhs := calldataload(0x09c4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0644), mulmod(beta, calldataload(0x08c4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0664), mulmod(beta, calldataload(0x08e4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0684), mulmod(beta, calldataload(0x0904), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0644), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0664), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0684), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0424), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -820,11 +714,11 @@ contract DigitsVerifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0a44)
-                    let rhs := calldataload(0x0a24)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x06c4), mulmod(beta, calldataload(0x0924), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0944), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x06c4), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x06a4)
+                    let rhs := calldataload(0x0684)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0464), mulmod(beta, calldataload(0x05e4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0604), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0464), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     rhs := mulmod(rhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mload(0x00), R), gamma, R), R)
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
@@ -833,12 +727,12 @@ contract DigitsVerifier {
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x0a64), R)
+                    let eval := mulmod(l_0, calldataload(0x06c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x0a64), R)
+                    let eval := mulmod(l_last, calldataload(0x06c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -846,16 +740,16 @@ contract DigitsVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x06e4)
+                        let f_1 := calldataload(0x0484)
                         table := f_1
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_3 := calldataload(0x0724)
+                        let f_3 := calldataload(0x04c4)
                         let var0 := 0x1
                         let var1 := mulmod(f_3, var0, R)
-                        let a_0 := calldataload(0x05e4)
+                        let a_0 := calldataload(0x03e4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -870,20 +764,20 @@ contract DigitsVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0aa4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0a84), sub(R, calldataload(0x0a64)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0704), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x06e4), sub(R, calldataload(0x06c4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x0ac4), R)
+                    let eval := mulmod(l_0, calldataload(0x0724), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x0ac4), R)
+                    let eval := mulmod(l_last, calldataload(0x0724), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -891,61 +785,16 @@ contract DigitsVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x06e4)
-                        table := f_1
+                        let f_2 := calldataload(0x04a4)
+                        table := f_2
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_4 := calldataload(0x0744)
+                        let f_4 := calldataload(0x04e4)
                         let var0 := 0x1
                         let var1 := mulmod(f_4, var0, R)
-                        let a_1 := calldataload(0x0604)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0b04), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0ae4), sub(R, calldataload(0x0ac4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x0b24), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x0b24), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_2 := calldataload(0x0704)
-                        table := f_2
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_5 := calldataload(0x0764)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_5, var0, R)
-                        let a_0 := calldataload(0x05e4)
+                        let a_0 := calldataload(0x03e4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -960,53 +809,8 @@ contract DigitsVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0b64), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0b44), sub(R, calldataload(0x0b24)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x0b84), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x0b84), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_2 := calldataload(0x0704)
-                        table := f_2
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_6 := calldataload(0x0784)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_6, var0, R)
-                        let a_1 := calldataload(0x0604)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0bc4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0ba4), sub(R, calldataload(0x0b84)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0764), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0744), sub(R, calldataload(0x0724)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
@@ -1157,13 +961,13 @@ contract DigitsVerifier {
                     let coeff := mload(0x20)
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0844), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0564), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
                     r_eval := addmod(r_eval, mulmod(coeff, mload(QUOTIENT_EVAL_MPTR), R), R)
                     for
                         {
-                            let mptr := 0x0944
-                            let mptr_end := 0x0844
+                            let mptr := 0x0604
+                            let mptr_end := 0x0564
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1172,8 +976,8 @@ contract DigitsVerifier {
                     }
                     for
                         {
-                            let mptr := 0x0824
-                            let mptr_end := 0x06a4
+                            let mptr := 0x0544
+                            let mptr_end := 0x0444
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1181,65 +985,43 @@ contract DigitsVerifier {
                         r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
                     }
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0bc4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0764), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0b64), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0704), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0b04), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0404), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0aa4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0684), R), R)
-                    for
-                        {
-                            let mptr := 0x0644
-                            let mptr_end := 0x05c4
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x20) }
-                    {
-                        r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
-                    }
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x03e4), R), R)
                     mstore(0x04a0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x06a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0664), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0444), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0424), R), R)
                     r_eval := mulmod(r_eval, mload(0x0440), R)
                     mstore(0x04c0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0a04), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x09c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x09e4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x09a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0964), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0984), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0664), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0624), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0644), R), R)
                     r_eval := mulmod(r_eval, mload(0x0460), R)
                     mstore(0x04e0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0b84), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0ba4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0724), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0744), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0b24), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0b44), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x06c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x06e4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0ac4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0ae4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0a64), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0a84), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0a24), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0a44), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0684), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x06a4), R), R)
                     r_eval := mulmod(r_eval, mload(0x0480), R)
                     mstore(0x0500, r_eval)
                 }
@@ -1299,14 +1081,14 @@ contract DigitsVerifier {
                 }
                 {
                     let nu := mload(NU_MPTR)
-                    mstore(0x00, calldataload(0x04a4))
-                    mstore(0x20, calldataload(0x04c4))
+                    mstore(0x00, calldataload(0x02a4))
+                    mstore(0x20, calldataload(0x02c4))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, mload(QUOTIENT_X_MPTR), mload(QUOTIENT_Y_MPTR))
                     for
                         {
-                            let mptr := 0x0d80
-                            let mptr_end := 0x0880
+                            let mptr := 0x0b40
+                            let mptr_end := 0x0800
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1314,71 +1096,48 @@ contract DigitsVerifier {
                         success := ec_mul_acc(success, mload(ZETA_MPTR))
                         success := ec_add_acc(success, mload(mptr), mload(add(mptr, 0x20)))
                     }
-                    for
-                        {
-                            let mptr := 0x02a4
-                            let mptr_end := 0x0164
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x40) }
-                    {
-                        success := ec_mul_acc(success, mload(ZETA_MPTR))
-                        success := ec_add_acc(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
-                    }
-                    for
-                        {
-                            let mptr := 0x0124
-                            let mptr_end := 0x24
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x40) }
-                    {
-                        success := ec_mul_acc(success, mload(ZETA_MPTR))
-                        success := ec_add_acc(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
-                    }
-                    mstore(0x80, calldataload(0x0164))
-                    mstore(0xa0, calldataload(0x0184))
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0x0164), calldataload(0x0184))
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0x0124), calldataload(0x0144))
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0xa4), calldataload(0xc4))
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0x64), calldataload(0x84))
+                    mstore(0x80, calldataload(0xe4))
+                    mstore(0xa0, calldataload(0x0104))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0440), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x0324))
-                    mstore(0xa0, calldataload(0x0344))
-                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x02e4), calldataload(0x0304))
+                    mstore(0x80, calldataload(0x01a4))
+                    mstore(0xa0, calldataload(0x01c4))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0460), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x0464))
-                    mstore(0xa0, calldataload(0x0484))
-                    for
-                        {
-                            let mptr := 0x0424
-                            let mptr_end := 0x0324
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x40) }
-                    {
-                        success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                        success := ec_add_tmp(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
-                    }
+                    mstore(0x80, calldataload(0x0264))
+                    mstore(0xa0, calldataload(0x0284))
+                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
+                    success := ec_add_tmp(success, calldataload(0x0224), calldataload(0x0244))
+                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
+                    success := ec_add_tmp(success, calldataload(0x01e4), calldataload(0x0204))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0480), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(0x80, mload(G1_X_MPTR))
                     mstore(0xa0, mload(G1_Y_MPTR))
                     success := ec_mul_tmp(success, sub(R, mload(R_EVAL_MPTR)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x0be4))
-                    mstore(0xa0, calldataload(0x0c04))
+                    mstore(0x80, calldataload(0x0784))
+                    mstore(0xa0, calldataload(0x07a4))
                     success := ec_mul_tmp(success, sub(R, mload(0x0400)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x0c24))
-                    mstore(0xa0, calldataload(0x0c44))
+                    mstore(0x80, calldataload(0x07c4))
+                    mstore(0xa0, calldataload(0x07e4))
                     success := ec_mul_tmp(success, mload(MU_MPTR))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(PAIRING_LHS_X_MPTR, mload(0x00))
                     mstore(PAIRING_LHS_Y_MPTR, mload(0x20))
-                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x0c24))
-                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x0c44))
+                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x07c4))
+                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x07e4))
                 }
             }
 

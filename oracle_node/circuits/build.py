@@ -153,7 +153,9 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         )
         options.verifiers_dir.mkdir(parents=True, exist_ok=True)
         verifier_path = options.verifiers_dir / f"{contract}.sol"
-        source = rename_verifier(raw_sol.read_text(), contract, name, vk_sha)
+        source = rename_verifier(
+            raw_sol.read_text(), contract, name, vk_sha, options.num_inner_cols
+        )
         verifier_tmp = Path(tmp) / f"{contract}.sol"
         verifier_tmp.write_text(source)
 
@@ -200,7 +202,9 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
     return manifest
 
 
-def rename_verifier(source: str, contract: str, model_name: str, vk_sha: str) -> str:
+def rename_verifier(
+    source: str, contract: str, model_name: str, vk_sha: str, num_inner_cols: int | None = None
+) -> str:
     """Give EZKL's ``Halo2Verifier`` its own name and a header saying how it was generated."""
     declaration = f"contract {GENERATED_CONTRACT} "
     if source.count(declaration) != 1 or source.count(GENERATED_CONTRACT) != 1:
@@ -213,7 +217,9 @@ def rename_verifier(source: str, contract: str, model_name: str, vk_sha: str) ->
         f"// `{model_name}` (verifying key sha256 {vk_sha}), with one change made by the build:\n"
         f"// the contract is renamed {GENERATED_CONTRACT} -> {contract}.\n"
         f"// Regenerate: oracle-node circuits build <model.onnx> <calibration.json> "
-        f"--name {model_name}\n"
+        f"--name {model_name}"
+        + (f" --inner-cols {num_inner_cols}" if num_inner_cols is not None else "")
+        + "\n"
     )
     renamed = source.replace(declaration, f"contract {contract} ")
     lines = renamed.splitlines(keepends=True)
