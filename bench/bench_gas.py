@@ -46,8 +46,8 @@ def _requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
 def measure(network: str) -> list[dict[str, Any]]:
     from ape import accounts, networks
 
+    from oracle_node.circuits.proving import Prover
     from oracle_node.deploy import artifact_container, deploy_model, deploy_protocol
-    from oracle_node.proving import Prover
 
     rows: list[dict[str, Any]] = []
     with networks.parse_network_choice(network), tempfile.TemporaryDirectory() as cache:

@@ -41,7 +41,7 @@ def bare_prove(runs: int, cache: str, sample: int = 0) -> dict[str, float]:
     """Median witness and prove time of the bare Prover (child process: EZKL stays out)."""
     code = f"""
 import json, statistics
-from oracle_node.proving import Prover
+from oracle_node.circuits.proving import Prover
 from oracle_node.circuits.datasets import held_out
 from oracle_node.encoding import float_to_int
 p = Prover({str(MODEL_DIR)!r}, cache_dir={cache!r})

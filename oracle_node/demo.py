@@ -28,7 +28,7 @@ from oracle_node.circuits.datasets import held_out, predicted_label
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.devchain import DEFAULT_MNEMONIC, Anvil, free_port
 from oracle_node.encoding import float_to_int, int_to_float
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import DemoError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CIRCUITS = REPO_ROOT / "circuits"
@@ -48,10 +48,6 @@ COLUMNS = (
 )
 
 Echo = Callable[[str], None]
-
-
-class DemoError(OracleError):
-    """The demo could not complete."""
 
 
 @dataclass

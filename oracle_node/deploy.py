@@ -24,13 +24,9 @@ from ethpm_types import ContractType
 
 from oracle_node import artifacts
 from oracle_node.circuits.manifest import Manifest, load_manifest
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import DeploymentError
 
 ContainerSource = Callable[[str], ContractContainer]
-
-
-class DeploymentError(OracleError):
-    """A deployment or registration step did not do what it should."""
 
 
 @dataclass(frozen=True)

@@ -16,33 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import InferenceError, InputShapeError, ModelHashMismatch
 
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
-
-
-class InferenceError(OracleError):
-    """A model cannot be loaded or run."""
-
-
-class ModelHashMismatch(InferenceError):
-    """The local ONNX file is not the one registered on chain."""
-
-    def __init__(self, path: Path, got: str, want: str) -> None:
-        self.path, self.got, self.want = path, got, want
-        super().__init__(
-            f"{path} has sha256 {got} but the registry records {want}: "
-            "refusing to serve it (fetch the registered artifacts again)"
-        )
-
-
-class InputShapeError(InferenceError):
-    """An input whose length differs from the model's."""
-
-    def __init__(self, got: int, want: int) -> None:
-        self.got, self.want = got, want
-        super().__init__(f"input has {got} values but the model takes {want}")
 
 
 def sha256_file(path: Path) -> str:

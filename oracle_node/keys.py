@@ -9,12 +9,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_typing import HexStr
 
-from oracle_node.exceptions import ConfigError
+from oracle_node.exceptions import KeystoreError
 from oracle_node.settings import KeySettings
-
-
-class KeystoreError(ConfigError):
-    """The keystore cannot be read or decrypted."""
 
 
 def load_signer(keys: KeySettings) -> LocalAccount:

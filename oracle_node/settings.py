@@ -33,21 +33,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from oracle_node.exceptions import ConfigError
+from oracle_node.exceptions import SettingsError
 
 CONFIG_FILE_ENV = "ORACLE_CONFIG_FILE"
-
-
-class SettingsError(ConfigError):
-    """The node's settings are incomplete or inconsistent."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(
-            "invalid node settings: "
-            + "; ".join(problems)
-            + " (set them as ORACLE_<SECTION>__<FIELD> or in the TOML config file)"
-        )
 
 
 def _check_address(value: str | None) -> str | None:

@@ -25,11 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from oracle_node.exceptions import OracleError
-
-
-class StoreError(OracleError):
-    """The job store is unusable or was asked for something it does not hold."""
+from oracle_node.exceptions import StoreError
 
 
 class JobState(StrEnum):

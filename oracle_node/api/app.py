@@ -12,9 +12,8 @@ from oracle_node import __version__
 from oracle_node.api.deps import Authorized, Node, NodeView
 from oracle_node.api.schemas import InferenceIn, InferenceOut, JobsOut
 from oracle_node.encoding import float_to_int, int_to_float
-from oracle_node.exceptions import OracleError
-from oracle_node.node.models import ModelNotServedError
-from oracle_node.store import JobState, StoreError
+from oracle_node.exceptions import ModelNotServedError, OracleError, StoreError
+from oracle_node.store import JobState
 
 
 def create_app(node: NodeView) -> FastAPI:
@@ -77,7 +76,8 @@ def create_app(node: NodeView) -> FastAPI:
         try:
             values = body.input or [float_to_int(v, m.input_scale) for v in body.input_float or []]
             started = time.monotonic()
-            onnx_output = model.infer(values)
+            # onnxruntime blocks: run it on a worker thread, not on the event loop.
+            onnx_output = await asyncio.to_thread(model.infer, values)
             infer_s = time.monotonic() - started
         except OracleError as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None

@@ -11,8 +11,8 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
-from oracle_node.chain.abi import ErrorDecoder, RevertError, abi_type, load_abi
-from oracle_node.exceptions import ConfigError
+from oracle_node.chain.abi import ErrorDecoder, abi_type, load_abi
+from oracle_node.exceptions import ConfigError, RevertError
 
 COMMITMENT_FIELDS = (
     "modelId",

@@ -26,8 +26,8 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.logs import DISCARD as _DISCARD
 
-from oracle_node.chain.abi import RevertError
 from oracle_node.chain.contracts import OracleContracts, commitment_to_tuple, topic_of
+from oracle_node.exceptions import RevertError
 from oracle_node.store import Job, JobState, JobStore
 
 log = logging.getLogger("oracle_node.submitter")

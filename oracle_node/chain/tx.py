@@ -8,7 +8,8 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 
-from oracle_node.chain.abi import ErrorDecoder, RevertError
+from oracle_node.chain.abi import ErrorDecoder
+from oracle_node.exceptions import RevertError
 
 
 def send_transaction(

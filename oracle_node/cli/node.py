@@ -59,12 +59,17 @@ def run(config_file: Path | None, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     node = OracleNode(load_settings(config_file))
+    api = None
+    if node.settings.api.enabled:
+        from oracle_node.api.server import ApiService
+
+        api = ApiService(node, node.settings.api)
+        node.add_service(api)
     node.start()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: node.stop())
-    api = node.settings.api
-    if api.enabled:
-        click.echo(f"operator API on http://{api.host}:{api.port}")
+    if api is not None:
+        click.echo(f"operator API on {api.url}")
     while not node.wait(1.0):
         pass
     click.echo("node stopped")

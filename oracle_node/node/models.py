@@ -13,13 +13,9 @@ from pathlib import Path
 
 from oracle_node.chain.contracts import ModelRecord
 from oracle_node.circuits.manifest import Manifest, load_manifest
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import ModelNotServedError, OracleError
 from oracle_node.inference import ModelRuntime, dequantize
 from oracle_node.settings import ServedModel
-
-
-class ModelNotServedError(OracleError):
-    """A request names a model this node does not (or cannot) serve."""
 
 
 @dataclass

@@ -14,11 +14,10 @@ from typing import Any
 
 from web3 import Web3
 
-from oracle_node.chain.abi import RevertError
 from oracle_node.chain.contracts import OracleContracts
 from oracle_node.chain.listener import Listener, exponential_backoff
 from oracle_node.chain.submitter import Submitter
-from oracle_node.exceptions import ConfigError
+from oracle_node.exceptions import RevertError, RpcUnreachableError
 from oracle_node.keys import load_signer
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
@@ -29,10 +28,6 @@ from oracle_node.settings import NodeSettings
 from oracle_node.store import JobStore
 
 log = logging.getLogger("oracle_node.node")
-
-
-class RpcUnreachableError(ConfigError):
-    """The configured RPC endpoint does not answer, or serves another chain."""
 
 
 def connect(rpc_url: str, chain_id: int | None, timeout: float = 10.0) -> Web3:
@@ -59,7 +54,7 @@ class OracleNode:
         self.services: list[Service] = []
         self.started_at: float | None = None
         self._stopped = threading.Event()
-        self.api_server: Any = None
+        self.extra_services: list[Service] = []
 
     # ----------------------------------------------------------------- set-up
 
@@ -115,28 +110,25 @@ class OracleNode:
 
     # -------------------------------------------------------------- lifecycle
 
+    def add_service(self, service: Service) -> None:
+        """Start ``service`` with the node, after its own services (e.g. the operator API)."""
+        self.extra_services.append(service)
+
     def start(self) -> None:
+        """Set up, then start every service; if one fails to start, stop those already running."""
         self.setup()
-        for service in self.services:
-            service.start()
-        if self.settings.api.enabled:
-            self._start_api()
+        self.services += self.extra_services
+        started: list[Service] = []
+        try:
+            for service in self.services:
+                service.start()
+                started.append(service)
+        except BaseException:
+            self.services = started
+            self.stop()
+            raise
         self.started_at = time.time()
         log.info("node %s running on chain %d", self.address, self.chain_id)
-
-    def _start_api(self) -> None:
-        import uvicorn
-
-        from oracle_node.api.app import create_app
-
-        app = create_app(self)
-        config = uvicorn.Config(
-            app, host=self.settings.api.host, port=self.settings.api.port,
-            log_level="warning", lifespan="off",
-        )  # fmt: skip
-        self.api_server = uvicorn.Server(config)
-        thread = threading.Thread(target=self.api_server.run, name="api", daemon=True)
-        thread.start()
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._stopped.wait(timeout)
@@ -148,8 +140,6 @@ class OracleNode:
             self.wake.set()
         for service in self.services:
             service.join(timeout=10)
-        if self.api_server is not None:
-            self.api_server.should_exit = True
         if hasattr(self, "pool"):
             self.pool.close()
         if hasattr(self, "store"):

@@ -20,15 +20,11 @@ from oracle_node.deploy import (
     register_model,
 )
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import HarnessError
 
 # Gas for a fulfilment on top of the request's callback gas: the verifier's pairing check
 # (about 0.6 M for the reference models) plus the coordinator's own work, with headroom.
 FULFILL_GAS_OVERHEAD = 1_500_000
-
-
-class HarnessError(OracleError):
-    """The test harness was asked for something the protocol state does not allow."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ class OracleHarness:
     """The protocol on the connected test chain, served by the given node accounts.
 
     Each node stakes ``params.min_stake`` and serves every model registered through
-    :meth:`register_model`. Proofs are made in-process with :class:`oracle_node.proving.Prover`
+    :meth:`register_model`. Proofs are made in-process with :class:`oracle_node.circuits.proving.Prover`
     (proving keys are cached beside each circuit folder, or in ``cache_dir``).
     """
 
@@ -172,7 +168,7 @@ class OracleHarness:
                 "register it with oracle.register_model(...) or the oracle_model fixture"
             )
         if model_id not in self._provers:
-            from oracle_node.proving import Prover
+            from oracle_node.circuits.proving import Prover
 
             self._provers[model_id] = Prover(self._models[model_id].model_dir, self.cache_dir)
         return self._provers[model_id].prove(inputs)

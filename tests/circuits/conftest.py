@@ -13,8 +13,8 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from oracle_node.circuits.datasets import REFERENCE_MODELS, held_out
+from oracle_node.circuits.proving import ProofResult, Prover
 from oracle_node.encoding import float_to_int
-from oracle_node.proving import ProofResult, Prover
 
 ROOT = Path(__file__).resolve().parents[2]
 CIRCUITS = ROOT / "circuits"

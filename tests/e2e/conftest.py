@@ -92,7 +92,7 @@ def sample(index: int) -> list[int]:
 def circuit_outputs(inputs: list[int]) -> list[int]:
     """The circuit's quantized outputs, computed by EZKL in a child process."""
     code = (
-        "import json, sys; from oracle_node.proving import Prover; "
+        "import json, sys; from oracle_node.circuits.proving import Prover; "
         f"print(json.dumps(Prover({str(BREAST_CANCER)!r}).witness_outputs(json.loads(sys.argv[1]))))"
     )
     done = subprocess.run(

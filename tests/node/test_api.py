@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from oracle_node.api.app import create_app
 from oracle_node.api.deps import get_settings
+from oracle_node.api.server import ApiService
 from oracle_node.circuits.datasets import held_out
 from oracle_node.encoding import float_to_int, int_to_felt
+from oracle_node.exceptions import PortInUseError
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
 from oracle_node.node.provers import ProverPool
-from oracle_node.settings import NodeSettings, ServedModel, load_settings
+from oracle_node.settings import ApiSettings, NodeSettings, ServedModel, load_settings
 from oracle_node.store import JobStore
 from tests.node.test_store import new_job
 
@@ -155,3 +160,34 @@ def test_off_chain_inference_returns_output_proof_and_instances(client, node):
     # the circuit's fixed-point output agrees with onnxruntime's float output
     assert abs(body["output_float"][0] - body["onnx_output"][0]) < 0.1
     assert node.store.counts() == counts  # the off-chain path leaves the job ledger alone
+
+
+def test_api_service_serves_on_a_real_socket_and_stops(node):
+    service = ApiService(node, ApiSettings(port=0))
+    service.start()
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                reply = httpx.get(f"{service.url}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        assert reply.json()["ok"] is True and service.port != 0
+    finally:
+        service.stop()
+        service.join(timeout=10)
+    assert not service.alive
+
+
+def test_api_service_refuses_a_busy_port_at_start(node):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        service = ApiService(node, ApiSettings(port=port))
+        with pytest.raises(PortInUseError, match=f"port {port} on 127.0.0.1 is already in use"):
+            service.start()
+    assert not service.alive

@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from oracle_node.inference import (
-    CPU,
-    CUDA,
-    InputShapeError,
-    ModelHashMismatch,
-    ModelRuntime,
-    dequantize,
-    select_providers,
-    sha256_file,
-)
+from oracle_node.exceptions import InputShapeError, ModelHashMismatch
+from oracle_node.inference import CPU, CUDA, ModelRuntime, dequantize, select_providers, sha256_file
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
 ONNX = MODEL_DIR / "model.onnx"

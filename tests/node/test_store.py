@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from oracle_node.store import JobState, JobStore, NewJob, StoreError
+from oracle_node.exceptions import StoreError
+from oracle_node.store import JobState, JobStore, NewJob
 
 
 def new_job(request_id: int = 1, block: int = 10, **overrides) -> NewJob:

@@ -28,13 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oracle_node.circuits.errors import (
-    CalibrationDataError,
-    CorruptArtifactError,
-    ProvingError,
-    SrsError,
-    UnsupportedModelError,
-)
 from oracle_node.circuits.manifest import (
     COMPILED_FILE,
     SETTINGS_FILE,
@@ -44,7 +37,14 @@ from oracle_node.circuits.manifest import (
     sha256_file,
 )
 from oracle_node.encoding import felt_to_int, felts_from_hex_le, int_to_float
-from oracle_node.exceptions import ToolchainError
+from oracle_node.exceptions import (
+    CalibrationDataError,
+    CorruptArtifactError,
+    ProvingError,
+    SrsError,
+    ToolchainError,
+    UnsupportedModelError,
+)
 
 # EZKL caches lookup tables under $EZKL_REPO_PATH (default ~/.ezkl): keep them out of the home
 # folder unless the operator chose a place.
@@ -174,7 +174,7 @@ def generate_evm_verifier(
         raise ToolchainError(f"{solc} is missing: run `make setup` to link the solc-js wrapper")
     env = {**os.environ, "XDG_DATA_HOME": str(toolchain_dir)}
     abi_path = sol_path.with_suffix(".abi.json")
-    command = [sys.executable, "-m", "oracle_node.proving", "evm-verifier"]
+    command = [sys.executable, "-m", "oracle_node.circuits.proving", "evm-verifier"]
     args = [str(p) for p in (vk_path, settings_path, sol_path, abi_path, srs_path)]
     done = subprocess.run(
         [*command, *args], env=env, capture_output=True, text=True, timeout=600, check=False
@@ -398,4 +398,4 @@ def check_srs(srs_path: Path, expected_sha256: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 7 and sys.argv[1] == "evm-verifier":
         sys.exit(_evm_verifier_main(sys.argv[2:]))
-    sys.exit("usage: python -m oracle_node.proving evm-verifier VK SETTINGS SOL ABI SRS")
+    sys.exit("usage: python -m oracle_node.circuits.proving evm-verifier VK SETTINGS SOL ABI SRS")
