@@ -66,6 +66,9 @@ class OracleNode:
         self.pool = ProverPool(s.workers.provers, s.key_cache_dir)
         for model in self.models.models.values():
             started = time.monotonic()
+            log.info("model %d (%s): loading or building its proving key (2^%d rows; a build "
+                     "takes seconds to minutes)", model.model_id, model.name,
+                     model.manifest.logrows)  # fmt: skip
             path = self.pool.warm(model.dir, model.srs_path)
             log.info("model %d (%s) ready, proving key %s in %.1fs",
                      model.model_id, model.name, path, time.monotonic() - started)  # fmt: skip
