@@ -22,6 +22,8 @@ Hierarchy::
     │   ├── ModelHashMismatch        the local ONNX file is not the registered one
     │   └── InputShapeError          an input of the wrong length
     ├── ModelNotServedError          a request names a model this node does not serve
+    ├── ProverBackendError           the proving backend cannot serve (cluster, resources, package)
+    │   └── ProverLostError          a proof was lost with its worker or machine, retries spent
     ├── StoreError                   the job store is unusable or lacks the job asked for
     ├── RevertError                  a call or transaction reverted (custom error decoded)
     ├── InsufficientFundsError       an account cannot pay for what it was asked to send
@@ -165,6 +167,15 @@ class InputShapeError(InferenceError):
 
 class ModelNotServedError(OracleError):
     """A request names a model this node does not (or cannot) serve."""
+
+
+class ProverBackendError(OracleError):
+    """The proving backend cannot serve: its cluster is unreachable, lacks resources, or its
+    package is not installed."""
+
+
+class ProverLostError(ProverBackendError):
+    """A proof was lost with the worker process or machine running it, after every retry."""
 
 
 class StoreError(OracleError):

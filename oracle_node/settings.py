@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -171,9 +171,32 @@ class KeySettings(_Section):
 
 
 class WorkerSettings(_Section):
-    """How many requests run at once in each stage."""
+    """How many requests run at once in each stage, and where proofs run."""
 
-    provers: int = Field(default=1, ge=1, le=64, description="EZKL proving processes")
+    provers: int = Field(
+        default=1, ge=1, le=64,
+        description="EZKL proving processes (local), or prover actors per circuit (ray)",
+    )  # fmt: skip
+    backend: Literal["local", "ray"] = Field(
+        default="local", description="local process pool, or a Ray cluster (extra `cluster`)"
+    )
+    ray_address: str = Field(default="auto", description="Ray cluster: `auto` or host:port")
+    ray_node_ip_address: str | None = Field(
+        default=None,
+        description="the Ray node this process attaches to, where several share one machine",
+    )
+    ray_key_cache_dir: Path | None = Field(
+        default=None,
+        description="proving-key cache on each Ray node (default: <tmp>/oracle-node-keys-<uid>)",
+    )
+    ray_retries: int = Field(
+        default=8, ge=0, le=100,
+        description="times a proof lost with its Ray worker or node is sent again",
+    )  # fmt: skip
+    ray_start_timeout: float = Field(
+        default=600.0, gt=0,
+        description="seconds to place the prover actors and build their proving keys",
+    )  # fmt: skip
     inference: int = Field(default=1, ge=1, le=64, description="onnxruntime threads")
     submit_retries: int = Field(default=5, ge=0, le=100)
 

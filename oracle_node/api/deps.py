@@ -9,7 +9,7 @@ from fastapi import Depends, Header, HTTPException, Request, status
 
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
-from oracle_node.node.provers import ProverPool
+from oracle_node.node.provers import ProverBackend
 from oracle_node.settings import NodeSettings
 from oracle_node.store import JobStore
 
@@ -20,7 +20,7 @@ class NodeView(Protocol):
     settings: NodeSettings
     store: JobStore
     models: ModelSet
-    pool: ProverPool
+    pool: ProverBackend
     metrics: NodeMetrics
 
     def health(self) -> dict[str, Any]: ...

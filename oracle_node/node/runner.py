@@ -19,9 +19,9 @@ from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.exceptions import RevertError
 from oracle_node.keys import load_signer
+from oracle_node.node.backends import prover_backend
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
-from oracle_node.node.provers import ProverPool
 from oracle_node.node.stages import InferenceStage, ProvingStage, SubmitStage
 from oracle_node.service import Service
 from oracle_node.settings import NodeSettings
@@ -63,7 +63,7 @@ class OracleNode:
             self.models.load(served, record)
         for model_id, reason in self.models.refused.items():
             log.warning("model %d is not served: %s", model_id, reason)
-        self.pool = ProverPool(s.workers.provers, s.key_cache_dir)
+        self.pool = prover_backend(s.workers, s.key_cache_dir)
         for model in self.models.models.values():
             started = time.monotonic()
             log.info("model %d (%s): loading or building its proving key (2^%d rows; a build "
