@@ -30,6 +30,7 @@ import logging
 import os
 import tempfile
 import threading
+import warnings
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -148,12 +149,14 @@ class RayProverPool:
                 "pip install 'oracle-node[cluster]'"
             ) from exc
         try:
-            ray.init(
-                address=self.address,
-                namespace=NAMESPACE,
-                logging_level=logging.WARNING,
-                _node_ip_address=self.node_ip_address,
-            )
+            with warnings.catch_warnings():  # a tip about GPU env vars: proving uses no GPU
+                warnings.filterwarnings("ignore", "Tip: In future versions", FutureWarning)
+                ray.init(
+                    address=self.address,
+                    namespace=NAMESPACE,
+                    logging_level=logging.WARNING,
+                    _node_ip_address=self.node_ip_address,
+                )
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise ProverBackendError(
                 f"cannot join the Ray cluster at {self.address!r}: {exc} (start one with "

@@ -15,6 +15,8 @@ import pytest
 from web3 import Web3
 
 from oracle_node.devchain import Anvil, dev_key
+from oracle_node.exceptions import ProverBackendError
+from oracle_node.node.ray_backend import RayProverPool
 from tests.e2e.conftest import FEE, PARAMS, Network, sample
 from tests.e2e.nodes import NodeProcess, node_env
 from tests.e2e.proxy import RpcProxy
@@ -24,6 +26,7 @@ from tests.support.protocol import BREAST_CANCER, deploy, deploy_protocol
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CIRCUIT = "oracle_model_breast_cancer"
+DIGITS = BREAST_CANCER.parent / "digits"
 ACTOR = "ProverActor"
 
 
@@ -114,3 +117,17 @@ def test_worker_node_killed_mid_proof_ends_with_each_request_fulfilled_once(
     assert "lost a proof" in ray_network.node.tail(400)
     # Ray placed the lost actor again, on the only node left with a free slot.
     assert len(ray_network.head.actors(ACTOR)) == 2, ray_network.head.processes()
+
+
+def test_circuit_that_no_ray_node_holds_is_refused_with_the_resources_to_declare(
+    ray_network: RayNetwork,
+):
+    head = ray_network.head
+    pool = RayProverPool(head.address, 1, node_ip_address=head.ip, start_timeout=30)
+    try:
+        with pytest.raises(ProverBackendError, match=r"offers oracle_model_digits.*ray start"):
+            pool.warm(DIGITS, None)
+        failed = pool.submit(DIGITS, None, [0])
+        assert isinstance(failed.exception(timeout=5), ProverBackendError)
+    finally:
+        pool.close()
