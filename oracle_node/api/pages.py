@@ -2,8 +2,8 @@
 
 The dashboard (``/``) is static HTML, CSS and JavaScript shipped in ``oracle_node/api/dashboard``;
 it reads the public JSON routes like any other client and sends the token the operator types
-for actions. Swagger UI (``/docs``) loads its assets from the ``swagger-ui-bundle`` package
-installed with the node, never from a CDN.
+for actions. Swagger UI (``/docs``) loads its assets from the Swagger UI package
+installed with the node (``swagger-ui-bundle-v2``), never from a CDN.
 """
 
 from __future__ import annotations

@@ -153,7 +153,9 @@ class Submitter:
             self.w3.eth.send_raw_transaction(signed.raw_transaction)
         receipt = self.w3.eth.wait_for_transaction_receipt(signed.hash, timeout=self.tx_timeout)
         if receipt["status"] != 1:
-            raise RevertError(what, None, f"mined but reverted in {Web3.to_hex(receipt['transactionHash'])}")
+            raise RevertError(
+                what, None, f"mined but reverted in {Web3.to_hex(receipt['transactionHash'])}"
+            )
         return receipt
 
     def _take_nonce(self) -> int:

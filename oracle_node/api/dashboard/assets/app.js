@@ -8,14 +8,23 @@ const $ = (id) => document.getElementById(id);
 
 // ------------------------------------------------------------------ formatting
 
-function eth(wei, digits = 6) {
-  // wei arrives as a decimal string: BigInt keeps it exact
+function eth(wei) {
+  // wei arrives as a decimal string: BigInt keeps it exact; fewer decimals for big amounts
   let value = BigInt(wei);
   const sign = value < 0n ? "-" : "";
   if (value < 0n) value = -value;
   const whole = value / 10n ** 18n;
+  const digits = whole >= 1n ? 4 : 6;
   const frac = (value % 10n ** 18n).toString().padStart(18, "0").slice(0, digits).replace(/0+$/, "");
   return `${sign}${whole}${frac ? "." + frac : ""} ETH`;
+}
+
+// an amount's figure: rounded text, the exact wei in data-wei and the tooltip
+function showWei(id, wei) {
+  const el = $(id);
+  el.textContent = eth(wei);
+  el.dataset.wei = wei;
+  el.title = `${BigInt(wei).toLocaleString()} wei`;
 }
 
 function ethNumber(wei) {
@@ -81,9 +90,11 @@ function drawChart(canvas, series, { yFormat = (v) => v.toString(), barWidth = 0
     ctx.fillText("no data yet", width / 2 - 28, height / 2);
     return;
   }
-  let t0 = Math.min(...points.map((p) => p[0]));
-  let t1 = Math.max(...points.map((p) => p[0]));
-  if (t1 - t0 < 60) { t0 -= 30; t1 += 30; }
+  // the x axis ends now (or at the last bar's end) and spans the data, two minutes at least
+  const half = (barWidth || 0) / 2;
+  const first = Math.min(...points.map((p) => p[0])) - half;
+  const t1 = Math.max(Date.now() / 1000, Math.max(...points.map((p) => p[0])) + half);
+  const t0 = Math.min(t1 - 120, first - 0.1 * (t1 - first));
   const yMax = niceMax(Math.max(...points.map((p) => p[1])));
   const x = (t) => pad.left + ((t - t0) / (t1 - t0)) * (width - pad.left - pad.right);
   const y = (v) => height - pad.bottom - (v / yMax) * (height - pad.top - pad.bottom);
@@ -134,12 +145,12 @@ function renderNode(node) {
   const active = $("node-active");
   active.textContent = node.active ? "active" : "inactive";
   active.className = `badge ${node.active ? "ok" : "bad"}`;
-  $("stake").textContent = eth(node.stake_wei);
+  showWei("stake", node.stake_wei);
   $("unbonding").textContent = node.unbonding
     ? `unbonding: withdrawable from ${when(node.unlock_at)}`
     : `bonded · ${node.open_assignments} open assignment(s)`;
-  $("balance").textContent = eth(node.balance_wei);
-  $("withdrawable").textContent = eth(node.withdrawable_wei);
+  showWei("balance", node.balance_wei);
+  showWei("withdrawable", node.withdrawable_wei);
   $("credits").textContent = `fees ${eth(node.fee_credit_wei)} · slash credit ${eth(node.slash_credit_wei)}`;
   const c = node.chain;
   $("chain-status").textContent =
@@ -148,12 +159,12 @@ function renderNode(node) {
 }
 
 function renderEarnings(earnings) {
-  $("fees-earned").textContent = eth(earnings.fees_earned_wei);
+  showWei("fees-earned", earnings.fees_earned_wei);
   $("fulfilled-count").textContent = `${earnings.fulfilled} request(s) fulfilled`;
-  $("gas-spent").textContent = eth(earnings.gas_spent_wei);
+  showWei("gas-spent", earnings.gas_spent_wei);
   $("gas-used").textContent = `${earnings.gas_used.toLocaleString()} gas`;
   const profit = $("profit");
-  profit.textContent = eth(earnings.profit_wei);
+  showWei("profit", earnings.profit_wei);
   profit.className = `figure ${BigInt(earnings.profit_wei) < 0n ? "bad-text" : "ok-text"}`;
   drawChart($("chart-earnings"), [
     { label: "fees", color: "#1f9d55", points: earnings.series.map((p) => [p.t, ethNumber(p.fees_total_wei)]) },
@@ -214,14 +225,17 @@ function renderJobs(jobs) {
     cell(row, shortHex(job.tx_hash), "mono").title = job.tx_hash || "";
     cell(row, job.reason || (job.taken_by ? `taken by ${shortHex(job.taken_by)}` : ""), "err");
   }
-  $("job-counts").textContent = Object.entries(jobs.counts)
-    .filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(" · ");
+  const counts = Object.entries(jobs.counts).filter(([, n]) => n > 0);
+  $("job-counts").textContent = counts.length ? `(${counts.map(([s, n]) => `${s} ${n}`).join(" · ")})` : "";
 
   const proved = jobs.jobs.filter((j) => j.timings.prove_s !== undefined).reverse();
   proved.sort((a, b) => provedAt(a) - provedAt(b));
   drawChart($("chart-latency"), [
     { label: "prove", color: "#2f6fdf", points: proved.map((j) => [provedAt(j), j.timings.prove_s]) },
-    { label: "witness", color: "#c98a00", points: proved.map((j) => [provedAt(j), j.timings.witness_s || 0]) },
+    {
+      label: "request to fulfilment", color: "#c98a00",
+      points: proved.filter((j) => j.state === "fulfilled").map((j) => [j.updated_at, j.updated_at - j.created_at]),
+    },
   ], { yFormat: (v) => `${v.toFixed(1)}` });
   const perMinute = new Map();
   for (const j of proved) {
