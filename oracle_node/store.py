@@ -39,8 +39,9 @@ class JobState(StrEnum):
     TAKEN = "taken"
 
 
+# Open: the request may still need this node. Unsent: open, and no fulfilment is on its way.
 OPEN_STATES = (JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED)
-FINAL_STATES = (JobState.FULFILLED, JobState.FAILED, JobState.EXPIRED, JobState.TAKEN)
+UNSENT_STATES = (JobState.NEW, JobState.INFERRED, JobState.PROVED)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (

@@ -26,9 +26,10 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.logs import DISCARD as _DISCARD
 
-from oracle_node.chain.contracts import OracleContracts, commitment_to_tuple, topic_of
+from oracle_node.chain.contracts import OracleContracts, commitment_tuple, topic_of
+from oracle_node.chain.tx import GAS_MARGIN
 from oracle_node.exceptions import RevertError
-from oracle_node.store import Job, JobState, JobStore
+from oracle_node.store import OPEN_STATES, Job, JobState, JobStore
 
 log = logging.getLogger("oracle_node.submitter")
 
@@ -40,7 +41,6 @@ FATAL = {
     "NodeNotEligible",
     "ModelNotActive",
 }
-GAS_MARGIN = 1.25
 
 
 def gas_cost(receipt: Any) -> int:
@@ -167,7 +167,7 @@ class Submitter:
     def _fulfill_call(self, job: Job) -> Any:
         assert job.proof is not None and job.instances is not None
         return self.contracts.coordinator.functions.fulfill(
-            job.request_id, commitment_to_tuple(job.commitment), job.proof, job.instances
+            job.request_id, commitment_tuple(job.commitment), job.proof, job.instances
         )
 
     # ------------------------------------------------------------ submitted
@@ -249,10 +249,9 @@ class Submitter:
         """The request is no longer pending: find out from the logs who settled it."""
         coordinator = self.contracts.coordinator
         topic = "0x" + job.request_id.to_bytes(32, "big").hex()
-        open_states = [JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED]
-        for event_type in (
-            coordinator.events.InferenceFulfilled,
-            coordinator.events.InferenceCancelled,
+        for event_type, cancelled in (
+            (coordinator.events.InferenceFulfilled, False),
+            (coordinator.events.InferenceCancelled, True),
         ):
             event = event_type()
             logs = self.w3.eth.get_logs(
@@ -265,19 +264,19 @@ class Submitter:
             )
             for raw in logs:
                 args = event.process_log(raw)["args"]
-                if "node" not in args:
-                    self.store.transition(job.request_id, open_states, JobState.EXPIRED,
+                if cancelled:
+                    self.store.transition(job.request_id, OPEN_STATES, JobState.EXPIRED,
                                           reason="cancelled by the requester")  # fmt: skip
                     return
                 node = Web3.to_checksum_address(args["node"])
                 if node == self.address:
                     self.store.transition(
-                        job.request_id, open_states, JobState.FULFILLED,
+                        job.request_id, OPEN_STATES, JobState.FULFILLED,
                         output=[int(x) for x in args["output"]],
                     )  # fmt: skip
                 else:
                     self.store.transition(
-                        job.request_id, open_states, JobState.TAKEN, taken_by=node
+                        job.request_id, OPEN_STATES, JobState.TAKEN, taken_by=node
                     )
                 return
         self.store.fail(job.request_id, "request is not pending on chain (re-org or unknown id)")

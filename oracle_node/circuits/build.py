@@ -187,10 +187,8 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         manifest.write(work)
 
         # Keep the proving key we already paid for, under the name the Prover looks for.
-        cache_dir = options.cache_dir or Path(
-            os.environ.get("ORACLE_CIRCUITS_CACHE", circuits_dir / ".cache")
-        )
-        pk_dest = cache_dir / name / f"{vk_sha[2:18]}.pk"
+        cache_dir = options.cache_dir or proving.default_cache_dir(circuits_dir)
+        pk_dest = proving.proving_key_path(cache_dir, name, vk_sha)
         pk_dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(pk_tmp, pk_dest)
 

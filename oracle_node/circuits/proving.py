@@ -213,14 +213,16 @@ class ProofResult:
     witness_s: float = 0.0
     prove_s: float = 0.0
 
-    @property
-    def proof_hex(self) -> str:
-        return "0x" + self.proof.hex()
 
-
-def _default_cache_dir(model_dir: Path) -> Path:
+def default_cache_dir(circuits_dir: Path) -> Path:
+    """Where proving keys are cached: ``$ORACLE_CIRCUITS_CACHE``, else ``<circuits>/.cache``."""
     env = os.environ.get("ORACLE_CIRCUITS_CACHE")
-    return Path(env) if env else model_dir.parent / ".cache"
+    return Path(env) if env else circuits_dir / ".cache"
+
+
+def proving_key_path(cache_dir: Path, model_name: str, vk_sha256: str) -> Path:
+    """A cached proving key, named by model and verifying-key hash (a rebuild gets a new name)."""
+    return cache_dir / model_name / f"{vk_sha256.removeprefix('0x')[:16]}.pk"
 
 
 class Prover:
@@ -240,7 +242,7 @@ class Prover:
     ) -> None:
         self.model_dir = Path(model_dir).resolve()
         self.manifest: Manifest = load_manifest(self.model_dir)
-        self.cache_dir = Path(cache_dir) if cache_dir else _default_cache_dir(self.model_dir)
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(self.model_dir.parent)
         self.srs_path = (
             Path(srs_path) if srs_path else self.model_dir.parent / self.manifest.srs_file
         )
@@ -253,7 +255,7 @@ class Prover:
     @property
     def pk_path(self) -> Path:
         """Cached proving key, named by model and verifying-key hash."""
-        return self.cache_dir / self.manifest.name / f"{self.manifest.vk_sha256[2:18]}.pk"
+        return proving_key_path(self.cache_dir, self.manifest.name, self.manifest.vk_sha256)
 
     def ensure_proving_key(self) -> Path:
         """Build the proving key into the cache unless present; its vk must match the manifest."""

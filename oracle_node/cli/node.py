@@ -25,19 +25,12 @@ config_option = click.option(
 
 
 def _chain(settings: NodeSettings) -> tuple[Any, Any, Any]:
-    from oracle_node.chain.contracts import OracleContracts
+    from oracle_node.chain.contracts import open_contracts
     from oracle_node.keys import load_signer
-    from oracle_node.node.runner import connect
 
     settings.require_chain()
-    assert settings.chain.coordinator and settings.chain.model_registry
-    assert settings.chain.node_registry
-    w3 = connect(settings.chain.rpc_url, settings.chain.chain_id)
-    contracts = OracleContracts(
-        w3, settings.chain.coordinator, settings.chain.model_registry, settings.chain.node_registry
-    )
-    contracts.check_deployed()
-    return w3, contracts, load_signer(settings.keys)
+    contracts = open_contracts(settings.chain)
+    return contracts.w3, contracts, load_signer(settings.keys)
 
 
 def _send(w3: Any, signer: Any, contracts: Any, call: Any, what: str, value: int = 0) -> None:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from oracle_node.chain.contracts import ModelRecord
 from oracle_node.circuits.manifest import Manifest, load_manifest
+from oracle_node.encoding import int_to_float
 from oracle_node.exceptions import ModelNotServedError, OracleError
-from oracle_node.inference import ModelRuntime, dequantize
+from oracle_node.inference import ModelRuntime
 from oracle_node.settings import ServedModel
 
 
@@ -52,7 +53,8 @@ class LoadedModel:
 
     def infer(self, inputs: list[int]) -> list[float]:
         """onnxruntime on the request's fixed-point input (dequantized at the input scale)."""
-        return self.runtime.run(dequantize(inputs, self.manifest.input_scale))
+        scale = self.manifest.input_scale
+        return self.runtime.run([int_to_float(x, scale) for x in inputs])
 
     def describe(self) -> dict[str, object]:
         m = self.manifest

@@ -16,10 +16,10 @@ from typing import Any
 from web3 import Web3
 
 from oracle_node.chain.account import AccountState, Withdrawal, read_account, withdraw_credits
-from oracle_node.chain.contracts import OracleContracts
-from oracle_node.chain.listener import Listener, exponential_backoff
+from oracle_node.chain.contracts import open_contracts
+from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
-from oracle_node.exceptions import RevertError, RpcUnreachableError
+from oracle_node.exceptions import RevertError
 from oracle_node.keys import load_signer
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet, ProvingKey
@@ -30,22 +30,6 @@ from oracle_node.settings import NodeSettings
 from oracle_node.store import JobStore
 
 log = logging.getLogger("oracle_node.node")
-
-
-def connect(rpc_url: str, chain_id: int | None, timeout: float = 10.0) -> Web3:
-    """A web3 client whose endpoint was seen to answer (and to serve ``chain_id``)."""
-    # No retries inside web3: the services back off themselves and report the error meanwhile.
-    provider = Web3.HTTPProvider(
-        rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None
-    )
-    w3 = Web3(provider)
-    try:
-        served = int(w3.eth.chain_id)
-    except Exception as exc:  # requests' connection errors, JSON errors
-        raise RpcUnreachableError(f"RPC {rpc_url} does not answer: {exc}") from None
-    if chain_id is not None and served != chain_id:
-        raise RpcUnreachableError(f"RPC {rpc_url} serves chain {served}, settings say {chain_id}")
-    return w3
 
 
 class OracleNode:
@@ -65,15 +49,11 @@ class OracleNode:
     def setup(self) -> None:
         s = self.settings
         s.require_chain()
-        assert s.chain.coordinator and s.chain.model_registry and s.chain.node_registry
         self.signer = load_signer(s.keys)
         self.address: str = Web3.to_checksum_address(self.signer.address)
-        self.w3 = connect(s.chain.rpc_url, s.chain.chain_id)
+        self.contracts = open_contracts(s.chain)
+        self.w3 = self.contracts.w3
         self.chain_id = int(self.w3.eth.chain_id)
-        self.contracts = OracleContracts(
-            self.w3, s.chain.coordinator, s.chain.model_registry, s.chain.node_registry
-        )
-        self.contracts.check_deployed()
         s.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = JobStore(s.db_path)
         self.metrics = NodeMetrics(self.store)
@@ -111,7 +91,7 @@ class OracleNode:
             self.listener,
             InferenceStage(self.store, self.metrics, self.wake, self.models, s.workers.inference),
             ProvingStage(self.store, self.metrics, self.wake, self.models, self.pool),
-            SubmitStage(self.store, self.metrics, self.wake, self.submitter, exponential_backoff),
+            SubmitStage(self.store, self.metrics, self.wake, self.submitter),
         ]
 
     # -------------------------------------------------------------- lifecycle

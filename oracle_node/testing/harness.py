@@ -10,7 +10,7 @@ from ape import chain
 from ape.api import AccountAPI
 from ape.contracts import ContractInstance
 
-from oracle_node.chain.contracts import COMMITMENT_FIELDS
+from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple
 from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.deploy import (
     Protocol,
@@ -22,8 +22,9 @@ from oracle_node.deploy import (
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
 from oracle_node.exceptions import HarnessError
 
-# Gas for a fulfilment on top of the request's callback gas: the verifier's pairing check
-# (about 0.6 M for the reference models) plus the coordinator's own work, with headroom.
+# Gas for a fulfilment on top of the request's callback gas: the verifier (verifyProof
+# 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public
+# instance) plus the coordinator's own work (35k-83k), with headroom for larger circuits.
 FULFILL_GAS_OVERHEAD = 1_500_000
 
 
@@ -61,16 +62,6 @@ class Fulfillment:
     result: int
     gas_used: int
     receipt: Any = field(repr=False)
-
-
-def _commitment_tuple(struct: Any) -> tuple[Any, ...]:
-    values = (
-        list(struct)
-        if isinstance(struct, list | tuple)
-        else [getattr(struct, name) for name in COMMITMENT_FIELDS]
-    )
-    values[COMMITMENT_FIELDS.index("inputHash")] = bytes(values[-1])
-    return tuple(values)
 
 
 def _verifier_container(name: str) -> Any:
@@ -145,7 +136,7 @@ class OracleHarness:
             request_id = int(log.requestId)
             if int.from_bytes(bytes(self.coordinator.commitmentOf(request_id)), "big") == 0:
                 continue
-            commitment = _commitment_tuple(log.commitment)
+            commitment = commitment_tuple(log.commitment)
             pending.append(
                 PendingRequest(
                     request_id=request_id,

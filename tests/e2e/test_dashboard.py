@@ -17,10 +17,10 @@ import pytest
 from web3 import Web3
 from web3.logs import DISCARD
 
-from oracle_node.devchain import Anvil
+from oracle_node.devchain import Anvil, dev_key
 from tests.e2e.conftest import CALLBACK_GAS, FEE, PARAMS, sample
 from tests.e2e.nodes import NodeProcess, node_env
-from tests.e2e.protocol import BREAST_CANCER, ROOT, Deployment, deploy, deploy_protocol, dev_key
+from tests.support.protocol import BREAST_CANCER, ROOT, Deployment, deploy, deploy_protocol
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -28,7 +28,7 @@ from oracle_node.node.models import ModelSet
 from oracle_node.node.provers import ProverPool
 from oracle_node.settings import ApiSettings, NodeSettings, ServedModel, load_settings
 from oracle_node.store import JobState, JobStore
-from tests.node.test_store import new_job
+from tests.support.jobs import new_job
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
 TOKEN = "op-token"

@@ -15,8 +15,8 @@ from oracle_node.chain.listener import REORG_REASON, Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
 from oracle_node.store import JobState, JobStore
-from tests.e2e.protocol import send
 from tests.node.conftest import Chain
+from tests.support.protocol import send
 
 
 @pytest.fixture

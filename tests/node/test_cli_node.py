@@ -7,7 +7,7 @@ import json
 import pytest
 
 from oracle_node.cli import main
-from tests.e2e.protocol import dev_key
+from oracle_node.devchain import dev_key
 
 
 def test_every_operator_command_is_registered(capsys):
