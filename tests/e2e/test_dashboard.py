@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client.parser import text_string_to_metric_families
 from web3 import Web3
 from web3.logs import DISCARD
 
@@ -140,6 +143,25 @@ def test_dashboard_follows_a_request_to_fulfilled_and_guards_withdraw(solo: Solo
         "data-wei", str(solo.w3.eth.get_balance(solo.address))
     )
     assert solo.fee_credit() == 2 * FEE
+    gas_used = 0
+    for request_id in request_ids:  # the gas the page sums is each fulfilment's receipt
+        job = solo.node.job(request_id)
+        assert job is not None
+        receipt = solo.w3.eth.get_transaction_receipt(job["tx_hash"])
+        assert job["gas_used"] == receipt["gasUsed"]
+        assert int(job["gas_wei"]) == receipt["gasUsed"] * receipt["effectiveGasPrice"]
+        gas_used += receipt["gasUsed"]
+    metrics = httpx.get(f"{solo.node.api}/metrics", timeout=10)
+    assert metrics.headers["content-type"] == CONTENT_TYPE_LATEST
+    values = {
+        series.name: series.value
+        for family in text_string_to_metric_families(metrics.text)
+        for series in family.samples
+    }
+    assert values["oracle_fees_earned_wei_total"] == 2 * FEE
+    assert values["oracle_stake_wei"] == 10**18 and values["oracle_balance_wei"] > 0
+    assert values["oracle_listener_lag_blocks"] >= 0 and values["process_resident_memory_bytes"] > 0
+    assert values["oracle_gas_used_total"] == gas_used
 
     # 5: withdraw without the token is refused and moves nothing; with it, it goes through
     result = page.locator("#withdraw-result")
