@@ -104,19 +104,21 @@ def unstake(config_file: Path | None) -> None:
 @click.option("--to", "recipient", default=None, help="recipient (default: the node's address)")
 def withdraw(config_file: Path | None, recipient: str | None) -> None:
     """Withdraw fees earned, slash credit, and the stake once unbonded."""
+    from oracle_node.chain.account import withdraw_credits
+    from oracle_node.chain.tx import send_transaction
+
     w3, contracts, signer = _chain(load_settings(config_file))
     to = w3.to_checksum_address(recipient or signer.address)
-    coordinator, registry = contracts.coordinator.functions, contracts.node_registry.functions
-    did = False
-    if coordinator.credits(signer.address).call():
-        _send(w3, signer, contracts, coordinator.withdraw(to), "withdraw fees")
-        did = True
-    if registry.credits(signer.address).call():
-        _send(w3, signer, contracts, registry.withdrawCredit(to), "withdraw slash credit")
-        did = True
-    node = registry.getNode(signer.address).call()
-    if node[1]:
-        _send(w3, signer, contracts, registry.withdrawStake(to), "withdraw stake")
+
+    def send(call: Any, what: str) -> Any:
+        receipt = send_transaction(w3, signer, call, contracts.decoder, what=what)
+        click.echo(f"{what}: mined in block {receipt['blockNumber']} (gas {receipt['gasUsed']})")
+        return receipt
+
+    did = bool(withdraw_credits(contracts, signer.address, to, send))
+    registry = contracts.node_registry.functions
+    if registry.getNode(signer.address).call()[1]:
+        send(registry.withdrawStake(to), "withdraw stake")
         did = True
     if not did:
         click.echo("nothing to withdraw")
@@ -127,21 +129,22 @@ def withdraw(config_file: Path | None, recipient: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def status(config_file: Path | None, as_json: bool) -> None:
     """Stake, models, credits and local job counts of this node."""
+    from oracle_node.chain.account import read_account
     from oracle_node.store import JobStore
 
     settings = load_settings(config_file)
     _, contracts, signer = _chain(settings)
-    registry, coordinator = contracts.node_registry.functions, contracts.coordinator.functions
-    node = registry.getNode(signer.address).call()
+    account = read_account(contracts, signer.address)
     report: dict[str, Any] = {
-        "address": signer.address,
-        "active": registry.isActive(signer.address).call(),
-        "stake_wei": str(node[0]),
-        "unlock_at": node[1],
-        "open_assignments": node[2],
-        "models": list(registry.getNodeModels(signer.address).call()),
-        "fees_wei": str(coordinator.credits(signer.address).call()),
-        "slash_credit_wei": str(registry.credits(signer.address).call()),
+        "address": account.address,
+        "active": account.active,
+        "stake_wei": str(account.stake_wei),
+        "unlock_at": account.unlock_at,
+        "open_assignments": account.open_assignments,
+        "models": account.models,
+        "balance_wei": str(account.balance_wei),
+        "fees_wei": str(account.fee_credit_wei),
+        "slash_credit_wei": str(account.slash_credit_wei),
     }
     if settings.db_path.is_file():
         store = JobStore(settings.db_path)

@@ -50,6 +50,7 @@ class FakeNode:
     started_at: float | None = None
     fee_credit: int = 3 * 10**15
     withdrawn_to: list[str] = field(default_factory=list)
+    rpc_down: bool = False
 
     def health(self) -> dict[str, Any]:
         return {"ok": self.alive, "services": {"listener": self.alive}}
@@ -58,6 +59,8 @@ class FakeNode:
         return {"ready": not self.problems, "problems": self.problems}
 
     def account(self, max_age: float = 2.0) -> AccountState:
+        if self.rpc_down:
+            raise ConnectionError("connection refused")
         return AccountState(
             address=self.address, balance_wei=5 * 10**18, stake_wei=10**18, unlock_at=0,
             open_assignments=1, active=True, models=[1], fee_credit_wei=self.fee_credit,
@@ -224,6 +227,21 @@ def test_node_route_reports_identity_stake_credits_and_listener(client):
     assert body["unbonding"] is False and body["active"] is True
     assert body["withdrawable_wei"] == body["fee_credit_wei"]
     assert body["chain"]["lag_blocks"] == 3 and body["block_number"] == 42
+
+
+def test_node_route_answers_503_while_the_rpc_is_down_and_metrics_still_scrape(client, node):
+    node.metrics.watch(node.account, lambda: None)
+    node.rpc_down = True
+    try:
+        reply = client.get("/v1/node")
+        assert reply.status_code == 503 and "connection refused" in reply.json()["detail"]
+        text = client.get("/metrics").text
+        assert "oracle_jobs" in text and "oracle_balance_wei" not in text
+        # the failed read is counted during the scrape, so the next scrape shows it
+        assert 'oracle_rpc_errors_total{service="metrics"}' in client.get("/metrics").text
+    finally:
+        node.rpc_down = False
+        node.metrics.account_source = node.metrics.lag_source = None
 
 
 def test_earnings_sum_fees_of_fulfilled_jobs_and_gas_of_every_receipt(client, node):
