@@ -63,6 +63,11 @@ def default_key_cache() -> str:
     return str(Path(tempfile.gettempdir()) / f"oracle-node-keys-{os.getuid()}")
 
 
+def _circuit_key(model_dir: Path, srs_path: Path | None) -> tuple[str, str | None]:
+    """Absolute paths: a Ray worker does not run in the node's working folder."""
+    return (str(Path(model_dir).resolve()), str(Path(srs_path).resolve()) if srs_path else None)
+
+
 class ProverActor:
     """One circuit's prover on one Ray node (made a Ray actor by :class:`RayProverPool`)."""
 
@@ -166,7 +171,7 @@ class RayProverPool:
         return ray
 
     def _slots(self, model_dir: Path, srs_path: Path | None) -> list[_Slot]:
-        key = (str(model_dir), str(srs_path) if srs_path else None)
+        key = _circuit_key(model_dir, srs_path)
         with self._lock:
             if key not in self._circuits:
                 name = load_manifest(model_dir).name
@@ -228,7 +233,7 @@ class RayProverPool:
     ) -> Future[ProofOutcome]:
         future: Future[ProofOutcome] = Future()
         future.set_running_or_notify_cancel()
-        key = (str(model_dir), str(srs_path) if srs_path else None)
+        key = _circuit_key(model_dir, srs_path)
         try:
             self._slots(model_dir, srs_path)
         except OracleError as exc:

@@ -37,8 +37,16 @@ def _ports(*flags: str) -> list[str]:
 class RayNode:
     """One ``ray start`` node; ``pgid`` names every process it started."""
 
-    def __init__(self, name: str, ip: str, resources: dict[str, float], log_dir: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        ip: str,
+        resources: dict[str, float],
+        log_dir: Path,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
+        self.extra_env = env or {}
         self.ip = ip
         self.resources = resources
         self.log_path = log_dir / f"ray-{name}.log"
@@ -69,6 +77,7 @@ class RayNode:
         env = {
             **os.environ,
             **FAST_FAILURE_DETECTION,
+            **self.extra_env,
             # Ray workers import the package from this checkout, as the node does.
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
