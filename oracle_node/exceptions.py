@@ -8,7 +8,8 @@ Hierarchy::
     │   ├── KeystoreError            keystore missing, unreadable or wrong password
     │   ├── RpcUnreachableError      the RPC does not answer, or serves another chain
     │   ├── AbiError                 a contract artifact is missing or has no ABI
-    │   └── PortInUseError           a port the node or a local chain needs is taken
+    │   ├── PortInUseError           a port the node or a local chain needs is taken
+    │   └── MissingExtraError        an optional dependency is absent; names the extra to install
     ├── ToolchainError               solc-js / anvil / ezkl tool missing or misbehaving
     ├── EncodingError                a value cannot be encoded (also a ValueError)
     ├── CircuitError                 anything wrong with a model's circuit or its artifacts
@@ -86,6 +87,16 @@ class PortInUseError(ConfigError):
             f"port {port} on {host} is already in use: stop the process holding it "
             f"(`lsof -i :{port}`) or choose another port"
         )
+
+
+class MissingExtraError(ConfigError):
+    """A module that only an optional extra installs is missing (``oracle-node[kit]`` ...)."""
+
+    def __init__(self, what: str, module: str, extras: Iterable[str]) -> None:
+        self.module = module
+        self.extras = tuple(extras)
+        choices = " or ".join(f"`pip install 'oracle-node[{extra}]'`" for extra in self.extras)
+        super().__init__(f"{what} needs {module!r}, which is not installed: {choices}")
 
 
 class ToolchainError(OracleError):
