@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from oracle_node.circuits.manifest import sha256_file
-from oracle_node.exceptions import InputShapeError, ModelHashMismatch
-from oracle_node.inference import CPU, CUDA, ModelRuntime, select_providers
+from oracle_node.exceptions import InferenceError, InputShapeError, ModelHashMismatch, SettingsError
+from oracle_node.inference import CPU, CUDA, ModelRuntime, check_runtime, select_providers
+from oracle_node.settings import InferenceSettings, load_settings
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
 ONNX = MODEL_DIR / "model.onnx"
@@ -17,13 +18,54 @@ ONNX = MODEL_DIR / "model.onnx"
 needs_model = pytest.mark.skipif(not ONNX.is_file(), reason="reference circuit not built")
 
 
-def test_cuda_is_chosen_first_when_present():
-    assert select_providers([CUDA, "TensorrtExecutionProvider", CPU]) == [CUDA, CPU]
+def test_cuda_is_chosen_first_on_device_0_when_present():
+    assert select_providers([CUDA, "TensorrtExecutionProvider", CPU]) == [
+        (CUDA, {"device_id": 0}),
+        (CPU, {}),
+    ]
 
 
-def test_cpu_only_without_cuda_or_when_gpu_is_off():
-    assert select_providers([CPU]) == [CPU]
-    assert select_providers([CUDA, CPU], use_gpu=False) == [CPU]
+def test_the_device_id_setting_becomes_the_cuda_provider_option():
+    settings = InferenceSettings(device_id=3)
+    assert select_providers([CUDA, CPU], settings)[0] == (CUDA, {"device_id": 3})
+
+
+def test_cpu_only_without_cuda_or_when_the_device_is_cpu():
+    assert select_providers([CPU]) == [(CPU, {})]
+    assert select_providers([CUDA, CPU], InferenceSettings(device="cpu", device_id=1)) == [
+        (CPU, {})
+    ]
+
+
+def test_device_cuda_without_the_cuda_provider_is_refused():
+    with pytest.raises(InferenceError, match="install the `gpu` extra"):
+        select_providers([CPU], InferenceSettings(device="cuda"))
+    assert select_providers([CUDA, CPU], InferenceSettings(device="cuda"))[0][0] == CUDA
+
+
+def test_inference_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ORACLE_INFERENCE__DEVICE", "cuda")
+    monkeypatch.setenv("ORACLE_INFERENCE__DEVICE_ID", "2")
+    settings = load_settings()
+    assert (settings.inference.device, settings.inference.device_id) == ("cuda", 2)
+    monkeypatch.setenv("ORACLE_INFERENCE__DEVICE", "tpu")
+    with pytest.raises(SettingsError, match="inference.device"):
+        load_settings()
+
+
+def test_check_runtime_on_this_machine_matches_what_onnxruntime_offers():
+    import onnxruntime
+
+    offered = onnxruntime.get_available_providers()
+    expected = [CUDA, CPU] if CUDA in offered else [CPU]
+    assert [name for name, _ in check_runtime()] == expected
+    assert [name for name, _ in check_runtime(InferenceSettings(device="cpu"))] == [CPU]
+
+
+@needs_model
+def test_device_cpu_runs_on_the_cpu_provider():
+    runtime = ModelRuntime(ONNX, None, settings=InferenceSettings(device="cpu"))
+    assert runtime.provider == CPU
 
 
 @needs_model
