@@ -6,6 +6,7 @@ Hierarchy::
     ├── ConfigError                  settings, keys or environment are wrong
     │   ├── SettingsError            node settings incomplete or inconsistent (lists every problem)
     │   ├── KeystoreError            keystore missing, unreadable or wrong password
+    │   │   └── KeystoreExistsError  a new keystore would overwrite an existing file
     │   ├── RpcUnreachableError      the RPC does not answer, or serves another chain
     │   ├── AbiError                 a contract artifact is missing or has no ABI
     │   ├── PortInUseError           a port the node or a local chain needs is taken
@@ -67,6 +68,17 @@ class SettingsError(ConfigError):
 
 class KeystoreError(ConfigError):
     """The keystore cannot be read or decrypted."""
+
+
+class KeystoreExistsError(KeystoreError):
+    """Writing a new keystore where a file already exists: keys are never overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"keystore {path} already exists: refusing to overwrite a key "
+            "(move it away or choose another path)"
+        )
 
 
 class RpcUnreachableError(ConfigError):
