@@ -19,6 +19,7 @@ Hierarchy::
     │   ├── CalibrationDataError     calibration / proving input does not fit the model
     │   ├── SrsError                 structured reference string missing or wrong
     │   ├── CorruptArtifactError     an artifact folder does not match its manifest
+    │   ├── ArtifactCheckError       `circuits verify-artifacts` found failures (or no circuit)
     │   └── ProvingError             EZKL failed to set up, prove or verify
     ├── InferenceError               a model cannot be loaded or run
     │   ├── ModelHashMismatch        the local ONNX file is not the registered one
@@ -152,6 +153,19 @@ class CorruptArtifactError(CircuitError):
     def __init__(self, path: Path, problem: str) -> None:
         self.path = path
         super().__init__(f"corrupted circuit artifact {path}: {problem}")
+
+
+class ArtifactCheckError(CircuitError):
+    """``verify-artifacts`` summary: which of the folders given failed, or none was a circuit."""
+
+    def __init__(self, failed: Iterable[Path], given: int) -> None:
+        self.failed = list(failed)
+        if self.failed:
+            names = ", ".join(str(path) for path in self.failed)
+            message = f"{len(self.failed)} of {given} folders failed the check: {names}"
+        else:
+            message = f"none of the {given} paths given is a circuit folder (with manifest.json)"
+        super().__init__(message)
 
 
 class ProvingError(CircuitError):
