@@ -14,6 +14,7 @@ from typing import Any
 
 from web3 import Web3
 
+from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import open_contracts
 from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
@@ -69,27 +70,33 @@ class OracleNode:
         self.pool = ProverPool(s.workers.provers, s.key_cache_dir)
         for model in self.models.models.values():
             started = time.monotonic()
+            log.info("model %d (%s): loading or building its proving key (2^%d rows; a build "
+                     "takes seconds to minutes)", model.model_id, model.name,
+                     model.manifest.logrows)  # fmt: skip
             path = self.pool.warm(model.dir, model.srs_path)
             log.info("model %d (%s) ready, proving key %s in %.1fs",
                      model.model_id, model.name, path, time.monotonic() - started)  # fmt: skip
         self.wake = threading.Event()
+        self.clock = BlockClock()
         self.listener = Listener(
             self.contracts, self.store, self.address,
             confirmations=s.chain.confirmations, poll_interval=s.chain.poll_interval,
             start_block=s.chain.start_block, max_block_range=s.chain.max_block_range,
             reorg_depth=s.chain.reorg_depth, on_new_job=self.wake.set,
-            model_ids={m.id for m in s.models},
+            model_ids={m.id for m in s.models}, clock=self.clock,
         )  # fmt: skip
         self.submitter = Submitter(
             self.contracts, self.signer, self.store, chain_id=self.chain_id,
             retries=s.workers.submit_retries, tx_timeout=s.chain.tx_timeout,
         )  # fmt: skip
-        self.services = [
-            self.listener,
+        stages: list[InferenceStage | ProvingStage | SubmitStage] = [
             InferenceStage(self.store, self.metrics, self.wake, self.models, s.workers.inference),
             ProvingStage(self.store, self.metrics, self.wake, self.models, self.pool),
             SubmitStage(self.store, self.metrics, self.wake, self.submitter),
         ]
+        for stage in stages:
+            stage.clock = self.clock  # windows and deadlines by block time, as the contract
+        self.services = [self.listener, *stages]
 
     # -------------------------------------------------------------- lifecycle
 

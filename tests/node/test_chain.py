@@ -6,6 +6,7 @@ demand), so fault cases run in milliseconds; real proofs are the end-to-end test
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +16,7 @@ from oracle_node.chain.listener import REORG_REASON, Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
 from oracle_node.store import JobState, JobStore
-from tests.node.conftest import Chain
+from tests.node.conftest import PARAMS, Chain
 from tests.support.protocol import send
 
 
@@ -186,3 +187,37 @@ def test_other_nodes_requests_for_models_not_served_here_are_ignored(chain, tmp_
         drain(lst)
         assert (s.find(request_id) is not None) is expect_recorded
         s.close()
+
+
+# Last in the module: it moves the chain's time forward.
+def test_windows_and_deadlines_follow_block_time_not_the_wall_clock(chain, store):
+    from oracle_node.chain.clock import BlockClock
+    from oracle_node.node.metrics import NodeMetrics
+    from oracle_node.node.models import ModelSet
+    from oracle_node.node.stages import InferenceStage
+
+    node = next(iter(chain.nodes))
+    clock = BlockClock()
+    lst = Listener(chain.contracts(), store, node, confirmations=0, clock=clock)
+    request_id = chain.request([1] * 30)
+    drain(lst)
+    job = store.get(request_id)
+    deadline = int(job.commitment["deadline"])
+    assert clock() <= deadline  # the chain has not reached the deadline yet
+
+    chain.w3.provider.make_request("evm_increaseTime", [PARAMS.request_timeout + 5])
+    chain.mine()
+    drain(lst)
+    assert clock() > deadline  # ...now it has, while the wall clock is still far from it
+    import time
+
+    assert time.time() < deadline
+
+    stage = InferenceStage(store, NodeMetrics(store), threading.Event(), ModelSet())
+    stage.clock = clock
+    stage.setup()
+    try:
+        stage.step()
+    finally:
+        stage.cleanup()
+    assert store.get(request_id).state is JobState.EXPIRED
