@@ -90,15 +90,16 @@ def build(
 def verify_artifacts(model_dirs: tuple[Path, ...]) -> None:
     """Check every file of MODEL_DIRS (and its verifier source) against its manifest.
 
-    Every folder is checked and reported on its own line; folders without a manifest (such as
-    circuits/srs) are skipped with a note. Exits 1 if any folder failed or none was checked.
+    Every folder is checked and reported on its own line; files, and folders without a
+    manifest (such as circuits/srs), are skipped with a note. Exits 1 if any folder failed or
+    none was checked, so `verify-artifacts circuits/*` checks every circuit in one go.
     """
     failed: list[Path] = []
     checked = 0
     for model_dir in model_dirs:
         status, ok = _verify_one(model_dir)
         click.echo(f"{model_dir}: {status}")
-        if status != SKIPPED:
+        if not status.startswith(SKIPPED):
             checked += 1
         if not ok:
             failed.append(model_dir)
@@ -106,7 +107,7 @@ def verify_artifacts(model_dirs: tuple[Path, ...]) -> None:
         raise ArtifactCheckError(failed, len(model_dirs))
 
 
-SKIPPED = "skipped: not a circuit folder (no manifest.json)"
+SKIPPED = "skipped: "
 
 
 def _verify_one(model_dir: Path) -> tuple[str, bool]:
@@ -114,9 +115,9 @@ def _verify_one(model_dir: Path) -> tuple[str, bool]:
     if not model_dir.exists():
         return "FAILED: no such folder", False
     if not model_dir.is_dir():
-        return "FAILED: not a folder", False
+        return SKIPPED + "not a folder", True
     if not (model_dir / MANIFEST_FILE).is_file():
-        return SKIPPED, True
+        return SKIPPED + f"not a circuit folder (no {MANIFEST_FILE})", True
     # The manifest's verifier path is relative to the project: the circuits folder's parent.
     project_root = model_dir.resolve().parent.parent
     try:

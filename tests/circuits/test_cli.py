@@ -65,9 +65,13 @@ def test_verify_artifacts_of_a_missing_folder_is_one_line_per_path(tmp_path, cap
     assert "Traceback" not in captured.err and captured.err.count("\n") == 1
 
 
-def test_verify_artifacts_with_no_circuit_folder_fails(capsys):
-    assert main(["circuits", "verify-artifacts", str(CIRCUITS / "srs")]) == 1
-    assert "none of the 1 paths given is a circuit folder" in capsys.readouterr().err
+def test_verify_artifacts_with_no_circuit_folder_fails(tmp_path, capsys):
+    stray = tmp_path / "README.md"
+    stray.write_text("not a circuit")
+    assert main(["circuits", "verify-artifacts", str(CIRCUITS / "srs"), str(stray)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[1] == f"{stray}: skipped: not a folder"
+    assert "none of the 2 paths given is a circuit folder" in captured.err
 
 
 def test_build_without_the_toolchain_fails_before_any_ezkl_step(
