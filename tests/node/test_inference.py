@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -92,3 +94,48 @@ def test_wrong_input_length_is_an_input_shape_error():
     runtime = ModelRuntime(ONNX, None)
     with pytest.raises(InputShapeError, match="input has 29 values but the model takes 30"):
         runtime.run([0.0] * 29)
+
+
+class _FakeSession:
+    """Stands in for onnxruntime.InferenceSession on a machine without CUDA."""
+
+    created: list[Any] = []
+    runs_on = CUDA
+
+    def __init__(self, path: str, sess_options: Any, providers: list[Any]) -> None:
+        self.providers = providers
+        _FakeSession.created.append(providers)
+
+    def get_providers(self) -> list[str]:
+        return [self.runs_on, CPU]
+
+    def get_inputs(self) -> list[Any]:
+        return [SimpleNamespace(name="input", shape=[1, 30])]
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """onnxruntime as onnxruntime-gpu on a CUDA machine would look to ModelRuntime."""
+    import onnxruntime
+
+    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: [CUDA, CPU])
+    monkeypatch.setattr(onnxruntime, "InferenceSession", _FakeSession)
+    monkeypatch.setattr(_FakeSession, "created", [])
+    monkeypatch.setattr(_FakeSession, "runs_on", CUDA)
+    return _FakeSession
+
+
+@needs_model
+def test_the_session_gets_the_cuda_provider_with_the_configured_device_id(fake_cuda):
+    runtime = ModelRuntime(ONNX, None, settings=InferenceSettings(device_id=1))
+    assert fake_cuda.created == [[(CUDA, {"device_id": 1}), (CPU, {})]]
+    assert runtime.provider == CUDA
+
+
+@needs_model
+def test_device_cuda_refuses_a_session_that_fell_back_to_the_cpu(fake_cuda):
+    fake_cuda.runs_on = CPU  # what onnxruntime-gpu does when CUDA libraries do not load
+    with pytest.raises(InferenceError, match="runs model.onnx on CPUExecutionProvider"):
+        ModelRuntime(ONNX, None, settings=InferenceSettings(device="cuda"))
+    # auto accepts the fallback: the provider in use is reported, not refused
+    assert ModelRuntime(ONNX, None).provider == CPU
