@@ -66,6 +66,7 @@ class Listener(Service):
         self.model_ids = model_ids
         self.clock = clock or BlockClock()
         self.safe_head: int | None = None
+        self.head: int | None = None
         events = contracts.coordinator.events
         self._requested = events.InferenceRequested()
         self._fulfilled = events.InferenceFulfilled()
@@ -75,6 +76,14 @@ class Listener(Service):
             self._topic("InferenceFulfilled"): self._on_fulfilled,
             self._topic("InferenceCancelled"): self._on_cancelled,
         }
+
+    @property
+    def lag(self) -> int | None:
+        """Blocks between the chain head and the last block scanned (None before the first)."""
+        cursor = self.store.cursor()
+        if self.head is None or cursor is None:
+            return None
+        return max(0, self.head - cursor[0])
 
     def _topic(self, name: str) -> str:
         return topic_of(getattr(self.contracts.coordinator.events, name))
@@ -94,7 +103,7 @@ class Listener(Service):
         head = int(latest["number"])
         self.clock.observe(int(latest["timestamp"]))
         safe = head - self.confirmations
-        self.safe_head = safe
+        self.head, self.safe_head = head, safe
         cursor = self.store.cursor()
         if cursor is not None:
             cursor = self._check_reorg(cursor)
