@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import sys
 import tomllib
@@ -89,12 +88,16 @@ def _data_files() -> list[str]:
     )
 
 
+def _matched(pattern: str) -> set[str]:
+    """Files a package-data glob takes, as setuptools globs it (``**`` is zero or more folders)."""
+    return {str(p.relative_to(PACKAGE)) for p in PACKAGE.glob(pattern) if p.is_file()}
+
+
 def test_package_data_covers_every_file_the_package_reads_at_run_time():
-    patterns = _package_data_patterns()
+    covered = set().union(*(_matched(p) for p in _package_data_patterns()))
     files = _data_files()
     assert "artifacts/InferenceCoordinator.json" in files
-    uncovered = [f for f in files if not any(fnmatch.fnmatch(f, p) for p in patterns)]
-    assert uncovered == []
+    assert [f for f in files if f not in covered] == []
 
 
 def test_package_data_names_no_missing_folder():
@@ -102,13 +105,12 @@ def test_package_data_names_no_missing_folder():
 
     Asset folders below an existing subpackage (the operator API's web assets) may be empty.
     """
-    files = _data_files()
     for pattern in _package_data_patterns():
         top, _, rest = pattern.partition("/")
         if rest:
             assert (PACKAGE / top).is_dir(), pattern
         else:
-            assert any(fnmatch.fnmatch(f, pattern) for f in files), pattern
+            assert _matched(pattern), pattern
 
 
 # ----------------------------------------------------------------------------- extras
