@@ -156,20 +156,15 @@ def withdraw(
     settings = settings_from(config_file, rpc, deployment, keystore, password_file)
     contracts = contracts_for(settings)
     account = signer(settings)
+    from oracle_node.chain.account import read_account, withdraw_credits
+
     to = contracts.w3.to_checksum_address(recipient or account.address)
-    coordinator, registry = contracts.coordinator.functions, contracts.node_registry.functions
-    did = False
-    fees = int(coordinator.credits(account.address).call())
-    if fees:
-        send(contracts, account, coordinator.withdraw(to), f"withdraw fees {eth(fees)}")
-        did = True
-    credit = int(registry.credits(account.address).call())
-    if credit:
-        send(
-            contracts, account, registry.withdrawCredit(to), f"withdraw slash credit {eth(credit)}"
-        )
-        did = True
-    stake, unlock_at, open_assignments = registry.getNode(account.address).call()[:3]
+    done = withdraw_credits(
+        contracts, account.address, to, lambda call, what: send(contracts, account, call, what)
+    )
+    did = bool(done)
+    state = read_account(contracts, account.address)
+    stake, unlock_at, open_assignments = state.stake_wei, state.unlock_at, state.open_assignments
     now = _chain_now(contracts)
     if unlock_at and stake:
         if now < unlock_at:
@@ -180,7 +175,8 @@ def withdraw(
         elif open_assignments:
             click.echo(f"stake {eth(stake)} waits for {open_assignments} open assignment(s) to end")
         else:
-            send(contracts, account, registry.withdrawStake(to), f"withdraw stake {eth(stake)}")
+            call = contracts.node_registry.functions.withdrawStake(to)
+            send(contracts, account, call, f"withdraw stake {eth(stake)}")
             did = True
     if not did:
         click.echo("nothing to withdraw")
@@ -272,21 +268,23 @@ def status(
     )
     address = address_of(settings.keys)
     contracts = contracts_for(settings)
-    registry, coordinator = contracts.node_registry.functions, contracts.coordinator.functions
-    stake, unlock_at, open_assignments = registry.getNode(address).call()[:3]
+    from oracle_node.chain.account import read_account
+
+    state = read_account(contracts, address)
+    stake, unlock_at, open_assignments = state.stake_wei, state.unlock_at, state.open_assignments
     now = _chain_now(contracts)
     report: dict[str, Any] = {
         "address": address,
         "chain_id": int(contracts.w3.eth.chain_id),
-        "active": bool(registry.isActive(address).call()),
-        "balance_wei": str(contracts.w3.eth.get_balance(address)),
+        "active": state.active,
+        "balance_wei": str(state.balance_wei),
         "stake_wei": str(stake),
-        "min_stake_wei": str(registry.minStake().call()),
+        "min_stake_wei": str(contracts.node_registry.functions.minStake().call()),
         "unlock_at": iso(unlock_at) if unlock_at else None,
-        "open_assignments": int(open_assignments),
-        "models": [int(m) for m in registry.getNodeModels(address).call()],
-        "fees_wei": str(coordinator.credits(address).call()),
-        "slash_credit_wei": str(registry.credits(address).call()),
+        "open_assignments": open_assignments,
+        "models": state.models,
+        "fees_wei": str(state.fee_credit_wei),
+        "slash_credit_wei": str(state.slash_credit_wei),
         "jobs": {},
         "recent_jobs": [],
     }
