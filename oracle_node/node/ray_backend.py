@@ -38,6 +38,7 @@ from typing import Any
 
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.exceptions import OracleError, ProverBackendError, ProverLostError
+from oracle_node.extras import needs_extra
 from oracle_node.node.provers import ProofJob, ProofOutcome, prove_in_worker, warm_in_worker
 
 log = logging.getLogger("oracle_node.ray")
@@ -146,13 +147,8 @@ class RayProverPool:
     def _connect(self) -> Any:
         if self._ray is not None:
             return self._ray
-        try:
+        with needs_extra("the Ray proving backend (workers.backend = ray)", "cluster"):
             import ray
-        except ImportError as exc:
-            raise ProverBackendError(
-                "workers.backend is `ray` but the package is not installed: "
-                "pip install 'oracle-node[cluster]'"
-            ) from exc
         try:
             with warnings.catch_warnings():  # a tip about GPU env vars: proving uses no GPU
                 warnings.filterwarnings("ignore", "Tip: In future versions", FutureWarning)

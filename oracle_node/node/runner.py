@@ -21,6 +21,7 @@ from oracle_node.chain.contracts import open_contracts
 from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.exceptions import RevertError
+from oracle_node.inference import check_runtime
 from oracle_node.keys import load_signer
 from oracle_node.node.backends import prover_backend
 from oracle_node.node.metrics import NodeMetrics
@@ -49,6 +50,7 @@ class OracleNode:
 
     def setup(self) -> None:
         s = self.settings
+        providers = check_runtime(s.inference)
         s.require_chain()
         self.signer = load_signer(s.keys)
         self.address: str = Web3.to_checksum_address(self.signer.address)
@@ -65,7 +67,8 @@ class OracleNode:
             except RevertError as exc:
                 self.models.refused[served.id] = f"not in the registry ({exc})"
                 continue
-            self.models.load(served, record)
+            self.models.load(served, record, inference=s.inference)
+        log.info("onnxruntime providers: %s", providers)
         for model_id, reason in self.models.refused.items():
             log.warning("model %d is not served: %s", model_id, reason)
         self.pool = prover_backend(s.workers, s.key_cache_dir)

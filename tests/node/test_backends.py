@@ -7,11 +7,12 @@ import sys
 
 import pytest
 
-from oracle_node.exceptions import SettingsError
+from oracle_node.exceptions import MissingExtraError, SettingsError
 from oracle_node.node.backends import prover_backend
 from oracle_node.node.provers import ProverPool
 from oracle_node.node.ray_backend import RayProverPool
 from oracle_node.settings import WorkerSettings, load_settings
+from tests.support.protocol import BREAST_CANCER
 
 
 def test_local_pool_is_the_default_and_ray_is_chosen_by_one_setting(tmp_path):
@@ -41,3 +42,10 @@ def test_building_the_ray_backend_does_not_import_ray_and_the_local_one_never_do
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_ray_backend_without_the_cluster_extra_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if ray were not installed
+    pool = RayProverPool("auto", 1)
+    with pytest.raises(MissingExtraError, match=r"oracle-node\[cluster\]"):
+        pool.warm(BREAST_CANCER, None)
