@@ -5,7 +5,8 @@ developer's own Ape project all call these)::
 
     protocol = deploy_protocol(owner, treasury=treasury)       # registries + coordinator, wired
     verifier = deploy_verifier(owner, manifest)                 # the model's generated verifier
-    model_id = register_model(owner, protocol.model_registry, manifest, verifier, fee=fee)
+    model_id = register_model(owner, protocol.model_registry, manifest, verifier, fee=fee,
+                              max_abs_input=read_max_abs_input(model_dir))
 
 Contracts come from :mod:`oracle_node.artifacts` by default; pass ``containers`` (a function from
 contract name to Ape ``ContractContainer``) to deploy a project's fresh build instead.
@@ -23,10 +24,14 @@ from ape.contracts import ContractContainer, ContractInstance
 from ethpm_types import ContractType
 
 from oracle_node import artifacts
+from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.exceptions import OracleError
 
 ContainerSource = Callable[[str], ContractContainer]
+
+#: Callback gas a model accepts per request unless its publisher says otherwise.
+DEFAULT_MODEL_CALLBACK_GAS = 1_000_000
 
 
 class DeploymentError(OracleError):
@@ -119,9 +124,16 @@ def deploy_verifier(
 
 
 def model_spec(
-    manifest: Manifest, verifier: str, *, fee: int, artifacts_uri: str = ""
+    manifest: Manifest,
+    verifier: str,
+    *,
+    fee: int,
+    max_abs_input: int,
+    max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
+    artifacts_uri: str = "",
 ) -> tuple[Any, ...]:
-    """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order."""
+    """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order. ``max_abs_input``
+    is the circuit's input range (:func:`oracle_node.circuits.input_range.read_max_abs_input`)."""
     return (
         manifest.onnx_sha256,
         manifest.compiled_sha256,
@@ -133,6 +145,8 @@ def model_spec(
         manifest.input_scale,
         manifest.output_scale,
         fee,
+        max_abs_input,
+        max_callback_gas,
         manifest.ezkl_version,
         artifacts_uri,
     )
@@ -145,12 +159,21 @@ def register_model(
     verifier: ContractInstance | str,
     *,
     fee: int,
+    max_abs_input: int,
+    max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
     artifacts_uri: str = "",
     **tx_kwargs: Any,
 ) -> int:
     """Register the manifest's model with ``verifier``; returns the new model id."""
     address = str(getattr(verifier, "address", verifier))
-    spec = model_spec(manifest, address, fee=fee, artifacts_uri=artifacts_uri)
+    spec = model_spec(
+        manifest,
+        address,
+        fee=fee,
+        max_abs_input=max_abs_input,
+        max_callback_gas=max_callback_gas,
+        artifacts_uri=artifacts_uri,
+    )
     receipt = model_registry.registerModel(spec, sender=deployer, **tx_kwargs)
     logs = list(receipt.events.filter(model_registry.ModelRegistered))
     if len(logs) != 1:
@@ -183,6 +206,7 @@ def deploy_model(
         manifest,
         verifier,
         fee=fee,
+        max_abs_input=read_max_abs_input(model_dir),
         artifacts_uri=artifacts_uri or f"file://{Path(model_dir).resolve()}",
         **tx_kwargs,
     )
