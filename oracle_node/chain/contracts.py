@@ -156,7 +156,9 @@ class OracleContracts:
 def draw_seed(request_id: int, block_hash: bytes) -> int:
     """``uint256(keccak256(abi.encode(requestId, blockhash(requestBlock))))``: the seed of a
     request's primary draw."""
-    return int.from_bytes(keccak(abi_encode(["uint256", "bytes32"], [request_id, block_hash])), "big")
+    return int.from_bytes(
+        keccak(abi_encode(["uint256", "bytes32"], [request_id, block_hash])), "big"
+    )
 
 
 def topic_of(event: Any) -> str:

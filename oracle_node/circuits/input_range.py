@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from oracle_node.circuits.errors import CorruptArtifactError, UnsupportedModelError
 from oracle_node.circuits.manifest import SETTINGS_FILE
@@ -74,7 +75,7 @@ def _interval_gains(onnx_path: Path) -> list[tuple[float, float]]:
 
     model = onnx.load(str(onnx_path))
     consts = {i.name: numpy_helper.to_array(i).astype(np.float64) for i in model.graph.initializer}
-    bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    bounds: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
     for graph_input in model.graph.input:
         if graph_input.name not in consts:
             dims = [d.dim_value or 1 for d in graph_input.type.tensor_type.shape.dim]

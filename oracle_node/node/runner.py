@@ -18,6 +18,7 @@ from oracle_node.chain.abi import RevertError
 from oracle_node.chain.contracts import OracleContracts
 from oracle_node.chain.listener import Listener, exponential_backoff
 from oracle_node.chain.submitter import Submitter
+from oracle_node.chain.verifier_code import verifier_problem
 from oracle_node.exceptions import ConfigError
 from oracle_node.keys import load_signer
 from oracle_node.node.metrics import NodeMetrics
@@ -86,6 +87,16 @@ class OracleNode:
                 self.models.refused[served.id] = f"not in the registry ({exc})"
                 continue
             self.models.load(served, record)
+            loaded = self.models.models.get(served.id)
+            problem = loaded and verifier_problem(
+                self.w3,
+                record.verifier,
+                record.verifier_code_hash,
+                loaded.manifest.verifier_contract,
+            )
+            if problem:
+                del self.models.models[served.id]
+                self.models.refused[served.id] = problem
         for model_id, reason in self.models.refused.items():
             log.warning("model %d is not served: %s", model_id, reason)
         self.pool = ProverPool(s.workers.provers, s.key_cache_dir)

@@ -91,7 +91,9 @@ def draw_primary(coordinator: Any, request_id: int, commitment: tuple[Any, ...],
     )
 
 
-def seal_and_wait(coordinator: Any, request: Request, node: Any, proof: bytes, instances: list[int]):
+def seal_and_wait(
+    coordinator: Any, request: Request, node: Any, proof: bytes, instances: list[int]
+):
     """Seal a stand-in fulfilment (the seal is mined in its own block, so the fulfilment that
     follows is in a later one)."""
     seal = coordinator.fulfillmentSeal(request.request_id, node.address, proof, instances)

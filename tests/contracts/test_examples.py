@@ -178,7 +178,9 @@ def test_bounty_orders_entries_by_commitment_not_by_judgement(
     bounty.claimPrize(sender=requester)
 
 
-def test_bounty_entries_cannot_be_copied_or_replayed(chain, bounty, real_proof, requester, stranger):
+def test_bounty_entries_cannot_be_copied_or_replayed(
+    chain, bounty, real_proof, requester, stranger
+):
     right = real_proof("digits", 0)
     salt = b"\x07" * 32
     commitment = bounty.entryCommitment(requester, right.inputs, salt)

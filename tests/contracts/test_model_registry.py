@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ape
 import pytest
-
 from eth_utils import keccak
 
 from .conftest import (

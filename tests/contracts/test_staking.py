@@ -131,7 +131,9 @@ def test_unbonding_primary_stays_slashable_until_settled(
     [log] = list(receipt.events.filter(node_registry.UnstakeRequested))
     assert log.unlockAt > req.field("deadline") + 1
     chain.pending_timestamp = req.field("deadline") + 1
-    with ape.reverts(node_registry.UnbondingNotElapsed, node=primary.address, unlockAt=log.unlockAt):
+    with ape.reverts(
+        node_registry.UnbondingNotElapsed, node=primary.address, unlockAt=log.unlockAt
+    ):
         node_registry.withdrawStake(primary, sender=primary)
     assert coordinator.primaryOf(req.request_id, req.commitment) == primary.address
     coordinator.cancelRequest(req.request_id, req.commitment, sender=treasury)

@@ -33,9 +33,12 @@ class Chain:
         )
 
     def request(self, inputs: list[int]) -> int:
+        """Make a request, then mine one more block: the primary is drawn from the request
+        block's hash, which calls see only from the next block on (this anvil mines on demand)."""
         call = self.consumer.functions.request(self.model_id, inputs, 200_000)
         receipt = send(self.w3, call, self.w3.eth.accounts[0], FEE)
         event = self.protocol.coordinator.events.InferenceRequested().process_receipt(receipt)[0]
+        self.mine()
         return int(event["args"]["requestId"])
 
     def mine(self, blocks: int = 1) -> None:
