@@ -43,6 +43,15 @@ def _requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
     return int(log.requestId), tuple(commitment)
 
 
+def _consumer_request(consumer: Any, contract: str, inputs: list[int], requester: Any) -> Any:
+    """The example's request transaction (DigitBounty: the submit after its commitment)."""
+    if contract == "ScreeningGate":
+        return consumer.screen(inputs, sender=requester, value=FEE)
+    salt = b"\x01" * 32
+    consumer.commit(consumer.entryCommitment(requester, inputs, salt), sender=requester)
+    return consumer.submit(0, inputs, salt, sender=requester, value=FEE)
+
+
 def measure(network: str) -> list[dict[str, Any]]:
     from ape import accounts, networks
 
@@ -55,9 +64,10 @@ def measure(network: str) -> list[dict[str, Any]]:
         protocol = deploy_protocol(owner)
         coordinator = protocol.coordinator
         protocol.node_registry.stake(sender=node, value=protocol.node_registry.minStake())
+        # contract, constructor arguments around the callback gas limit
         consumers = {
-            "breast_cancer": ("ScreeningGate", "screen", (0,)),
-            "digits": ("DigitBounty", "submit", (7, 0)),
+            "breast_cancer": ("ScreeningGate", (0,), ()),
+            "digits": ("DigitBounty", (7, 0), (20,)),
         }
         for name in MODELS:
             verifier, model_id = deploy_model(
@@ -86,11 +96,11 @@ def measure(network: str) -> list[dict[str, Any]]:
                         "verify": verify_gas,
                     }
                 )
-            contract, method, extra = consumers[name]
+            contract, before, after = consumers[name]
             consumer = owner.deploy(
-                artifact_container(contract), coordinator, model_id, *extra, 200_000
+                artifact_container(contract), coordinator, model_id, *before, 200_000, *after
             )
-            receipt = getattr(consumer, method)(proof.inputs, sender=requester, value=FEE)
+            receipt = _consumer_request(consumer, contract, proof.inputs, requester)
             request_id, commitment = _requested(coordinator, receipt)
             fulfil = coordinator.fulfill(
                 request_id, commitment, proof.proof, proof.instances, sender=node
