@@ -47,7 +47,7 @@ def _cpu_s() -> float:
 
 def child(step: str, model_dir: str, cache: str, runs: int) -> None:
     """Run one measured step in this (fresh) process and print JSON."""
-    from oracle_node.proving import Prover
+    from oracle_node.circuits.proving import Prover
 
     prover = Prover(model_dir, cache_dir=cache)
     name = prover.manifest.name
@@ -140,7 +140,7 @@ def _variant(name: str, inner_cols: int, work: Path) -> Path:
 
 def bench(runs: int, compare_inner_cols: int | None) -> str:
     from oracle_node.circuits.manifest import load_manifest
-    from oracle_node.proving import EZKL_VERSION
+    from oracle_node.circuits.proving import EZKL_VERSION
 
     rows = []
     fastest: list[float] = []

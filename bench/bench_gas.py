@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from oracle_node.chain.contracts import commitment_tuple
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "gas.md"
 MODELS = ("breast_cancer", "digits")
@@ -38,9 +40,7 @@ def _inputs(name: str, scale: int) -> list[int]:
 
 def _requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
     [log] = list(receipt.events.filter(coordinator.InferenceRequested))
-    commitment = list(log.commitment)
-    commitment[-1] = bytes(commitment[-1])
-    return int(log.requestId), tuple(commitment)
+    return int(log.requestId), commitment_tuple(log.commitment)
 
 
 def _consumer_request(consumer: Any, contract: str, inputs: list[int], requester: Any) -> Any:
@@ -55,8 +55,8 @@ def _consumer_request(consumer: Any, contract: str, inputs: list[int], requester
 def measure(network: str) -> list[dict[str, Any]]:
     from ape import accounts, networks
 
+    from oracle_node.circuits.proving import Prover
     from oracle_node.deploy import artifact_container, deploy_model, deploy_protocol
-    from oracle_node.proving import Prover
 
     rows: list[dict[str, Any]] = []
     with networks.parse_network_choice(network), tempfile.TemporaryDirectory() as cache:

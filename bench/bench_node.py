@@ -41,7 +41,7 @@ def bare_prove(runs: int, cache: str, sample: int = 0) -> dict[str, float]:
     """Median witness and prove time of the bare Prover (child process: EZKL stays out)."""
     code = f"""
 import json, statistics
-from oracle_node.proving import Prover
+from oracle_node.circuits.proving import Prover
 from oracle_node.circuits.datasets import held_out
 from oracle_node.encoding import float_to_int
 p = Prover({str(MODEL_DIR)!r}, cache_dir={cache!r})
@@ -63,8 +63,8 @@ class Bench:
     """A chain with the protocol, one staked node (always the primary), a consumer."""
 
     def __init__(self, anvil_url: str, workdir: Path) -> None:
-        from oracle_node.deploy import ProtocolParams
-        from tests.e2e.protocol import deploy, deploy_protocol
+        from oracle_node.protocol import ProtocolParams
+        from tests.support.protocol import deploy, deploy_protocol
 
         self.w3 = Web3(Web3.HTTPProvider(anvil_url))
         self.url = anvil_url
@@ -86,9 +86,9 @@ class Bench:
         self.samples = [[float_to_int(v, 13) for v in row] for row in held_out("breast_cancer")[0]]
 
     def node(self, provers: int, name: str) -> Any:
+        from oracle_node.devchain import dev_key
         from oracle_node.node.runner import OracleNode
         from oracle_node.settings import load_settings
-        from tests.e2e.protocol import dev_key
 
         settings = load_settings(
             chain={

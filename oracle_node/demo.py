@@ -27,9 +27,9 @@ from typing import Any
 
 from oracle_node.circuits.datasets import held_out, predicted_label
 from oracle_node.circuits.manifest import load_manifest
-from oracle_node.devchain import DEFAULT_MNEMONIC, Anvil, free_port
+from oracle_node.devchain import Anvil, dev_key, free_port
 from oracle_node.encoding import float_to_int, int_to_float
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import DemoError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CIRCUITS = REPO_ROOT / "circuits"
@@ -51,10 +51,6 @@ COLUMNS = (
 )
 
 Echo = Callable[[str], None]
-
-
-class DemoError(OracleError):
-    """The demo could not complete."""
 
 
 @dataclass
@@ -81,10 +77,6 @@ class Row:
 class DemoResult:
     rows: list[Row] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)
-
-    @property
-    def all_verified(self) -> bool:
-        return not self.missing and all(row.verified for row in self.rows)
 
     @property
     def accuracy(self) -> float:
@@ -218,7 +210,7 @@ class Demo:
                             for name, mid in setup["ids"].items()
                         ]
                     ),
-                    "ORACLE_KEYS__DEV_PRIVATE_KEY": _dev_key(2 + i),
+                    "ORACLE_KEYS__DEV_PRIVATE_KEY": dev_key(2 + i),
                     "ORACLE_KEYS__ALLOW_DEV_KEY": "true",
                     "ORACLE_DATA_DIR": str(tmp / f"node-{i}"),
                     "ORACLE_API__PORT": str(api_ports[i]),
@@ -432,12 +424,3 @@ def _check_alive(proc: subprocess.Popen[bytes], index: int, log_dir: Path) -> No
     if proc.poll() is not None:
         tail = (log_dir / f"node-{index}.log").read_text()[-1500:]
         raise DemoError(f"node {'AB'[index]} exited with {proc.returncode}:\n{tail}")
-
-
-def _dev_key(index: int) -> str:
-    """Private key of anvil's ``index``-th dev account (the public test mnemonic)."""
-    from eth_account import Account
-
-    Account.enable_unaudited_hdwallet_features()
-    account = Account.from_mnemonic(DEFAULT_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    return "0x" + bytes(account.key).hex()

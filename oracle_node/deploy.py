@@ -26,30 +26,21 @@ from ethpm_types import ContractType
 from oracle_node import artifacts
 from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import Manifest, load_manifest
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import DeploymentError
+from oracle_node.protocol import DEFAULT_MODEL_CALLBACK_GAS, ProtocolParams, model_spec
+
+__all__ = [
+    "Protocol",
+    "ProtocolParams",
+    "artifact_container",
+    "deploy_model",
+    "deploy_protocol",
+    "deploy_verifier",
+    "model_spec",
+    "register_model",
+]
 
 ContainerSource = Callable[[str], ContractContainer]
-
-#: Callback gas a model accepts per request unless its publisher says otherwise.
-DEFAULT_MODEL_CALLBACK_GAS = 1_000_000
-
-
-class DeploymentError(OracleError):
-    """A deployment or registration step did not do what it should."""
-
-
-@dataclass(frozen=True)
-class ProtocolParams:
-    """Constructor parameters of the protocol contracts (wei and seconds)."""
-
-    min_stake: int = 10**18
-    unbonding_period: int = 7 * 24 * 3600
-    max_models_per_node: int = 16
-    slash_amount: int = 10**17
-    harmed_share_bps: int = 5_000
-    exclusive_window: int = 120
-    request_timeout: int = 1_800
-    max_callback_gas_limit: int = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -89,23 +80,14 @@ def deploy_protocol(
     model_registry = deployer.deploy(containers("ModelRegistry"), **tx_kwargs)
     node_registry = deployer.deploy(
         containers("NodeRegistry"),
-        deployer.address,
-        treasury or deployer.address,
-        model_registry.address,
-        p.min_stake,
-        p.unbonding_period,
-        p.max_models_per_node,
-        p.slash_amount,
-        p.harmed_share_bps,
+        *p.node_registry_args(
+            deployer.address, treasury or deployer.address, model_registry.address
+        ),
         **tx_kwargs,
     )
     coordinator = deployer.deploy(
         containers("InferenceCoordinator"),
-        model_registry.address,
-        node_registry.address,
-        p.exclusive_window,
-        p.request_timeout,
-        p.max_callback_gas_limit,
+        *p.coordinator_args(model_registry.address, node_registry.address),
         **tx_kwargs,
     )
     node_registry.setCoordinator(coordinator.address, sender=deployer, **tx_kwargs)
@@ -121,35 +103,6 @@ def deploy_verifier(
 ) -> ContractInstance:
     """Deploy the generated verifier that the manifest names."""
     return deployer.deploy(containers(manifest.verifier_contract), **tx_kwargs)
-
-
-def model_spec(
-    manifest: Manifest,
-    verifier: str,
-    *,
-    fee: int,
-    max_abs_input: int,
-    max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
-    artifacts_uri: str = "",
-) -> tuple[Any, ...]:
-    """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order. ``max_abs_input``
-    is the circuit's input range (:func:`oracle_node.circuits.input_range.read_max_abs_input`)."""
-    return (
-        manifest.onnx_sha256,
-        manifest.compiled_sha256,
-        manifest.settings_sha256,
-        manifest.vk_sha256,
-        verifier,
-        manifest.input_len,
-        manifest.output_len,
-        manifest.input_scale,
-        manifest.output_scale,
-        fee,
-        max_abs_input,
-        max_callback_gas,
-        manifest.ezkl_version,
-        artifacts_uri,
-    )
 
 
 def register_model(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import EncodingError
 
 __all__ = [
     "BN254_PRIME",
@@ -35,10 +35,6 @@ BN254_PRIME = 218882428718392752222464057452572750885483644004160343436982041865
 _HALF = BN254_PRIME // 2
 _INT256_MIN = -(2**255)
 _INT256_MAX = 2**255 - 1
-
-
-class EncodingError(OracleError, ValueError):
-    """A value that cannot be encoded: out of range, not finite, or a malformed field element."""
 
 
 def float_to_int(value: float, scale: int) -> int:

@@ -7,7 +7,6 @@ provider is simply absent and the CPU provider is chosen.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Sequence
 from math import prod
@@ -16,46 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from oracle_node.exceptions import OracleError
+from oracle_node.circuits.manifest import sha256_file
+from oracle_node.exceptions import InferenceError, InputShapeError, ModelHashMismatch
 
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
 
 
-class InferenceError(OracleError):
-    """A model cannot be loaded or run."""
-
-
-class ModelHashMismatch(InferenceError):
-    """The local ONNX file is not the one registered on chain."""
-
-    def __init__(self, path: Path, got: str, want: str) -> None:
-        self.path, self.got, self.want = path, got, want
-        super().__init__(
-            f"{path} has sha256 {got} but the registry records {want}: "
-            "refusing to serve it (fetch the registered artifacts again)"
-        )
-
-
-class InputShapeError(InferenceError):
-    """An input whose length differs from the model's."""
-
-    def __init__(self, got: int, want: int) -> None:
-        self.got, self.want = got, want
-        super().__init__(f"input has {got} values but the model takes {want}")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _hex(value: str | bytes) -> str:
+    """A hash as the manifest writes it: lower-case hex with a ``0x`` prefix."""
     text = value.hex() if isinstance(value, bytes) else value
-    return text.lower().removeprefix("0x")
+    return "0x" + text.lower().removeprefix("0x")
 
 
 def select_providers(available: Sequence[str], *, use_gpu: bool = True) -> list[str]:
@@ -119,8 +89,3 @@ class ModelRuntime:
         with self._lock:
             outputs: list[Any] = self.session.run(None, {self.input_name: array})
         return [float(x) for x in np.asarray(outputs[0]).reshape(-1)]
-
-
-def dequantize(values: Sequence[int], scale: int) -> list[float]:
-    """Fixed-point ints at ``scale`` to floats (``x / 2**scale``)."""
-    return [int(x) / float(2**scale) for x in values]

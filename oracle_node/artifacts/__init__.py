@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import ArtifactNotFoundError
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent
 
@@ -32,18 +32,6 @@ KEPT_FIELDS = (
 )
 
 
-class ArtifactNotFoundError(OracleError):
-    """No shipped artifact has that contract name."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        known = ", ".join(available()) or "none"
-        super().__init__(
-            f"no contract artifact named {name!r} in {ARTIFACTS_DIR} (shipped: {known}); "
-            "run `python scripts/export_artifacts.py` after `ape compile`"
-        )
-
-
 def available() -> list[str]:
     """Names of the shipped artifacts, sorted."""
     return sorted(path.stem for path in ARTIFACTS_DIR.glob("*.json"))
@@ -53,7 +41,7 @@ def load(name: str) -> dict[str, Any]:
     """The artifact of contract ``name`` as a JSON object."""
     path = ARTIFACTS_DIR / f"{name}.json"
     if not path.is_file():
-        raise ArtifactNotFoundError(name)
+        raise ArtifactNotFoundError(name, ARTIFACTS_DIR, available())
     data: dict[str, Any] = json.loads(path.read_text())
     return data
 

@@ -7,20 +7,15 @@ is hand-copied, so a changed error in Solidity changes the decoding with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_utils.crypto import keccak
 
-from oracle_node.exceptions import ConfigError, OracleError
+from oracle_node.exceptions import AbiError, DecodedError
 
 ABI = list[dict[str, Any]]
-
-
-class AbiError(ConfigError):
-    """A contract artifact is missing or has no ABI."""
 
 
 @cache
@@ -41,32 +36,6 @@ def abi_type(item: dict[str, Any]) -> str:
         inner = ",".join(abi_type(c) for c in item["components"])
         return f"({inner}){kind[5:]}"
     return kind
-
-
-@dataclass(frozen=True)
-class DecodedError:
-    """A revert decoded from its data: the error's name and its arguments by name."""
-
-    name: str
-    args: dict[str, Any]
-
-    def __str__(self) -> str:
-        inner = ", ".join(f"{k}={v}" for k, v in self.args.items())
-        return f"{self.name}({inner})"
-
-
-class RevertError(OracleError):
-    """A call or transaction reverted; ``decoded`` names the custom error when known."""
-
-    def __init__(self, what: str, decoded: DecodedError | None, raw: str = "") -> None:
-        self.decoded = decoded
-        self.raw = raw
-        reason = str(decoded) if decoded else (f"undecoded revert data {raw}" if raw else "no data")
-        super().__init__(f"{what} reverted: {reason}")
-
-    @property
-    def error_name(self) -> str | None:
-        return self.decoded.name if self.decoded else None
 
 
 _BUILTIN: dict[bytes, tuple[str, list[str], list[str]]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,15 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
-from oracle_node.chain.abi import ErrorDecoder, RevertError, abi_type, load_abi
-from oracle_node.exceptions import ConfigError
+from oracle_node.chain.abi import ErrorDecoder, abi_type, load_abi
+from oracle_node.exceptions import (
+    ConfigError,
+    DeploymentRecordError,
+    RevertError,
+    RpcUnreachableError,
+    SettingsError,
+)
+from oracle_node.settings import ChainSettings
 
 COMMITMENT_FIELDS = (
     "modelId",
@@ -61,11 +69,43 @@ def commitment_to_json(commitment: Any) -> dict[str, Any]:
     return data
 
 
-def commitment_to_tuple(data: dict[str, Any]) -> tuple[Any, ...]:
-    """The struct in ABI order, ready for a contract call."""
-    values = [data[name] for name in COMMITMENT_FIELDS]
-    values[-1] = bytes.fromhex(str(data["inputHash"]).removeprefix("0x"))
+def commitment_tuple(value: Any) -> tuple[Any, ...]:
+    """A ``Commitment`` in ABI field order, ready for a contract call.
+
+    Takes any form the struct arrives in: the JSON dict the job store keeps (hash as 0x hex),
+    a web3 event's mapping, an Ape struct (fields as attributes) or a tuple already in order.
+    """
+    if isinstance(value, Mapping):
+        values = [value[name] for name in COMMITMENT_FIELDS]
+    elif isinstance(value, list | tuple):
+        values = list(value)
+    else:
+        values = [getattr(value, name) for name in COMMITMENT_FIELDS]
+    if len(values) != len(COMMITMENT_FIELDS):
+        raise ValueError(f"a commitment has {len(COMMITMENT_FIELDS)} fields, got {len(values)}")
+    for name in ("requester", "verifier"):
+        i = COMMITMENT_FIELDS.index(name)
+        values[i] = Web3.to_checksum_address(values[i])
+    i = COMMITMENT_FIELDS.index("inputHash")
+    raw = values[i]
+    values[i] = bytes.fromhex(raw.removeprefix("0x")) if isinstance(raw, str) else bytes(raw)
     return tuple(values)
+
+
+def connect(rpc_url: str, chain_id: int | None, timeout: float = 10.0) -> Web3:
+    """A web3 client whose endpoint was seen to answer (and to serve ``chain_id``)."""
+    # No retries inside web3: the services back off themselves and report the error meanwhile.
+    provider = Web3.HTTPProvider(
+        rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None
+    )
+    w3 = Web3(provider)
+    try:
+        served = int(w3.eth.chain_id)
+    except Exception as exc:  # requests' connection errors, JSON errors
+        raise RpcUnreachableError(f"RPC {rpc_url} does not answer: {exc}") from None
+    if chain_id is not None and served != chain_id:
+        raise RpcUnreachableError(f"RPC {rpc_url} serves chain {served}, settings say {chain_id}")
+    return w3
 
 
 class OracleContracts:
@@ -130,7 +170,7 @@ class OracleContracts:
     def commitment_hash(self, request_id: int, commitment: dict[str, Any]) -> bytes:
         """``keccak256(abi.encode(requestId, commitment))``, as the coordinator stores it."""
         encoded = abi_encode(
-            ["uint256", self._commitment_type], [request_id, commitment_to_tuple(commitment)]
+            ["uint256", self._commitment_type], [request_id, commitment_tuple(commitment)]
         )
         return bytes(keccak(encoded))
 
@@ -174,3 +214,27 @@ def _commitment_abi_type(abi: list[dict[str, Any]]) -> str:
         if item.get("type") == "function" and item.get("name") == "fulfill":
             return abi_type(item["inputs"][1])
     raise ConfigError("the coordinator ABI has no fulfill function")
+
+
+def open_contracts(chain: ChainSettings) -> OracleContracts:
+    """Connect to ``chain.rpc_url`` (checking the chain id) and check that every configured
+    protocol address holds code: the start of every command that talks to the chain."""
+    missing = [
+        name
+        for name in ("coordinator", "model_registry", "node_registry")
+        if getattr(chain, name) is None
+    ]
+    if missing:
+        raise SettingsError([f"chain.{name}: required" for name in missing])
+    assert chain.coordinator and chain.model_registry and chain.node_registry
+    w3 = connect(chain.rpc_url, None if chain.deployment else chain.chain_id)
+    if chain.deployment is not None:
+        served = int(w3.eth.chain_id)
+        if served != chain.chain_id:
+            raise DeploymentRecordError(
+                f"deployment record {chain.deployment} is for chain {chain.chain_id} but "
+                f"{chain.rpc_url} serves chain {served}: use the record of this network"
+            )
+    contracts = OracleContracts(w3, chain.coordinator, chain.model_registry, chain.node_registry)
+    contracts.check_deployed()
+    return contracts

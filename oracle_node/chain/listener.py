@@ -24,18 +24,13 @@ from typing import Any
 from web3 import Web3
 from web3.types import LogReceipt
 
+from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import OracleContracts, commitment_to_json, topic_of
 from oracle_node.chain.sealing import ZERO_ADDRESS
-from oracle_node.service import Service
-from oracle_node.store import JobState, JobStore, NewJob
+from oracle_node.service import Backoff, Service, exponential_backoff
+from oracle_node.store import OPEN_STATES, UNSENT_STATES, JobState, JobStore, NewJob
 
 REORG_REASON = "request log removed by a chain re-org"
-
-Backoff = Callable[[int], float]
-
-
-def exponential_backoff(failures: int, base: float = 0.5, cap: float = 30.0) -> float:
-    return float(min(cap, base * 2 ** max(0, failures - 1)))
 
 
 class Listener(Service):
@@ -57,8 +52,9 @@ class Listener(Service):
         backoff: Backoff = exponential_backoff,
         on_new_job: Callable[[], None] | None = None,
         model_ids: set[int] | None = None,
+        clock: BlockClock | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(backoff)
         self.contracts = contracts
         self.w3: Web3 = contracts.w3
         self.store = store
@@ -68,12 +64,11 @@ class Listener(Service):
         self.start_block = start_block
         self.max_block_range = max_block_range
         self.reorg_depth = reorg_depth
-        self.backoff = backoff
         self.on_new_job = on_new_job
         self.model_ids = model_ids
-        self.failures = 0
-        self.last_error: str | None = None
+        self.clock = clock or BlockClock()
         self.safe_head: int | None = None
+        self.head: int | None = None
         events = contracts.coordinator.events
         self._requested = events.InferenceRequested()
         self._fulfilled = events.InferenceFulfilled()
@@ -84,33 +79,33 @@ class Listener(Service):
             self._topic("InferenceCancelled"): self._on_cancelled,
         }
 
+    @property
+    def lag(self) -> int | None:
+        """Blocks between the chain head and the last block scanned (None before the first)."""
+        cursor = self.store.cursor()
+        if self.head is None or cursor is None:
+            return None
+        return max(0, self.head - cursor[0])
+
     def _topic(self, name: str) -> str:
         return topic_of(getattr(self.contracts.coordinator.events, name))
 
     # ------------------------------------------------------------------ loop
 
-    def run_forever(self) -> None:
-        while not self.stopping:
-            try:
-                caught_up = self.poll_once()
-                self.failures = 0
-                self.last_error = None
-            except Exception as exc:  # any RPC failure: back off, keep going
-                self.failures += 1
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                delay = self.backoff(self.failures)
-                self.log.warning("RPC error (%d in a row), retrying in %.1fs: %s",
-                                 self.failures, delay, self.last_error)  # fmt: skip
-                self.sleep(delay)
-                continue
-            if caught_up:
-                self.sleep(self.poll_interval)
+    def step(self) -> bool:
+        """Scan one range; busy (True) while the cursor is behind the safe head."""
+        return not self.poll_once()
+
+    def idle(self) -> None:
+        self.sleep(self.poll_interval)
 
     def poll_once(self) -> bool:
         """Scan one range; True when the cursor has reached the safe head."""
-        head = self.w3.eth.block_number
+        latest = self.w3.eth.get_block("latest")
+        head = int(latest["number"])
+        self.clock.observe(int(latest["timestamp"]))
         safe = head - self.confirmations
-        self.safe_head = safe
+        self.head, self.safe_head = head, safe
         cursor = self.store.cursor()
         if cursor is not None:
             cursor = self._check_reorg(cursor)
@@ -192,22 +187,20 @@ class Listener(Service):
         request_id = int(args["requestId"])
         node = Web3.to_checksum_address(args["node"])
         output = [int(x) for x in args["output"]]
-        open_states = [JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED]
         if node == self.node:
             # a submitted job belongs to the submitter, which settles it from its receipt (with
             # timings); here only jobs whose fulfilment this process did not send are closed
             self.store.transition(
-                request_id, open_states[:3], JobState.FULFILLED,
+                request_id, UNSENT_STATES, JobState.FULFILLED,
                 output=output, tx_hash=_hex(log["transactionHash"]),
             )  # fmt: skip
         else:
-            self.store.transition(request_id, open_states, JobState.TAKEN, taken_by=node)
+            self.store.transition(request_id, OPEN_STATES, JobState.TAKEN, taken_by=node)
 
     def _on_cancelled(self, log: LogReceipt) -> None:
         args = self._cancelled.process_log(log)["args"]
-        open_states = [JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED]
         self.store.transition(
-            int(args["requestId"]), open_states, JobState.EXPIRED,
+            int(args["requestId"]), OPEN_STATES, JobState.EXPIRED,
             reason="cancelled by the requester after the deadline",
         )  # fmt: skip
         # a failed job stays failed; its reason says why the node did not serve it

@@ -28,10 +28,11 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.logs import DISCARD as _DISCARD
 
-from oracle_node.chain.abi import RevertError
-from oracle_node.chain.contracts import OracleContracts, commitment_to_tuple, topic_of
+from oracle_node.chain.contracts import OracleContracts, commitment_tuple, topic_of
 from oracle_node.chain.sealing import fulfillment_seal
-from oracle_node.store import Job, JobState, JobStore
+from oracle_node.chain.tx import GAS_MARGIN
+from oracle_node.exceptions import RevertError
+from oracle_node.store import OPEN_STATES, Job, JobState, JobStore
 
 log = logging.getLogger("oracle_node.submitter")
 
@@ -43,7 +44,11 @@ FATAL = {
     "NodeNotEligible",
     "ModelNotActive",
 }
-GAS_MARGIN = 1.25
+
+
+def gas_cost(receipt: Any) -> int:
+    """Wei paid for a mined transaction's gas."""
+    return int(receipt["gasUsed"]) * int(receipt.get("effectiveGasPrice", 0))
 
 
 class Submitter:
@@ -124,14 +129,7 @@ class Submitter:
         coordinator = self.contracts.coordinator
         if int(coordinator.functions.sealedAt(self.address, seal).call()) != 0:
             return
-        call: Any = coordinator.functions.sealFulfillment(job.request_id, seal)
-        with self._lock:
-            tx = call.build_transaction(
-                {"from": self.address, "nonce": self._take_nonce(), "chainId": self.chain_id}
-            )
-            signed = self.account.sign_transaction(tx)
-        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.tx_timeout)
+        self.send_call(coordinator.functions.sealFulfillment(job.request_id, seal), "seal")
         log.info("request %d: stand-in fulfilment sealed", job.request_id)
 
     def _broadcast(self, job: Job, raw: bytes) -> None:
@@ -161,6 +159,31 @@ class Submitter:
             self._next_nonce = None
         self.store.update(job.request_id, JobState.PROVED, tx_hash=None, raw_tx=None, nonce=None)
 
+    def send_call(self, call: Any, what: str) -> Any:
+        """Send another transaction from the node's key (e.g. a withdrawal) and wait for it.
+
+        It takes its nonce under the same lock as fulfilments, so the two never collide.
+        """
+        try:
+            gas = int(call.estimate_gas({"from": self.address}) * GAS_MARGIN)
+        except ContractLogicError as exc:
+            raise RevertError(
+                what, self.contracts.decoder.decode(exc.data), str(exc.data or "")
+            ) from None
+        with self._lock:
+            tx = call.build_transaction(
+                {"from": self.address, "nonce": self._take_nonce(), "gas": gas,
+                 "chainId": self.chain_id}
+            )  # fmt: skip
+            signed = self.account.sign_transaction(tx)
+            self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        receipt = self.w3.eth.wait_for_transaction_receipt(signed.hash, timeout=self.tx_timeout)
+        if receipt["status"] != 1:
+            raise RevertError(
+                what, None, f"mined but reverted in {Web3.to_hex(receipt['transactionHash'])}"
+            )
+        return receipt
+
     def _take_nonce(self) -> int:
         chain = int(self.w3.eth.get_transaction_count(self.address, "pending"))
         nonce = chain if self._next_nonce is None else max(chain, self._next_nonce)
@@ -170,7 +193,7 @@ class Submitter:
     def _fulfill_call(self, job: Job) -> Any:
         assert job.proof is not None and job.instances is not None
         return self.contracts.coordinator.functions.fulfill(
-            job.request_id, commitment_to_tuple(job.commitment), job.proof, job.instances
+            job.request_id, commitment_tuple(job.commitment), job.proof, job.instances
         )
 
     # ------------------------------------------------------------ submitted
@@ -186,18 +209,22 @@ class Submitter:
                 self.store.transition(job.request_id, [JobState.SUBMITTED], JobState.PROVED)
             return False
         submit_s = time.time() - job.timings.get("sent_at", time.time())
+        gas = {
+            "gas_used": job.gas_used + int(receipt["gasUsed"]),
+            "gas_wei": job.gas_wei + gas_cost(receipt),
+        }
         if receipt["status"] == 1:
             output = self._output_from(receipt)
             self.store.transition(
                 job.request_id, [JobState.SUBMITTED], JobState.FULFILLED,
                 output=output if output is not None else job.output,
-                timings={"submit_s": submit_s, "gas_used": receipt["gasUsed"]},
+                timings={"submit_s": submit_s, "gas_used": receipt["gasUsed"]}, **gas,
             )  # fmt: skip
             log.info("request %d fulfilled (gas %d)", job.request_id, receipt["gasUsed"])
             return True
         self.store.transition(
             job.request_id, [JobState.SUBMITTED], JobState.PROVED,
-            tx_hash=None, raw_tx=None, nonce=None,
+            tx_hash=None, raw_tx=None, nonce=None, **gas,
         )  # fmt: skip
         self.on_revert(self.store.get(job.request_id), self._replay(job))
         return self.store.get(job.request_id).state not in (JobState.PROVED, JobState.SUBMITTED)
@@ -250,10 +277,9 @@ class Submitter:
         """The request is no longer pending: find out from the logs who settled it."""
         coordinator = self.contracts.coordinator
         topic = "0x" + job.request_id.to_bytes(32, "big").hex()
-        open_states = [JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED]
-        for event_type in (
-            coordinator.events.InferenceFulfilled,
-            coordinator.events.InferenceCancelled,
+        for event_type, cancelled in (
+            (coordinator.events.InferenceFulfilled, False),
+            (coordinator.events.InferenceCancelled, True),
         ):
             event = event_type()
             logs = self.w3.eth.get_logs(
@@ -266,19 +292,19 @@ class Submitter:
             )
             for raw in logs:
                 args = event.process_log(raw)["args"]
-                if "node" not in args:
-                    self.store.transition(job.request_id, open_states, JobState.EXPIRED,
+                if cancelled:
+                    self.store.transition(job.request_id, OPEN_STATES, JobState.EXPIRED,
                                           reason="cancelled by the requester")  # fmt: skip
                     return
                 node = Web3.to_checksum_address(args["node"])
                 if node == self.address:
                     self.store.transition(
-                        job.request_id, open_states, JobState.FULFILLED,
+                        job.request_id, OPEN_STATES, JobState.FULFILLED,
                         output=[int(x) for x in args["output"]],
                     )  # fmt: skip
                 else:
                     self.store.transition(
-                        job.request_id, open_states, JobState.TAKEN, taken_by=node
+                        job.request_id, OPEN_STATES, JobState.TAKEN, taken_by=node
                     )
                 return
         self.store.fail(job.request_id, "request is not pending on chain (re-org or unknown id)")

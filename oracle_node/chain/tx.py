@@ -8,7 +8,12 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 
-from oracle_node.chain.abi import ErrorDecoder, RevertError
+from oracle_node.chain.abi import ErrorDecoder
+from oracle_node.exceptions import RevertError
+
+# Gas limit = estimate x GAS_MARGIN for every transaction the node sends: the estimate can fall
+# short when state moves between estimation and mining (e.g. a pool or a credit changes).
+GAS_MARGIN = 1.25
 
 
 def send_transaction(
@@ -25,7 +30,7 @@ def send_transaction(
     sender = Web3.to_checksum_address(account.address)
     params: dict[str, Any] = {"from": sender, "value": value}
     try:
-        gas = int(call.estimate_gas(params) * 1.2)
+        gas = int(call.estimate_gas(params) * GAS_MARGIN)
     except ContractLogicError as exc:
         raise RevertError(what, decoder.decode(exc.data), str(exc.data or "")) from None
     params.update(

@@ -20,11 +20,7 @@ from typing import Any
 from eth_utils.crypto import keccak
 
 from oracle_node import artifacts
-from oracle_node.exceptions import OracleError
-
-
-class VerifierCodeError(OracleError):
-    """The verifier on chain is not the registered one, or not the manifest's verifier."""
+from oracle_node.exceptions import ArtifactNotFoundError, VerifierCodeError
 
 
 def strip_metadata(code: bytes) -> bytes:
@@ -68,7 +64,7 @@ def verifier_problem(w3: Any, verifier: str, recorded_hash: str, contract_name: 
     onchain = bytes(w3.eth.get_code(verifier))
     try:
         expected: Any = artifacts.load(contract_name)["runtimeBytecode"]["bytecode"]
-    except artifacts.ArtifactNotFoundError:
+    except ArtifactNotFoundError:
         expected = onchain
     try:
         check_verifier_code(onchain, as_bytes(recorded_hash), expected)

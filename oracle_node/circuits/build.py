@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oracle_node.circuits.errors import CircuitError, SrsError, UnsupportedModelError
+from oracle_node.circuits import proving
 from oracle_node.circuits.inputs import check_calibration, inspect_onnx
 from oracle_node.circuits.manifest import (
     CALIBRATION_FILE,
@@ -28,7 +28,7 @@ from oracle_node.circuits.manifest import (
     Manifest,
     sha256_file,
 )
-from oracle_node.exceptions import ConfigError
+from oracle_node.exceptions import CircuitError, ConfigError, SrsError, UnsupportedModelError
 
 Log = Callable[[str], None]
 
@@ -83,8 +83,6 @@ class _Clock:
 
 def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
     """Run the whole pipeline; returns the manifest of the new ``circuits/<name>/``."""
-    from oracle_node import proving  # the only module that talks to EZKL
-
     clock = _Clock(log)
     name = options.name
     if not _NAME.match(name):
@@ -189,10 +187,8 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         manifest.write(work)
 
         # Keep the proving key we already paid for, under the name the Prover looks for.
-        cache_dir = options.cache_dir or Path(
-            os.environ.get("ORACLE_CIRCUITS_CACHE", circuits_dir / ".cache")
-        )
-        pk_dest = cache_dir / name / f"{vk_sha[2:18]}.pk"
+        cache_dir = options.cache_dir or proving.default_cache_dir(circuits_dir)
+        pk_dest = proving.proving_key_path(cache_dir, name, vk_sha)
         pk_dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(pk_tmp, pk_dest)
 
@@ -229,8 +225,6 @@ def rename_verifier(
 
 
 def _resolve_srs(options: BuildOptions, circuits_dir: Path, logrows: int, clock: Log) -> Path:
-    from oracle_node import proving
-
     if options.srs_path is not None:
         if not options.srs_path.is_file():
             raise SrsError(f"SRS file {options.srs_path} does not exist")

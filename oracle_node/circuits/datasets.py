@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from oracle_node.circuits.errors import UnknownModelError
+from oracle_node.exceptions import UnknownModelError
 
 SPLIT_SEED = 20240611
 TEST_FRACTION = 0.2

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from oracle_node.circuits.errors import CorruptArtifactError, UnsupportedModelError
 from oracle_node.circuits.manifest import SETTINGS_FILE
+from oracle_node.exceptions import CorruptArtifactError, UnsupportedModelError
 
 ONNX_FILE = "model.onnx"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oracle_node.circuits.errors import CalibrationDataError, UnsupportedModelError
+from oracle_node.exceptions import CalibrationDataError, UnsupportedModelError
 
 # ONNX ops that EZKL 23.0.5 is known to turn into circuits. Only used to point at the likely
 # culprit when EZKL rejects a model without naming the node itself.

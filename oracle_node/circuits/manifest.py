@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from oracle_node.circuits.errors import CorruptArtifactError
+from oracle_node.exceptions import CorruptArtifactError
 
 MANIFEST_FILE = "manifest.json"
 ONNX_FILE = "model.onnx"

@@ -107,7 +107,7 @@ def prove(
     out: Path | None,
 ) -> None:
     """Prove MODEL_DIR on INPUTS_JSON (a JSON list of ints at the model's input scale)."""
-    from oracle_node.proving import Prover
+    from oracle_node.circuits.proving import Prover
 
     inputs = json.loads(inputs_json.read_text())
     prover = Prover(model_dir, cache_dir=cache_dir, srs_path=srs_path, log=_echo)

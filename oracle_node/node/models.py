@@ -13,13 +13,27 @@ from pathlib import Path
 
 from oracle_node.chain.contracts import ModelRecord
 from oracle_node.circuits.manifest import Manifest, load_manifest
-from oracle_node.exceptions import OracleError
-from oracle_node.inference import ModelRuntime, dequantize
+from oracle_node.encoding import int_to_float
+from oracle_node.exceptions import ModelNotServedError, OracleError
+from oracle_node.inference import ModelRuntime
 from oracle_node.settings import ServedModel
 
 
-class ModelNotServedError(OracleError):
-    """A request names a model this node does not (or cannot) serve."""
+@dataclass(frozen=True)
+class ProvingKey:
+    """Where a served model's proving key is cached, and how long it took to get ready."""
+
+    path: Path
+    ready_s: float
+
+    def describe(self) -> dict[str, object]:
+        exists = self.path.is_file()
+        return {
+            "state": "ready" if exists else "missing",
+            "path": str(self.path),
+            "bytes": self.path.stat().st_size if exists else None,
+            "ready_s": round(self.ready_s, 3),
+        }
 
 
 @dataclass
@@ -31,6 +45,7 @@ class LoadedModel:
     srs_path: Path | None
     manifest: Manifest
     runtime: ModelRuntime
+    proving_key: ProvingKey | None = None
 
     @property
     def name(self) -> str:
@@ -38,7 +53,8 @@ class LoadedModel:
 
     def infer(self, inputs: list[int]) -> list[float]:
         """onnxruntime on the request's fixed-point input (dequantized at the input scale)."""
-        return self.runtime.run(dequantize(inputs, self.manifest.input_scale))
+        scale = self.manifest.input_scale
+        return self.runtime.run([int_to_float(x, scale) for x in inputs])
 
     def describe(self) -> dict[str, object]:
         m = self.manifest
@@ -53,6 +69,11 @@ class LoadedModel:
             "output_scale": m.output_scale,
             "logrows": m.logrows,
             "provider": self.runtime.provider,
+            "proving_key": (
+                self.proving_key.describe()
+                if self.proving_key is not None
+                else {"state": "not built", "path": None, "bytes": None, "ready_s": None}
+            ),
         }
 
 

@@ -1,6 +1,6 @@
 """A bounded pool of EZKL proving processes (EZKL never runs in the node's own process).
 
-Each worker keeps one :class:`~oracle_node.proving.Prover` per circuit folder, so its proving
+Each worker keeps one :class:`~oracle_node.circuits.proving.Prover` per circuit folder, so its proving
 key path and manifest are read once; the key file itself is built once and cached on disk.
 Workers start with ``spawn`` (no fork of a threaded process). A worker that dies (killed,
 out of memory) breaks the pool; :meth:`ProverPool.submit` then builds a new one.
@@ -39,7 +39,7 @@ class ProofOutcome:
 
 
 def _prover(model_dir: str, cache_dir: str | None, srs_path: str | None) -> Any:
-    from oracle_node.proving import Prover
+    from oracle_node.circuits.proving import Prover
 
     key = (model_dir, cache_dir, srs_path)
     if key not in _PROVERS:

@@ -21,11 +21,15 @@ from oracle_node.exceptions import OracleError
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
 from oracle_node.node.provers import ProofOutcome, ProverPool
-from oracle_node.service import Service
+from oracle_node.service import Backoff, Service, exponential_backoff
 from oracle_node.store import Job, JobState, JobStore
 
 IDLE_WAIT = 0.05
 MAX_POOL_CRASHES = 3
+# Receipt polls of one sent transaction: first after RECEIPT_FIRST_POLL seconds, then twice as
+# long each time up to RECEIPT_MAX_POLL, so a slow remote RPC is asked about once a few seconds.
+RECEIPT_FIRST_POLL = 0.1
+RECEIPT_MAX_POLL = 4.0
 
 Clock = Callable[[], float]
 
@@ -35,16 +39,27 @@ def past_deadline(job: Job, now: float) -> bool:
 
 
 class _Stage(Service):
-    def __init__(self, store: JobStore, metrics: NodeMetrics, wake: threading.Event) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        store: JobStore,
+        metrics: NodeMetrics,
+        wake: threading.Event,
+        backoff: Backoff = exponential_backoff,
+    ) -> None:
+        super().__init__(backoff)
         self.store = store
         self.metrics = metrics
         self.wake = wake
+        # deadlines and windows are block timestamps: the runner passes the chain's clock
         self.clock: Clock = time.time
+        self.monotonic: Clock = time.monotonic  # intervals: receipt polls
 
     def idle(self) -> None:
         self.wake.wait(IDLE_WAIT)
         self.wake.clear()
+
+    def on_error(self, exc: Exception) -> None:
+        self.metrics.rpc_errors.labels(self.name).inc()
 
     def expire_if_late(self, job: Job, from_state: JobState) -> bool:
         if past_deadline(job, self.clock()):
@@ -73,15 +88,17 @@ class InferenceStage(_Stage):
         self.models = models
         self.threads = threads
 
-    def run_forever(self) -> None:
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="infer") as pool:
-            while not self.stopping:
-                now = self.clock()
-                ready = [j for j in self.store.in_state(JobState.NEW) if j.not_before <= now]
-                if not ready:
-                    self.idle()
-                    continue
-                list(pool.map(self.handle, ready))
+    def setup(self) -> None:
+        self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="infer")
+
+    def cleanup(self) -> None:
+        self.pool.shutdown(wait=True)
+
+    def step(self) -> bool:
+        now = self.clock()
+        ready = [j for j in self.store.in_state(JobState.NEW) if j.not_before <= now]
+        list(self.pool.map(self.handle, ready))
+        return bool(ready)
 
     def handle(self, job: Job) -> None:
         if self.expire_if_late(job, JobState.NEW):
@@ -127,21 +144,19 @@ class ProvingStage(_Stage):
         self.in_flight: dict[int, Future[ProofOutcome]] = {}
         self.crashes: dict[int, int] = {}
 
-    def run_forever(self) -> None:
-        while not self.stopping:
-            self._collect()
-            free = self.pool.workers - len(self.in_flight)
-            started = 0
-            if free > 0:
-                for job in self.store.in_state(JobState.INFERRED, limit=free + len(self.in_flight)):
-                    if job.request_id in self.in_flight or started >= free:
-                        continue
-                    if self.expire_if_late(job, JobState.INFERRED):
-                        continue
-                    self._start(job)
-                    started += 1
-            if not started:
-                self.idle()
+    def step(self) -> bool:
+        self._collect()
+        free = self.pool.workers - len(self.in_flight)
+        started = 0
+        if free > 0:
+            for job in self.store.in_state(JobState.INFERRED, limit=free + len(self.in_flight)):
+                if job.request_id in self.in_flight or started >= free:
+                    continue
+                if self.expire_if_late(job, JobState.INFERRED):
+                    continue
+                self._start(job)
+                started += 1
+        return started > 0
 
     def _start(self, job: Job) -> None:
         try:
@@ -163,14 +178,17 @@ class ProvingStage(_Stage):
                 self._pool_crashed(request_id)
                 continue
             except Exception as exc:  # EZKL or the worker: the job fails, the stage goes on
+                self.crashes.pop(request_id, None)
                 self.store.fail(request_id, f"proving failed: {exc}")
                 continue
+            self.crashes.pop(request_id, None)
             self._proved(request_id, outcome)
 
     def _pool_crashed(self, request_id: int) -> None:
         self.pool.reset()
         self.crashes[request_id] = self.crashes.get(request_id, 0) + 1
         if self.crashes[request_id] >= MAX_POOL_CRASHES:
+            del self.crashes[request_id]
             self.store.fail(request_id, "the proving process died repeatedly on this request")
 
     def _proved(self, request_id: int, outcome: ProofOutcome) -> None:
@@ -202,35 +220,25 @@ class SubmitStage(_Stage):
         metrics: NodeMetrics,
         wake: threading.Event,
         submitter: Submitter,
-        backoff: Callable[[int], float],
+        backoff: Backoff = exponential_backoff,
     ) -> None:
-        super().__init__(store, metrics, wake)
+        super().__init__(store, metrics, wake, backoff)
         self.submitter = submitter
-        self.backoff = backoff
-        self.failures = 0
-        self.last_error: str | None = None
-
-    def run_forever(self) -> None:
-        while not self.stopping:
-            try:
-                busy = self.step()
-                self.failures = 0
-                self.last_error = None
-            except Exception as exc:  # RPC down or a node error: back off, keep the job
-                self.failures += 1
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                self.metrics.rpc_errors.labels(self.name).inc()
-                self.log.warning("submit error (%d in a row): %s", self.failures, self.last_error)
-                self.sleep(self.backoff(self.failures))
-                continue
-            if not busy:
-                self.idle()
+        # request id -> (monotonic time of the next receipt poll, interval after that one)
+        self.receipt_polls: dict[int, tuple[float, float]] = {}
 
     def step(self) -> bool:
         busy = False
-        for job in self.store.in_state(JobState.SUBMITTED):
+        submitted = self.store.in_state(JobState.SUBMITTED)
+        waiting = {job.request_id for job in submitted}
+        for request_id in set(self.receipt_polls) - waiting:
+            del self.receipt_polls[request_id]
+        for job in submitted:
+            if not self._receipt_due(job.request_id):
+                continue
             if self.submitter.confirm(job):
                 busy = True
+                self.receipt_polls.pop(job.request_id, None)
                 self._record(job.request_id)
         now = self.clock()
         for job in self.store.in_state(JobState.PROVED):
@@ -241,6 +249,19 @@ class SubmitStage(_Stage):
             busy = True
             self.submitter.submit(job)
         return busy
+
+    def _receipt_due(self, request_id: int) -> bool:
+        """Whether to poll this job's receipt now; spaces polls out exponentially."""
+        now = self.monotonic()
+        due, interval = self.receipt_polls.get(request_id, (now + RECEIPT_FIRST_POLL, 0.0))
+        if request_id not in self.receipt_polls:
+            self.receipt_polls[request_id] = (due, RECEIPT_FIRST_POLL)
+            return False
+        if now < due:
+            return False
+        interval = min(RECEIPT_MAX_POLL, interval * 2)
+        self.receipt_polls[request_id] = (now + interval, interval)
+        return True
 
     def _record(self, request_id: int) -> None:
         job = self.store.get(request_id)

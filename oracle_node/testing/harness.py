@@ -10,7 +10,7 @@ from ape import chain
 from ape.api import AccountAPI
 from ape.contracts import ContractInstance
 
-from oracle_node.chain.contracts import COMMITMENT_FIELDS, draw_seed
+from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple, draw_seed
 from oracle_node.chain.sealing import ZERO_ADDRESS, fulfillment_seal
 from oracle_node.chain.verifier_code import check_verifier_code
 from oracle_node.circuits.input_range import read_max_abs_input
@@ -23,15 +23,12 @@ from oracle_node.deploy import (
     register_model,
 )
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import HarnessError
 
-# Gas for a fulfilment on top of the request's callback gas: the verifier's pairing check
-# (about 0.6 M for the reference models) plus the coordinator's own work, with headroom.
+# Gas for a fulfilment on top of the request's callback gas: the verifier (verifyProof
+# 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public
+# instance) plus the coordinator's own work (35k-83k), with headroom for larger circuits.
 FULFILL_GAS_OVERHEAD = 1_500_000
-
-
-class HarnessError(OracleError):
-    """The test harness was asked for something the protocol state does not allow."""
 
 
 @dataclass(frozen=True)
@@ -70,16 +67,6 @@ class Fulfillment:
     receipt: Any = field(repr=False)
 
 
-def _commitment_tuple(struct: Any) -> tuple[Any, ...]:
-    values = (
-        list(struct)
-        if isinstance(struct, list | tuple)
-        else [getattr(struct, name) for name in COMMITMENT_FIELDS]
-    )
-    values[COMMITMENT_FIELDS.index("inputHash")] = bytes(values[-1])
-    return tuple(values)
-
-
 def _verifier_container(name: str) -> Any:
     """The verifier from the current Ape project when it compiles one by that name (your own
     model), else from the artifacts shipped with the package (the reference models)."""
@@ -95,7 +82,7 @@ class OracleHarness:
     """The protocol on the connected test chain, served by the given node accounts.
 
     Each node stakes ``params.min_stake`` and serves every model registered through
-    :meth:`register_model`. Proofs are made in-process with :class:`oracle_node.proving.Prover`
+    :meth:`register_model`. Proofs are made in-process with :class:`oracle_node.circuits.proving.Prover`
     (proving keys are cached beside each circuit folder, or in ``cache_dir``).
     """
 
@@ -159,7 +146,7 @@ class OracleHarness:
             request_id = int(log.requestId)
             if int.from_bytes(bytes(self.coordinator.commitmentOf(request_id)), "big") == 0:
                 continue
-            commitment = _commitment_tuple(log.commitment)
+            commitment = commitment_tuple(log.commitment)
             fields = dict(zip(COMMITMENT_FIELDS, commitment, strict=True))
             primary = self.protocol.node_registry.drawNode(
                 fields["modelId"],
@@ -189,7 +176,7 @@ class OracleHarness:
                 "register it with oracle.register_model(...) or the oracle_model fixture"
             )
         if model_id not in self._provers:
-            from oracle_node.proving import Prover
+            from oracle_node.circuits.proving import Prover
 
             self._provers[model_id] = Prover(self._models[model_id].model_dir, self.cache_dir)
         return self._provers[model_id].prove(inputs)

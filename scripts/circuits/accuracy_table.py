@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from oracle_node import proving
+from oracle_node.circuits import proving
 from oracle_node.circuits.datasets import REFERENCE_MODELS, held_out, predicted_label
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.encoding import float_to_int

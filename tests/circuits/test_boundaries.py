@@ -24,7 +24,7 @@ def test_only_the_proving_module_imports_ezkl():
         for path in (ROOT / "oracle_node").rglob("*.py")
         if any(name.split(".")[0] == "ezkl" for name in _imports(path))
     )
-    assert importers == ["oracle_node/proving.py"]
+    assert importers == ["oracle_node/circuits/proving.py"]
 
 
 def test_encoding_and_manifest_load_without_ezkl():

@@ -14,14 +14,15 @@ from oracle_node.circuits.build import (
     rename_verifier,
     srs_logrows,
 )
-from oracle_node.circuits.errors import (
+from oracle_node.circuits.manifest import load_manifest, sha256_file
+from oracle_node.exceptions import (
     CalibrationDataError,
     CircuitError,
+    ConfigError,
     SrsError,
+    ToolchainError,
     UnsupportedModelError,
 )
-from oracle_node.circuits.manifest import load_manifest, sha256_file
-from oracle_node.exceptions import ConfigError, ToolchainError
 
 from .conftest import DEV_SRS_15, write_calibration, write_mlp
 
@@ -83,7 +84,7 @@ def test_build_writes_a_complete_hashed_folder_and_verifier(scratch_project, tin
 
 @pytest.mark.slow
 def test_failed_rebuild_keeps_the_previous_folder(scratch_project, tiny_model, monkeypatch):
-    from oracle_node import proving
+    from oracle_node.circuits import proving
 
     onnx_path, calibration = tiny_model
     first = build_circuit(options(scratch_project, onnx_path, calibration), log=lambda _: None)

@@ -7,8 +7,8 @@ import onnxruntime as ort
 import pytest
 
 from oracle_node.circuits.datasets import REFERENCE_MODELS, held_out, load_split, predicted_label
-from oracle_node.circuits.errors import UnknownModelError
 from oracle_node.encoding import float_to_int
+from oracle_node.exceptions import UnknownModelError
 
 from .conftest import CIRCUITS
 

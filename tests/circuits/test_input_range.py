@@ -9,13 +9,13 @@ import onnx
 import pytest
 from onnx import numpy_helper
 
-from oracle_node.circuits.errors import ProvingError, UnsupportedModelError
 from oracle_node.circuits.input_range import (
     decomposition_range,
     provable_input_bound,
     read_max_abs_input,
 )
-from oracle_node.proving import Prover
+from oracle_node.circuits.proving import Prover
+from oracle_node.exceptions import ProvingError, UnsupportedModelError
 
 from .conftest import CIRCUITS, write_mlp
 

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from oracle_node.circuits.datasets import REFERENCE_MODELS
-from oracle_node.circuits.errors import CorruptArtifactError
 from oracle_node.circuits.manifest import (
     COMPILED_FILE,
     MANIFEST_FILE,
@@ -16,6 +15,7 @@ from oracle_node.circuits.manifest import (
     load_manifest,
     sha256_file,
 )
+from oracle_node.exceptions import CorruptArtifactError
 
 from .conftest import CIRCUITS, ROOT
 

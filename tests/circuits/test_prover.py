@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from oracle_node.circuits.errors import CalibrationDataError, CorruptArtifactError, SrsError
 from oracle_node.circuits.manifest import MANIFEST_FILE, VK_FILE, sha256_file
+from oracle_node.circuits.proving import ProofResult, Prover
 from oracle_node.encoding import ints_to_felts
-from oracle_node.proving import ProofResult, Prover
+from oracle_node.exceptions import CalibrationDataError, CorruptArtifactError, SrsError
 
 from .conftest import CIRCUITS, sample
 

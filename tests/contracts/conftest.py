@@ -238,7 +238,7 @@ def real_proof(
     tmp_path_factory: pytest.TempPathFactory, held_out_inputs: Callable[[str, int], list[int]]
 ) -> Callable[[str, int], Any]:
     """Proof of held-out sample ``index`` of a model, made once per session (seconds each)."""
-    from oracle_node.proving import Prover
+    from oracle_node.circuits.proving import Prover
 
     cache = tmp_path_factory.mktemp("proving-keys")
     provers: dict[str, Prover] = {}

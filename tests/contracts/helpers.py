@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import keccak
 
-from oracle_node.chain.contracts import COMMITMENT_FIELDS
+from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple
 
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 
@@ -45,17 +45,6 @@ class Request:
 
     def commitment_hash(self) -> bytes:
         return keccak(encode(["uint256", COMMITMENT_TYPE], [self.request_id, self.commitment]))
-
-
-def commitment_tuple(struct: Any) -> tuple[Any, ...]:
-    if isinstance(struct, list | tuple):
-        values = list(struct)
-    else:
-        values = [getattr(struct, name) for name in COMMITMENT_FIELDS]
-    values[-1] = bytes(values[-1])
-    for i in (1, 2):
-        values[i] = to_checksum_address(values[i])
-    return tuple(values)
 
 
 def parse_request(receipt: Any, coordinator: Any) -> Request:

@@ -9,6 +9,7 @@ from typing import Any
 
 from oracle_node import artifacts
 from oracle_node.deploy import artifact_container
+from oracle_node.exceptions import ArtifactNotFoundError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,5 +79,5 @@ def test_abi_lookup_and_unknown_name():
 
     names = {item.get("name") for item in artifacts.load_abi("InferenceCoordinator")}
     assert {"requestInference", "fulfill", "InferenceRequested", "InvalidProof"} <= names
-    with pytest.raises(artifacts.ArtifactNotFoundError, match="export_artifacts"):
+    with pytest.raises(ArtifactNotFoundError, match="export_artifacts"):
         artifacts.load("NoSuchContract")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from oracle_node.circuits.errors import CorruptArtifactError
 from oracle_node.circuits.manifest import read_manifest
 from oracle_node.deploy import ProtocolParams, deploy_model, deploy_protocol
+from oracle_node.exceptions import CorruptArtifactError
 
 from .conftest import REAL_MODELS, ROOT
 

@@ -16,13 +16,13 @@ from web3.logs import DISCARD
 
 from oracle_node.chain.contracts import OracleContracts, commitment_to_json
 from oracle_node.circuits.datasets import held_out
-from oracle_node.deploy import ProtocolParams
-from oracle_node.devchain import Anvil
+from oracle_node.devchain import Anvil, dev_key
 from oracle_node.encoding import float_to_int
 from oracle_node.keys import write_keystore
+from oracle_node.protocol import ProtocolParams
 from tests.e2e.nodes import NodeProcess, node_env
-from tests.e2e.protocol import BREAST_CANCER, Deployment, deploy, deploy_protocol, dev_key, send
 from tests.e2e.proxy import RpcProxy
+from tests.support.protocol import BREAST_CANCER, Deployment, deploy, deploy_protocol, send
 
 PARAMS = ProtocolParams(
     min_stake=10**18, unbonding_period=3600, exclusive_window=600, request_timeout=1200,
@@ -101,7 +101,7 @@ def sample(index: int) -> list[int]:
 def circuit_outputs(inputs: list[int]) -> list[int]:
     """The circuit's quantized outputs, computed by EZKL in a child process."""
     code = (
-        "import json, sys; from oracle_node.proving import Prover; "
+        "import json, sys; from oracle_node.circuits.proving import Prover; "
         f"print(json.dumps(Prover({str(BREAST_CANCER)!r}).witness_outputs(json.loads(sys.argv[1]))))"
     )
     done = subprocess.run(

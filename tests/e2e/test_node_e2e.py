@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from oracle_node.chain.contracts import commitment_tuple
 from tests.e2e.conftest import FEE, Network, circuit_outputs, sample
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -108,7 +109,7 @@ def test_bad_requests_fail_with_a_reason_others_are_served_and_consumers_are_ref
         requested = coordinator.events.InferenceRequested().get_logs(
             from_block=0, argument_filters={"requestId": request_id}
         )[0]
-        commitment = tuple(requested["args"]["commitment"].values())
+        commitment = commitment_tuple(requested["args"]["commitment"])
         tx = coordinator.functions.cancelRequest(request_id, commitment).transact(
             {"from": w3.eth.accounts[0]}
         )

@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from oracle_node.devchain import free_port, port_is_free
+
+pytestmark = pytest.mark.slow  # whole processes: anvil, nodes, real proofs
 
 
 def _demo(port: int, *args: str) -> subprocess.Popen[str]:

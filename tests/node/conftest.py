@@ -10,9 +10,9 @@ import pytest
 from web3 import Web3
 
 from oracle_node.chain.contracts import OracleContracts
-from oracle_node.deploy import ProtocolParams
-from oracle_node.devchain import Anvil
-from tests.e2e.protocol import Deployment, deploy, deploy_protocol, dev_key, send
+from oracle_node.devchain import Anvil, dev_key
+from oracle_node.protocol import ProtocolParams
+from tests.support.protocol import Deployment, deploy, deploy_protocol, send
 
 FEE = 10**15
 PARAMS = ProtocolParams(min_stake=10**18, exclusive_window=600, request_timeout=1200)

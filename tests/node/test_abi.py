@@ -5,7 +5,8 @@ from __future__ import annotations
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
-from oracle_node.chain.abi import ErrorDecoder, RevertError, load_abi
+from oracle_node.chain.abi import ErrorDecoder, load_abi
+from oracle_node.exceptions import RevertError
 
 
 def _revert_data(signature: str, types: list[str], values: list[object]) -> str:

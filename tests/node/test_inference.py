@@ -7,16 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from oracle_node.inference import (
-    CPU,
-    CUDA,
-    InputShapeError,
-    ModelHashMismatch,
-    ModelRuntime,
-    dequantize,
-    select_providers,
-    sha256_file,
-)
+from oracle_node.circuits.manifest import sha256_file
+from oracle_node.exceptions import InputShapeError, ModelHashMismatch
+from oracle_node.inference import CPU, CUDA, ModelRuntime, select_providers
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
 ONNX = MODEL_DIR / "model.onnx"
@@ -35,7 +28,7 @@ def test_cpu_only_without_cuda_or_when_gpu_is_off():
 
 @needs_model
 def test_model_with_matching_hash_runs_on_the_selected_provider():
-    runtime = ModelRuntime(ONNX, "0x" + sha256_file(ONNX))
+    runtime = ModelRuntime(ONNX, sha256_file(ONNX))
     assert runtime.input_len == 30
     assert runtime.provider in (CUDA, CPU)
     out = runtime.run([0.0] * 30)
@@ -49,7 +42,7 @@ def test_a_changed_onnx_file_is_refused(tmp_path):
     with copy.open("ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelHashMismatch, match="refusing to serve it"):
-        ModelRuntime(copy, "0x" + sha256_file(ONNX))
+        ModelRuntime(copy, sha256_file(ONNX))
 
 
 @needs_model
@@ -57,7 +50,3 @@ def test_wrong_input_length_is_an_input_shape_error():
     runtime = ModelRuntime(ONNX, None)
     with pytest.raises(InputShapeError, match="input has 29 values but the model takes 30"):
         runtime.run([0.0] * 29)
-
-
-def test_dequantize_divides_by_two_to_the_scale():
-    assert dequantize([8192, -4096, 0], 13) == [1.0, -0.5, 0.0]

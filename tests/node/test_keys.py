@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from eth_account import Account
 
-from oracle_node.keys import KeystoreError, load_signer, write_keystore
+from oracle_node.exceptions import KeystoreError
+from oracle_node.keys import load_signer, write_keystore
 from oracle_node.settings import KeySettings
 
 KEY = "0x" + "42" * 32

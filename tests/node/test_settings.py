@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oracle_node.settings import SettingsError, load_settings
+from oracle_node.exceptions import SettingsError
+from oracle_node.settings import load_settings
 
 ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 

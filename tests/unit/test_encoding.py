@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from oracle_node.encoding import (
     BN254_PRIME,
-    EncodingError,
     felt_from_hex_le,
     felt_to_hex_le,
     felt_to_int,
@@ -20,6 +19,7 @@ from oracle_node.encoding import (
     int_to_felt,
     int_to_float,
 )
+from oracle_node.exceptions import EncodingError
 
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 

@@ -8,12 +8,8 @@ import pytest
 from eth_utils import keccak
 
 from oracle_node import artifacts
-from oracle_node.chain.verifier_code import (
-    VerifierCodeError,
-    check_verifier_code,
-    strip_metadata,
-    verifier_problem,
-)
+from oracle_node.chain.verifier_code import check_verifier_code, strip_metadata, verifier_problem
+from oracle_node.exceptions import VerifierCodeError
 
 
 def _runtime(name: str) -> bytes:

@@ -28,13 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oracle_node.circuits.errors import (
-    CalibrationDataError,
-    CorruptArtifactError,
-    ProvingError,
-    SrsError,
-    UnsupportedModelError,
-)
 from oracle_node.circuits.manifest import (
     COMPILED_FILE,
     SETTINGS_FILE,
@@ -44,7 +37,14 @@ from oracle_node.circuits.manifest import (
     sha256_file,
 )
 from oracle_node.encoding import felt_to_int, felts_from_hex_le, int_to_float
-from oracle_node.exceptions import ToolchainError
+from oracle_node.exceptions import (
+    CalibrationDataError,
+    CorruptArtifactError,
+    ProvingError,
+    SrsError,
+    ToolchainError,
+    UnsupportedModelError,
+)
 
 # EZKL caches lookup tables under $EZKL_REPO_PATH (default ~/.ezkl): keep them out of the home
 # folder unless the operator chose a place.
@@ -174,7 +174,7 @@ def generate_evm_verifier(
         raise ToolchainError(f"{solc} is missing: run `make setup` to link the solc-js wrapper")
     env = {**os.environ, "XDG_DATA_HOME": str(toolchain_dir)}
     abi_path = sol_path.with_suffix(".abi.json")
-    command = [sys.executable, "-m", "oracle_node.proving", "evm-verifier"]
+    command = [sys.executable, "-m", "oracle_node.circuits.proving", "evm-verifier"]
     args = [str(p) for p in (vk_path, settings_path, sol_path, abi_path, srs_path)]
     done = subprocess.run(
         [*command, *args], env=env, capture_output=True, text=True, timeout=600, check=False
@@ -213,14 +213,16 @@ class ProofResult:
     witness_s: float = 0.0
     prove_s: float = 0.0
 
-    @property
-    def proof_hex(self) -> str:
-        return "0x" + self.proof.hex()
 
-
-def _default_cache_dir(model_dir: Path) -> Path:
+def default_cache_dir(circuits_dir: Path) -> Path:
+    """Where proving keys are cached: ``$ORACLE_CIRCUITS_CACHE``, else ``<circuits>/.cache``."""
     env = os.environ.get("ORACLE_CIRCUITS_CACHE")
-    return Path(env) if env else model_dir.parent / ".cache"
+    return Path(env) if env else circuits_dir / ".cache"
+
+
+def proving_key_path(cache_dir: Path, model_name: str, vk_sha256: str) -> Path:
+    """A cached proving key, named by model and verifying-key hash (a rebuild gets a new name)."""
+    return cache_dir / model_name / f"{vk_sha256.removeprefix('0x')[:16]}.pk"
 
 
 class Prover:
@@ -240,7 +242,7 @@ class Prover:
     ) -> None:
         self.model_dir = Path(model_dir).resolve()
         self.manifest: Manifest = load_manifest(self.model_dir)
-        self.cache_dir = Path(cache_dir) if cache_dir else _default_cache_dir(self.model_dir)
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(self.model_dir.parent)
         self.srs_path = (
             Path(srs_path) if srs_path else self.model_dir.parent / self.manifest.srs_file
         )
@@ -253,7 +255,7 @@ class Prover:
     @property
     def pk_path(self) -> Path:
         """Cached proving key, named by model and verifying-key hash."""
-        return self.cache_dir / self.manifest.name / f"{self.manifest.vk_sha256[2:18]}.pk"
+        return proving_key_path(self.cache_dir, self.manifest.name, self.manifest.vk_sha256)
 
     def ensure_proving_key(self) -> Path:
         """Build the proving key into the cache unless present; its vk must match the manifest."""
@@ -398,4 +400,4 @@ def check_srs(srs_path: Path, expected_sha256: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 7 and sys.argv[1] == "evm-verifier":
         sys.exit(_evm_verifier_main(sys.argv[2:]))
-    sys.exit("usage: python -m oracle_node.proving evm-verifier VK SETTINGS SOL ABI SRS")
+    sys.exit("usage: python -m oracle_node.circuits.proving evm-verifier VK SETTINGS SOL ABI SRS")

@@ -1,7 +1,7 @@
 """Deploy the protocol on an anvil chain with web3.py, from the shipped artifacts.
 
-Constructor parameters come from :class:`oracle_node.deploy.ProtocolParams`, the model spec
-from :func:`oracle_node.deploy.model_spec`, so this follows the project's deployment exactly;
+Constructor arguments and the model spec come from :mod:`oracle_node.protocol`, as for the
+Ape deploy path (:mod:`oracle_node.deploy`), so this follows the project's deployment exactly;
 web3 is used instead of Ape only to talk to an anvil the test started itself.
 """
 
@@ -11,26 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_account import Account
 from web3 import Web3
 from web3.contract import Contract
 
 from oracle_node import artifacts
 from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import Manifest, load_manifest
-from oracle_node.deploy import ProtocolParams, model_spec
-from oracle_node.devchain import DEFAULT_MNEMONIC
+from oracle_node.protocol import ProtocolParams, model_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 BREAST_CANCER = ROOT / "circuits" / "breast_cancer"
-
-Account.enable_unaudited_hdwallet_features()
-
-
-def dev_key(index: int) -> str:
-    """Private key of anvil's ``index``-th default account."""
-    account = Account.from_mnemonic(DEFAULT_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    return "0x" + bytes(account.key).hex()
 
 
 def contract_type(name: str) -> dict[str, Any]:
@@ -102,14 +92,14 @@ def deploy_protocol(
     manifest = load_manifest(BREAST_CANCER)
     model_registry = deploy(w3, owner, "ModelRegistry")
     node_registry = deploy(
-        w3, owner, "NodeRegistry", owner, owner, model_registry.address, params.min_stake,
-        params.unbonding_period, params.max_models_per_node, params.slash_amount,
-        params.harmed_share_bps,
-    )  # fmt: skip
+        w3, owner, "NodeRegistry", *params.node_registry_args(owner, owner, model_registry.address)
+    )
     coordinator = deploy(
-        w3, owner, "InferenceCoordinator", model_registry.address, node_registry.address,
-        params.exclusive_window, params.request_timeout, params.max_callback_gas_limit,
-    )  # fmt: skip
+        w3,
+        owner,
+        "InferenceCoordinator",
+        *params.coordinator_args(model_registry.address, node_registry.address),
+    )
     send(w3, node_registry.functions.setCoordinator(coordinator.address), owner)
     verifier = deploy(w3, owner, verifier_name or manifest.verifier_contract)
     return Deployment(

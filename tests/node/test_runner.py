@@ -1,0 +1,85 @@
+"""The assembled node on a real anvil chain: start, health, readiness, stop, failed start."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from oracle_node.api.server import ApiService
+from oracle_node.exceptions import PortInUseError
+from oracle_node.node.runner import OracleNode
+from oracle_node.settings import ApiSettings, NodeSettings, load_settings
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
+
+
+@pytest.fixture(scope="module")
+def key_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("keys")
+
+
+def settings_for(chain, tmp_path: Path, key_cache: Path, node_index: int = 1) -> NodeSettings:
+    p = chain.protocol
+    address = list(chain.nodes)[node_index - 1]
+    settings = load_settings(
+        data_dir=tmp_path,
+        chain={
+            "rpc_url": chain.w3.provider.endpoint_uri,
+            "chain_id": 31337,
+            "coordinator": p.coordinator.address,
+            "model_registry": p.model_registry.address,
+            "node_registry": p.node_registry.address,
+            "confirmations": 0,
+            "poll_interval": 0.2,
+        },
+        keys={"dev_private_key": chain.nodes[address], "allow_dev_key": True},
+        models=[{"id": chain.model_id, "dir": MODEL_DIR}],
+        api={"enabled": False},
+    )
+    # share one proving-key cache across the module's nodes: the key is built once
+    (tmp_path / "keys").symlink_to(key_cache, target_is_directory=True)
+    return settings
+
+
+def test_node_starts_reports_ready_and_stops(chain, tmp_path, key_cache):
+    node = OracleNode(settings_for(chain, tmp_path, key_cache))
+    node.start()
+    try:
+        assert node.health()["ok"] is True
+        assert set(node.health()["services"]) == {"listener", "inference", "proving", "submitter"}
+        deadline = time.monotonic() + 20
+        while not node.readiness()["ready"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert node.readiness() == {"ready": True, "problems": []}
+        # every stage judges windows and deadlines by the chain's clock, fed by the listener
+        assert node.clock.seen and node.listener.clock is node.clock
+        assert all(stage.clock is node.clock for stage in node.services[1:])
+    finally:
+        node.stop()
+    assert node.wait(0)
+    assert not any(service.alive for service in node.services)
+
+
+def test_a_service_that_cannot_start_stops_the_others(chain, tmp_path, key_cache):
+    node = OracleNode(settings_for(chain, tmp_path, key_cache))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        node.add_service(ApiService(node, ApiSettings(port=port)))
+        with pytest.raises(PortInUseError):
+            node.start()
+    assert node.services and not any(service.alive for service in node.services)
+    assert node.wait(0)
+
+
+def test_a_wrong_chain_id_is_refused_before_anything_starts(chain, tmp_path, key_cache):
+    settings = settings_for(chain, tmp_path, key_cache)
+    settings.chain.chain_id = 1
+    node = OracleNode(settings)
+    with pytest.raises(Exception, match="serves chain 31337, settings say 1"):
+        node.start()
+    assert node.services == []
