@@ -119,15 +119,15 @@ def test_request_reverts_on_callback_gas_above_max(coordinator, model_id, reques
 
 
 def test_request_reverts_on_callback_gas_above_the_models_cap(
-    coordinator, model_registry, node_registry, mock_verifier, owner, requester, node_a
+    coordinator, model_registry, node_registry, mock_verifier, owner, requester, operator
 ):
     """The fee is fixed per model, so the callback gas a node must pay is capped per model."""
     model_registry.registerModel(
         mock_spec(mock_verifier.address, max_callback_gas=50_000), sender=owner
     )
     capped = model_registry.modelCount()
-    node_registry.stake(sender=node_a, value=PARAMS.min_stake)
-    node_registry.addModel(capped, sender=node_a)
+    node_registry.stake(sender=operator, value=PARAMS.min_stake)
+    node_registry.addModel(capped, sender=operator)
     with ape.reverts(coordinator.CallbackGasLimitTooHigh, limit=50_001, max=50_000):
         coordinator.requestInference(capped, [1, 2, 3], 50_001, sender=requester, value=FEE)
     coordinator.requestInference(capped, [1, 2, 3], 50_000, sender=requester, value=FEE)
