@@ -49,6 +49,9 @@ def _consumer_request(consumer: Any, contract: str, inputs: list[int], requester
         return consumer.screen(inputs, sender=requester, value=FEE)
     salt = b"\x01" * 32
     consumer.commit(consumer.entryCommitment(requester, inputs, salt), sender=requester)
+    from ape import chain
+
+    chain.mine()  # the submit must run in a block after the commitment's
     return consumer.submit(0, inputs, salt, sender=requester, value=FEE)
 
 

@@ -105,6 +105,9 @@ def _enter_bounty(bounty: Any, values: list[int], *, sender: Any, value: int) ->
     """DigitBounty's two steps: commit to the drawing, then submit it in a later block."""
     salt = os.urandom(32)
     bounty.commit(bounty.entryCommitment(sender.address, values, salt), sender=sender)
+    from ape import chain
+
+    chain.mine()  # this anvil mines on demand: the submit must run in a later block
     entry = int(bounty.entryCount()) - 1
     return bounty.submit(entry, values, salt, sender=sender, value=value)
 
