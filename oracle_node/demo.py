@@ -101,13 +101,18 @@ def _label_name(model: str, label: int) -> str:
     return str(label)
 
 
+def _mine() -> None:
+    """One empty block on the demo's anvil (its provider has no ``mine``: ask the RPC)."""
+    from ape import chain
+
+    chain.provider.make_request("evm_mine", [])
+
+
 def _enter_bounty(bounty: Any, values: list[int], *, sender: Any, value: int) -> Any:
     """DigitBounty's two steps: commit to the drawing, then submit it in a later block."""
     salt = os.urandom(32)
     bounty.commit(bounty.entryCommitment(sender.address, values, salt), sender=sender)
-    from ape import chain
-
-    chain.mine()  # this anvil mines on demand: the submit must run in a later block
+    _mine()  # this anvil mines on demand: the submit must run in a later block
     entry = int(bounty.entryCount()) - 1
     return bounty.submit(entry, values, salt, sender=sender, value=value)
 
@@ -329,11 +334,9 @@ class Demo:
                 sent[request_id] = SentRequest(
                     request_id, model, _summary(model, i, features[i]), labels[i], time.monotonic()
                 )
-        from ape import chain
-
         # This anvil mines on demand, and a primary is drawn from its request block's hash,
         # which calls see from the next block on: give the last request its next block.
-        chain.mine()
+        _mine()
         self.echo(f"sent {len(sent)} requests with held-out samples; waiting for proven answers")
         self.echo("")
         self.echo(format_row([name for name, _ in COLUMNS]))
