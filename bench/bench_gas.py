@@ -134,7 +134,7 @@ def render(rows: list[dict[str, Any]], network: str) -> str:
         "- *verifyProof tx*: a transaction calling the model's verifier directly with the same",
         "  proof and instances.",
         "- *overhead*: fulfil minus verifyProof tx, i.e. what the coordinator adds (commitment",
-        "  check, input binding, payment, assignment release, output decoding, callback, event).",
+        "  check, primary draw, input binding, payment, output decoding, callback, event).",
         "  An account requester gets no callback; a consumer's callback gas is included in its row.",
         "- *first*: the first request and fulfilment on a fresh deployment (the node's first",
         "  credit is a zero-to-nonzero write, about 17,000 gas more); *steady*: every later one.",
