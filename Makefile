@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python -m bench.bench_circuits
 	$(BIN)/python -m bench.bench_gas
 	$(BIN)/python -m bench.bench_node
+	$(BIN)/python -m bench.bench_gpu
 
 clean:
 	rm -rf .build .toolchain .mypy_cache .ruff_cache

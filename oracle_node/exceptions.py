@@ -6,9 +6,11 @@ Hierarchy::
     ├── ConfigError                  settings, keys or environment are wrong
     │   ├── SettingsError            node settings incomplete or inconsistent (lists every problem)
     │   ├── KeystoreError            keystore missing, unreadable or wrong password
+    │   │   └── KeystoreExistsError  a new keystore would overwrite an existing file
     │   ├── RpcUnreachableError      the RPC does not answer, or serves another chain
     │   ├── AbiError                 a contract artifact is missing or has no ABI
-    │   └── PortInUseError           a port the node or a local chain needs is taken
+    │   ├── PortInUseError           a port the node or a local chain needs is taken
+    │   └── MissingExtraError        an optional dependency is absent; names the extra to install
     ├── ToolchainError               solc-js / anvil / ezkl tool missing or misbehaving
     ├── EncodingError                a value cannot be encoded (also a ValueError)
     ├── CircuitError                 anything wrong with a model's circuit or its artifacts
@@ -17,6 +19,7 @@ Hierarchy::
     │   ├── CalibrationDataError     calibration / proving input does not fit the model
     │   ├── SrsError                 structured reference string missing or wrong
     │   ├── CorruptArtifactError     an artifact folder does not match its manifest
+    │   ├── ArtifactCheckError       `circuits verify-artifacts` found failures (or no circuit)
     │   └── ProvingError             EZKL failed to set up, prove or verify
     ├── InferenceError               a model cannot be loaded or run
     │   ├── ModelHashMismatch        the local ONNX file is not the registered one
@@ -71,6 +74,17 @@ class KeystoreError(ConfigError):
     """The keystore cannot be read or decrypted."""
 
 
+class KeystoreExistsError(KeystoreError):
+    """Writing a new keystore where a file already exists: keys are never overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"keystore {path} already exists: refusing to overwrite a key "
+            "(move it away or choose another path)"
+        )
+
+
 class RpcUnreachableError(ConfigError):
     """The configured RPC endpoint does not answer, or serves another chain."""
 
@@ -89,6 +103,16 @@ class PortInUseError(ConfigError):
             f"port {port} on {host} is already in use: stop the process holding it "
             f"(`lsof -i :{port}`) or choose another port"
         )
+
+
+class MissingExtraError(ConfigError):
+    """A module that only an optional extra installs is missing (``oracle-node[kit]`` ...)."""
+
+    def __init__(self, what: str, module: str, extras: Iterable[str]) -> None:
+        self.module = module
+        self.extras = tuple(extras)
+        choices = " or ".join(f"`pip install 'oracle-node[{extra}]'`" for extra in self.extras)
+        super().__init__(f"{what} needs {module!r}, which is not installed: {choices}")
 
 
 class ToolchainError(OracleError):
@@ -132,6 +156,19 @@ class CorruptArtifactError(CircuitError):
     def __init__(self, path: Path, problem: str) -> None:
         self.path = path
         super().__init__(f"corrupted circuit artifact {path}: {problem}")
+
+
+class ArtifactCheckError(CircuitError):
+    """``verify-artifacts`` summary: which of the folders given failed, or none was a circuit."""
+
+    def __init__(self, failed: Iterable[Path], given: int) -> None:
+        self.failed = list(failed)
+        if self.failed:
+            names = ", ".join(str(path) for path in self.failed)
+            message = f"{len(self.failed)} of {given} folders failed the check: {names}"
+        else:
+            message = f"none of the {given} paths given is a circuit folder (with manifest.json)"
+        super().__init__(message)
 
 
 class ProvingError(CircuitError):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -178,6 +178,19 @@ class WorkerSettings(_Section):
     submit_retries: int = Field(default=5, ge=0, le=100)
 
 
+class InferenceSettings(_Section):
+    """Where onnxruntime runs the models (``ORACLE_INFERENCE__DEVICE``, ``__DEVICE_ID``)."""
+
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto",
+        description="auto: CUDA when onnxruntime-gpu offers it, else CPU; cpu: never CUDA; "
+        "cuda: refuse to start without the CUDA provider",
+    )
+    device_id: int = Field(
+        default=0, ge=0, description="CUDA device index (the CUDA provider's device_id)"
+    )
+
+
 class ApiSettings(_Section):
     """The operator HTTP API."""
 
@@ -200,6 +213,7 @@ class NodeSettings(BaseSettings):
     chain: ChainSettings = Field(default_factory=lambda: ChainSettings())
     keys: KeySettings = Field(default_factory=lambda: KeySettings())
     workers: WorkerSettings = Field(default_factory=lambda: WorkerSettings())
+    inference: InferenceSettings = Field(default_factory=lambda: InferenceSettings())
     api: ApiSettings = Field(default_factory=lambda: ApiSettings())
     models: list[ServedModel] = []
     data_dir: Path = Path("oracle-data")

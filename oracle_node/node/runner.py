@@ -22,6 +22,7 @@ from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.chain.verifier_code import verifier_problem
 from oracle_node.exceptions import RevertError
+from oracle_node.inference import check_runtime
 from oracle_node.keys import load_signer
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet, ProvingKey
@@ -50,6 +51,7 @@ class OracleNode:
 
     def setup(self) -> None:
         s = self.settings
+        providers = check_runtime(s.inference)
         s.require_chain()
         self.signer = load_signer(s.keys)
         self.address: str = Web3.to_checksum_address(self.signer.address)
@@ -66,7 +68,7 @@ class OracleNode:
             except RevertError as exc:
                 self.models.refused[served.id] = f"not in the registry ({exc})"
                 continue
-            self.models.load(served, record)
+            self.models.load(served, record, inference=s.inference)
             loaded = self.models.models.get(served.id)
             problem = loaded and verifier_problem(
                 self.w3,
@@ -77,6 +79,7 @@ class OracleNode:
             if problem:
                 del self.models.models[served.id]
                 self.models.refused[served.id] = problem
+        log.info("onnxruntime providers: %s", providers)
         for model_id, reason in self.models.refused.items():
             log.warning("model %d is not served: %s", model_id, reason)
         self.pool = ProverPool(s.workers.provers, s.key_cache_dir)
