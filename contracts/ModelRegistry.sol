@@ -18,6 +18,7 @@ contract ModelRegistry is IModelRegistry {
             revert InvalidModelShape(spec.inputLen, spec.outputLen, maxInstances);
         }
         if (spec.verifier.code.length == 0) revert VerifierNotContract(spec.verifier);
+        if (spec.maxAbsInput == 0) revert InvalidInputRange(spec.maxAbsInput);
         if (spec.onnxHash == 0) revert EmptyArtifactHash(0);
         if (spec.circuitHash == 0) revert EmptyArtifactHash(1);
         if (spec.settingsHash == 0) revert EmptyArtifactHash(2);
@@ -33,13 +34,16 @@ contract ModelRegistry is IModelRegistry {
         m.fee = spec.fee;
         m.inputScale = spec.inputScale;
         m.outputScale = spec.outputScale;
+        m.maxCallbackGas = spec.maxCallbackGas;
+        m.maxAbsInput = spec.maxAbsInput;
+        m.verifierCodeHash = spec.verifier.codehash;
         m.onnxHash = spec.onnxHash;
         m.circuitHash = spec.circuitHash;
         m.settingsHash = spec.settingsHash;
         m.vkHash = spec.vkHash;
         m.ezklVersion = spec.ezklVersion;
         m.artifactsUri = spec.artifactsUri;
-        emit ModelRegistered(modelId, msg.sender, spec);
+        emit ModelRegistered(modelId, msg.sender, spec, m.verifierCodeHash);
     }
 
     /// @inheritdoc IModelRegistry
@@ -57,13 +61,9 @@ contract ModelRegistry is IModelRegistry {
     }
 
     /// @inheritdoc IModelRegistry
-    function getModelTerms(uint256 modelId)
-        external
-        view
-        returns (address verifier, uint32 inputLen, uint32 outputLen, uint96 fee, bool active)
-    {
+    function getModelTerms(uint256 modelId) external view returns (ModelTerms memory) {
         Model storage m = s_models[modelId];
-        return (m.verifier, m.inputLen, m.outputLen, m.fee, m.active);
+        return ModelTerms(m.verifier, m.inputLen, m.outputLen, m.fee, m.active, m.maxCallbackGas, m.maxAbsInput);
     }
 
     /// @inheritdoc IModelRegistry

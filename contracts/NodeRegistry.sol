@@ -11,6 +11,8 @@ import {ReentrancyGuard} from "./utils/ReentrancyGuard.sol";
 ///         and declared the model; every change of stake, unbonding state or model list keeps it.
 contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     uint16 private constant BPS = 10_000;
+    /// @dev Pool-history entries tried per draw before giving up (see {drawNode}).
+    uint256 private constant DRAW_TRIES = 8;
 
     /// @inheritdoc INodeRegistry
     uint256 public immutable minStake;
@@ -33,6 +35,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     mapping(uint256 modelId => address[]) private s_pools;
     /// @dev Index + 1 of a node in the model's pool; zero when not in it.
     mapping(uint256 modelId => mapping(address node => uint256)) private s_poolSlot;
+    mapping(uint256 modelId => PoolEntry[]) private s_poolHistory;
+    /// @dev Index of a node's live entry in the model's pool history (valid while in the pool).
+    mapping(uint256 modelId => mapping(address node => uint256)) private s_historyIndex;
     mapping(address account => uint256) private s_credits;
 
     modifier onlyCoordinator() {
@@ -62,6 +67,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
             revert ZeroAddress();
         }
         if (harmedShareBps_ > BPS) revert InvalidShareBps(harmedShareBps_);
+        if (slashAmount_ > minStake_) revert SlashAmountTooHigh(slashAmount_, minStake_);
         minStake = minStake_;
         unbondingPeriod = unbondingPeriod_;
         maxModelsPerNode = maxModelsPerNode_;
@@ -93,6 +99,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc INodeRegistry
     function setSlashParams(uint96 slashAmount_, uint16 harmedShareBps_) external onlyOwner {
         if (harmedShareBps_ > BPS) revert InvalidShareBps(harmedShareBps_);
+        if (slashAmount_ > minStake) revert SlashAmountTooHigh(slashAmount_, minStake);
         s_slashAmount = slashAmount_;
         s_harmedShareBps = harmedShareBps_;
         emit SlashParamsUpdated(slashAmount_, harmedShareBps_);
@@ -158,7 +165,6 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         Node memory n = s_nodes[msg.sender];
         if (n.unlockAt == 0) revert NotUnbonding(msg.sender);
         if (block.timestamp < n.unlockAt) revert UnbondingNotElapsed(msg.sender, n.unlockAt);
-        if (n.openAssignments != 0) revert AssignmentsOpen(msg.sender, n.openAssignments);
         uint256[] storage models = s_nodeModels[msg.sender];
         for (uint256 i = 0; i < models.length; ++i) {
             delete s_declared[msg.sender][models[i]];
@@ -182,36 +188,48 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     // ------------------------------------------------------------------------------- coordinator
 
     /// @inheritdoc INodeRegistry
-    function assignNode(uint256 modelId, uint256 seed) external onlyCoordinator returns (address node) {
-        address[] storage pool = s_pools[modelId];
-        uint256 size = pool.length;
-        if (size == 0) revert NoActiveNodes(modelId);
-        node = pool[seed % size];
-        s_nodes[node].openAssignments += 1;
-    }
-
-    /// @inheritdoc INodeRegistry
-    function releaseAssignment(address node) external onlyCoordinator {
+    function slash(address node, address harmedParty, uint96 amount, uint16 harmedShareBps_)
+        external
+        onlyCoordinator
+        returns (uint256 taken)
+    {
         Node storage n = s_nodes[node];
-        if (n.openAssignments == 0) revert NoOpenAssignment(node);
-        n.openAssignments -= 1;
-    }
-
-    /// @inheritdoc INodeRegistry
-    function slash(address node, address harmedParty) external onlyCoordinator returns (uint256 amount) {
-        Node storage n = s_nodes[node];
-        uint96 cap = s_slashAmount;
-        uint96 taken = n.stake < cap ? n.stake : cap;
-        if (taken == 0) return 0;
+        uint96 cut = n.stake < amount ? n.stake : amount;
+        if (cut == 0) return 0;
         bool wasActive = _isActive(n);
-        n.stake -= taken;
+        n.stake -= cut;
         if (wasActive && !_isActive(n)) _leavePools(node);
-        amount = taken;
-        uint256 harmedShare = amount * s_harmedShareBps / BPS;
-        uint256 treasuryShare = amount - harmedShare;
+        taken = cut;
+        uint256 harmedShare = taken * harmedShareBps_ / BPS;
+        uint256 treasuryShare = taken - harmedShare;
         s_credits[harmedParty] += harmedShare;
         s_credits[s_treasury] += treasuryShare;
-        emit NodeSlashed(node, harmedParty, amount, harmedShare, treasuryShare, n.stake);
+        emit NodeSlashed(node, harmedParty, taken, harmedShare, treasuryShare, n.stake);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function requestTerms(uint256 modelId)
+        external
+        view
+        returns (uint256 historyLength, uint96 slashAmount_, uint16 harmedShareBps_)
+    {
+        if (s_pools[modelId].length == 0) revert NoActiveNodes(modelId);
+        return (s_poolHistory[modelId].length, s_slashAmount, s_harmedShareBps);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function drawNode(uint256 modelId, uint256 seed, uint256 historyLength, uint256 atBlock)
+        external
+        view
+        returns (address node)
+    {
+        if (historyLength == 0) return address(0);
+        PoolEntry[] storage history = s_poolHistory[modelId];
+        for (uint256 i = 0; i < DRAW_TRIES; ++i) {
+            PoolEntry memory e = history[uint256(keccak256(abi.encode(seed, i))) % historyLength];
+            if (e.joinedBlock <= atBlock && (e.leftBlock == 0 || e.leftBlock > atBlock)) return e.node;
+        }
+        return address(0);
     }
 
     // ------------------------------------------------------------------------------- views
@@ -239,6 +257,16 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc INodeRegistry
     function getModelNodes(uint256 modelId) external view returns (address[] memory) {
         return s_pools[modelId];
+    }
+
+    /// @inheritdoc INodeRegistry
+    function poolEntry(uint256 modelId, uint256 index) external view returns (PoolEntry memory) {
+        return s_poolHistory[modelId][index];
+    }
+
+    /// @inheritdoc INodeRegistry
+    function poolHistoryLength(uint256 modelId) external view returns (uint256) {
+        return s_poolHistory[modelId].length;
     }
 
     /// @inheritdoc INodeRegistry
@@ -290,6 +318,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         address[] storage pool = s_pools[modelId];
         pool.push(node);
         s_poolSlot[modelId][node] = pool.length;
+        PoolEntry[] storage history = s_poolHistory[modelId];
+        s_historyIndex[modelId][node] = history.length;
+        history.push(PoolEntry(node, uint48(block.number), 0));
     }
 
     function _removeFromPool(uint256 modelId, address node) private {
@@ -300,6 +331,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         s_poolSlot[modelId][last] = slot;
         pool.pop();
         delete s_poolSlot[modelId][node];
+        s_poolHistory[modelId][s_historyIndex[modelId][node]].leftBlock = uint48(block.number);
     }
 
     function _send(address payable to, uint256 amount) private {

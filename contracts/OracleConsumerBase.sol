@@ -2,12 +2,16 @@
 pragma solidity ^0.8.24;
 
 import {IInferenceCoordinator} from "./interfaces/IInferenceCoordinator.sol";
+import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IOracleConsumer} from "./interfaces/IOracleConsumer.sol";
 
 /// @title Base for contracts that consume proven inferences
 /// @notice Inherit, call `_requestInference` and implement `_onInferenceResult`. Only the
-///         coordinator can deliver a result. A refund of a cancelled request is credited to this
-///         contract in the coordinator; `_withdrawRefunds` collects it.
+///         coordinator can deliver a result. Two kinds of credit accrue to this contract and only
+///         it can collect them, so every consumer must expose a way to call the helpers:
+///         refunds of cancelled requests in the coordinator (`_withdrawRefunds`), and its share of
+///         the slash of a primary that missed its window, in the node registry
+///         (`_withdrawCompensation`). `_collectableCredit` says what is waiting.
 abstract contract OracleConsumerBase is IOracleConsumer {
     /// @notice The coordinator this consumer trusts.
     IInferenceCoordinator public immutable coordinator;
@@ -39,5 +43,17 @@ abstract contract OracleConsumerBase is IOracleConsumer {
     /// @notice Move this contract's coordinator credit (refunds) to `recipient`.
     function _withdrawRefunds(address payable recipient) internal {
         coordinator.withdraw(recipient);
+    }
+
+    /// @notice Move this contract's node-registry credit (slash compensation) to `recipient`.
+    function _withdrawCompensation(address payable recipient) internal {
+        INodeRegistry(coordinator.nodeRegistry()).withdrawCredit(recipient);
+    }
+
+    /// @notice Credit waiting for this contract: refunds in the coordinator and compensation in
+    ///         the node registry.
+    function _collectableCredit() internal view returns (uint256 refunds, uint256 compensation) {
+        refunds = coordinator.credits(address(this));
+        compensation = INodeRegistry(coordinator.nodeRegistry()).credits(address(this));
     }
 }

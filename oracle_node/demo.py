@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ CIRCUITS = REPO_ROOT / "circuits"
 MODELS = ("breast_cancer", "digits")
 MODEL_FEE = 10**15
 CALLBACK_GAS = 300_000
+#: Blocks a DigitBounty entrant has to submit a committed drawing.
+BOUNTY_REVEAL_BLOCKS = 50
 COLUMNS = (
     ("req", 4),
     ("model", 13),
@@ -96,6 +99,22 @@ def _label_name(model: str, label: int) -> str:
     if model == "breast_cancer":
         return "benign" if label == 1 else "malignant"
     return str(label)
+
+
+def _mine() -> None:
+    """One empty block on the demo's anvil (its provider has no ``mine``: ask the RPC)."""
+    from ape import chain
+
+    chain.provider.make_request("evm_mine", [])
+
+
+def _enter_bounty(bounty: Any, values: list[int], *, sender: Any, value: int) -> Any:
+    """DigitBounty's two steps: commit to the drawing, then submit it in a later block."""
+    salt = os.urandom(32)
+    bounty.commit(bounty.entryCommitment(sender.address, values, salt), sender=sender)
+    _mine()  # this anvil mines on demand: the submit must run in a later block
+    entry = int(bounty.entryCount()) - 1
+    return bounty.submit(entry, values, salt, sender=sender, value=value)
 
 
 def _summary(model: str, index: int, features: list[float]) -> str:
@@ -284,6 +303,7 @@ class Demo:
             target,
             0,
             CALLBACK_GAS,
+            BOUNTY_REVEAL_BLOCKS,
             value=10**17,
         )
         self.echo(f"deployed consumers ScreeningGate and DigitBounty (prize for a drawn {target})")
@@ -298,7 +318,10 @@ class Demo:
 
     def _send_requests(self, setup: dict[str, Any], users: list[Any]) -> dict[int, SentRequest]:
         sent: dict[int, SentRequest] = {}
-        plan = [("breast_cancer", setup["gate"].screen), ("digits", setup["bounty"].submit)]
+        plan = [
+            ("breast_cancer", setup["gate"].screen),
+            ("digits", partial(_enter_bounty, setup["bounty"])),
+        ]
         for i in range(self.samples):
             for model, send in plan:
                 features, labels = held_out(model)
@@ -311,6 +334,9 @@ class Demo:
                 sent[request_id] = SentRequest(
                     request_id, model, _summary(model, i, features[i]), labels[i], time.monotonic()
                 )
+        # This anvil mines on demand, and a primary is drawn from its request block's hash,
+        # which calls see from the next block on: give the last request its next block.
+        _mine()
         self.echo(f"sent {len(sent)} requests with held-out samples; waiting for proven answers")
         self.echo("")
         self.echo(format_row([name for name, _ in COLUMNS]))

@@ -5,7 +5,8 @@ developer's own Ape project all call these)::
 
     protocol = deploy_protocol(owner, treasury=treasury)       # registries + coordinator, wired
     verifier = deploy_verifier(owner, manifest)                 # the model's generated verifier
-    model_id = register_model(owner, protocol.model_registry, manifest, verifier, fee=fee)
+    model_id = register_model(owner, protocol.model_registry, manifest, verifier, fee=fee,
+                              max_abs_input=read_max_abs_input(model_dir))
 
 Contracts come from :mod:`oracle_node.artifacts` by default; pass ``containers`` (a function from
 contract name to Ape ``ContractContainer``) to deploy a project's fresh build instead.
@@ -23,9 +24,10 @@ from ape.contracts import ContractContainer, ContractInstance
 from ethpm_types import ContractType
 
 from oracle_node import artifacts
+from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.exceptions import DeploymentError
-from oracle_node.protocol import ProtocolParams, model_spec
+from oracle_node.protocol import DEFAULT_MODEL_CALLBACK_GAS, ProtocolParams, model_spec
 
 __all__ = [
     "Protocol",
@@ -110,12 +112,21 @@ def register_model(
     verifier: ContractInstance | str,
     *,
     fee: int,
+    max_abs_input: int,
+    max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
     artifacts_uri: str = "",
     **tx_kwargs: Any,
 ) -> int:
     """Register the manifest's model with ``verifier``; returns the new model id."""
     address = str(getattr(verifier, "address", verifier))
-    spec = model_spec(manifest, address, fee=fee, artifacts_uri=artifacts_uri)
+    spec = model_spec(
+        manifest,
+        address,
+        fee=fee,
+        max_abs_input=max_abs_input,
+        max_callback_gas=max_callback_gas,
+        artifacts_uri=artifacts_uri,
+    )
     receipt = model_registry.registerModel(spec, sender=deployer, **tx_kwargs)
     logs = list(receipt.events.filter(model_registry.ModelRegistered))
     if len(logs) != 1:
@@ -148,6 +159,7 @@ def deploy_model(
         manifest,
         verifier,
         fee=fee,
+        max_abs_input=read_max_abs_input(model_dir),
         artifacts_uri=artifacts_uri or f"file://{Path(model_dir).resolve()}",
         **tx_kwargs,
     )

@@ -31,6 +31,7 @@ Hierarchy::
     ├── RevertError                  a call or transaction reverted (custom error decoded)
     ├── InsufficientFundsError       an account cannot pay for what it was asked to send
     ├── ArtifactNotFoundError        no shipped contract artifact by that name
+    ├── VerifierCodeError            a verifier's code is not the registered or the manifest's
     ├── DeploymentError              a deployment or registration step went wrong
     │   └── DeploymentRecordError    a deployment record is missing, malformed or for another chain
     ├── HarnessError                 the testing kit was asked for something impossible
@@ -262,6 +263,10 @@ class ArtifactNotFoundError(OracleError):
             f"no contract artifact named {name!r} in {where} (shipped: {known}); "
             "run `python scripts/export_artifacts.py` after `ape compile`"
         )
+
+
+class VerifierCodeError(OracleError):
+    """The verifier on chain is not the registered one, or not the manifest's verifier."""
 
 
 class DeploymentError(OracleError):

@@ -49,10 +49,22 @@ class ProtocolParams:
         )
 
 
+#: Callback gas a model accepts per request unless its publisher says otherwise.
+DEFAULT_MODEL_CALLBACK_GAS = 1_000_000
+
+
 def model_spec(
-    manifest: Manifest, verifier: str, *, fee: int, artifacts_uri: str = ""
+    manifest: Manifest,
+    verifier: str,
+    *,
+    fee: int,
+    max_abs_input: int,
+    max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
+    artifacts_uri: str = "",
 ) -> tuple[Any, ...]:
-    """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order."""
+    """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order. ``max_abs_input``
+    is the circuit's provable input range
+    (:func:`oracle_node.circuits.input_range.read_max_abs_input`)."""
     return (
         manifest.onnx_sha256,
         manifest.compiled_sha256,
@@ -64,6 +76,8 @@ def model_spec(
         manifest.input_scale,
         manifest.output_scale,
         fee,
+        max_abs_input,
+        max_callback_gas,
         manifest.ezkl_version,
         artifacts_uri,
     )

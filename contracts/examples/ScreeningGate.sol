@@ -14,7 +14,8 @@ import {OracleConsumerBase} from "../OracleConsumerBase.sol";
 ///         who may skip the manual queue, never who is denied.
 ///
 ///         Refunds of requests cancelled after their deadline accrue to this contract in the
-///         coordinator; the operator collects them with `collectRefunds`.
+///         coordinator, and its share of the slash of a node that missed its window accrues in
+///         the node registry; the operator collects both with `collectCredits`.
 contract ScreeningGate is OracleConsumerBase {
     /// @notice Where an applicant stands.
     enum Status {
@@ -86,10 +87,13 @@ contract ScreeningGate is OracleConsumerBase {
         emit ApplicantEnrolled(msg.sender);
     }
 
-    /// @notice Move refunds of cancelled requests to `recipient`. Operator only.
-    function collectRefunds(address payable recipient) external {
+    /// @notice Move refunds of cancelled requests and slash compensation to `recipient`.
+    ///         Operator only; collects whichever of the two is waiting.
+    function collectCredits(address payable recipient) external {
         if (msg.sender != operator) revert OnlyOperator(msg.sender, operator);
-        _withdrawRefunds(recipient);
+        (uint256 refunds, uint256 compensation) = _collectableCredit();
+        if (refunds != 0) _withdrawRefunds(recipient);
+        if (compensation != 0) _withdrawCompensation(recipient);
     }
 
     function _onInferenceResult(uint256 requestId, int256[] calldata output) internal override {

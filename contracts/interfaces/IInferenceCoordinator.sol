@@ -3,12 +3,14 @@ pragma solidity ^0.8.24;
 
 /// @title Coordinator of zk-verified inference requests
 /// @notice A consumer pays a model's fee and asks for an inference on an `int256[]` input already
-///         at the model's input scale. The coordinator stores only a hash of the request's
+///         at the model's input scale, each value within the model's proven range
+///         (|x| <= `maxAbsInput`). The coordinator stores only a hash of the request's
 ///         `Commitment` and emits the full request in `InferenceRequested`. A primary node is drawn
 ///         from the model's pool; it alone may fulfil until `windowEnd`. From then until
-///         `deadline` any eligible node may fulfil, and the primary is slashed in its favour.
-///         After `deadline` anyone may cancel: the fee is credited back to the requester and the
-///         primary is slashed in the requester's favour.
+///         `deadline` any eligible node may fulfil, after sealing its fulfilment in an earlier
+///         block, and the primary is slashed. After `deadline` anyone may cancel: the fee is
+///         credited back to the requester and the primary is slashed. Either slash credits the
+///         harmed party's share to the requester, at the slash terms the request was made under.
 ///
 ///         Proof binding: the EZKL proof's public instances are the input felts followed by the
 ///         output felts. An input `x` maps to the BN254 scalar field as `x` when `x >= 0` and as
@@ -17,36 +19,53 @@ pragma solidity ^0.8.24;
 ///         `inputHash = keccak256(felt(input[0]) ‖ … ‖ felt(input[n-1]))`, each felt a 32-byte
 ///         big-endian word, and `fulfill` checks the proof's input instances against it.
 ///
-///         Primary selection is pseudo-random: `seed = keccak256(requestId, prevrandao,
-///         blockhash(block.number - 1))`. A block producer can bias or withhold it and a
-///         requester can time its request, so the draw is NOT a fair lottery; it only spreads
-///         work. It cannot make a wrong output acceptable (every output carries a proof), and a
-///         primary that was drawn but does not serve is replaced after the window.
+///         Primary draw: lazy, from randomness the requester cannot know when it sends the
+///         request. `seed = keccak256(requestId, blockhash(requestBlock))`, where `requestBlock`
+///         is the request's own block, whose hash exists only once that block is sealed; the node
+///         is drawn by the node registry among the model's pool-history entries that existed
+///         when the request was made and were live in its block (`drawNode`), so later joins and
+///         leaves cannot move it. `primaryOf` computes it; it is fixed from the block after the
+///         request on. Limits: the producer of the request's block can bias it (by withholding
+///         the block or choosing its contents); `blockhash` only reaches back 256 blocks, and a
+///         request settled later has no primary (nobody is slashed); a draw that finds no live
+///         entry in 8 tries has no primary either (anyone eligible may fulfil at once).
+///
+///         Sealing: a node other than the primary must first call `sealFulfillment` with
+///         `fulfillmentSeal(requestId, node, proof, instances)` and fulfil in a later block. The
+///         seal names the node, so a proof copied from a pending transaction cannot be sealed in
+///         time by anyone else: the copier would need its own seal mined before the copied
+///         transaction. The primary fulfils without a seal.
 interface IInferenceCoordinator {
     /// @notice Everything `fulfill` and `cancelRequest` need to know about a request. Its hash,
     ///         `keccak256(abi.encode(requestId, commitment))`, is all that is stored.
     /// @param modelId The registered model.
     /// @param requester Who asked and is called back (`rawFulfill`).
-    /// @param primary The node drawn to serve the request.
     /// @param verifier The model's verifier (model records are immutable).
     /// @param fee Wei paid; goes to the fulfilling node or back to the requester on cancel.
     /// @param callbackGasLimit Exact gas given to the requester's callback.
     /// @param inputLen Number of input instances.
     /// @param outputLen Number of output instances.
+    /// @param requestBlock The block of the request, whose hash seeds the primary draw.
+    /// @param poolHistoryLength The model's pool-history length when the request was made.
     /// @param windowEnd Until this timestamp (exclusive) only the primary may fulfil.
     /// @param deadline After this timestamp (exclusive) the request can only be cancelled.
+    /// @param slashAmount What a slash of the primary takes for this request (snapshot).
+    /// @param harmedShareBps The requester's share of that slash, in basis points (snapshot).
     /// @param inputHash Hash of the input felts (see the contract notice).
     struct Commitment {
         uint256 modelId;
         address requester;
-        address primary;
         address verifier;
         uint96 fee;
         uint32 callbackGasLimit;
         uint32 inputLen;
         uint32 outputLen;
+        uint64 requestBlock;
+        uint64 poolHistoryLength;
         uint64 windowEnd;
         uint64 deadline;
+        uint96 slashAmount;
+        uint16 harmedShareBps;
         bytes32 inputHash;
     }
 
@@ -62,11 +81,15 @@ interface IInferenceCoordinator {
         NoCallbackCode
     }
 
-    /// @notice A registry address given to the constructor is zero.
+    /// @notice A registry address given to the constructor, or a withdrawal recipient, is zero.
     error ZeroAddress();
 
     /// @notice The exclusive window must end before the deadline.
     error WindowNotBeforeDeadline(uint64 exclusiveWindow, uint64 requestTimeout);
+
+    /// @notice The request timeout must be shorter than the node registry's unbonding period, so
+    ///         that a primary that leaves after a request is still staked at its deadline.
+    error TimeoutNotBeforeUnbonding(uint64 requestTimeout, uint64 unbondingPeriod);
 
     /// @notice The model does not exist or is deactivated.
     error ModelNotActive(uint256 modelId);
@@ -77,10 +100,14 @@ interface IInferenceCoordinator {
     /// @notice The input length differs from the model's input length.
     error InputLengthMismatch(uint256 got, uint256 want);
 
-    /// @notice An input value cannot be encoded as a field element: |x| must be at most (r-1)/2.
-    error InputOutOfField(uint256 index, int256 value);
+    /// @notice Input `index` is outside the range the model's circuit can prove:
+    ///         |value| must be at most `maxAbs` (`hashInput`: (r-1)/2, the field's half).
+    error InputOutOfRange(uint256 index, int256 value, uint256 maxAbs);
 
-    /// @notice `callbackGasLimit` is above the coordinator's maximum.
+    /// @notice A value cannot be encoded as a field element: |x| must be at most (r-1)/2.
+    error ValueOutOfField(int256 value);
+
+    /// @notice `callbackGasLimit` is above the model's or the coordinator's maximum (the lower).
     error CallbackGasLimitTooHigh(uint32 limit, uint32 max);
 
     /// @notice The request is not pending: unknown, already fulfilled or cancelled.
@@ -101,6 +128,10 @@ interface IInferenceCoordinator {
     /// @notice The node is not active or does not serve the request's model.
     error NodeNotEligible(uint256 requestId, address node);
 
+    /// @notice A node other than the primary has no seal of this fulfilment from an earlier block.
+    /// @param sealedAtBlock Zero when there is no seal, else the (current) block it was made in.
+    error FulfillmentNotSealed(uint256 requestId, address node, uint256 sealedAtBlock);
+
     /// @notice The number of instances is not inputLen + outputLen.
     error InstanceCountMismatch(uint256 requestId, uint256 got, uint256 want);
 
@@ -120,18 +151,22 @@ interface IInferenceCoordinator {
     /// @notice Sending ETH to `to` failed.
     error TransferFailed(address to, uint256 amount);
 
-    /// @notice A request was made. `input` is the full input at the model's input scale.
+    /// @notice A request was made. `input` is the full input at the model's input scale. The
+    ///         primary is drawn from the hash of this event's block (`primaryOf`).
     event InferenceRequested(
         uint256 indexed requestId,
         uint256 indexed modelId,
-        address indexed primary,
+        address indexed requester,
         Commitment commitment,
         int256[] input
     );
 
+    /// @notice `node` sealed a fulfilment of `requestId` (see `fulfillmentSeal`).
+    event FulfillmentSealed(uint256 indexed requestId, address indexed node, bytes32 seal);
+
     /// @notice `node` fulfilled the request; `output` is at the model's output scale and `result`
     ///         says how the callback went. `slashed` is what the primary lost (zero when the
-    ///         primary fulfilled).
+    ///         primary fulfilled or there was none).
     event InferenceFulfilled(
         uint256 indexed requestId,
         address indexed node,
@@ -141,7 +176,7 @@ interface IInferenceCoordinator {
     );
 
     /// @notice The request was cancelled after its deadline; `refund` was credited to the
-    ///         requester and the primary lost `slashed`.
+    ///         requester and the primary (zero when there was none) lost `slashed`.
     event InferenceCancelled(
         uint256 indexed requestId, address indexed requester, address indexed primary, uint256 refund, uint256 slashed
     );
@@ -152,14 +187,17 @@ interface IInferenceCoordinator {
     /// @notice Ask for an inference; pay exactly the model's fee.
     /// @param modelId A registered, active model.
     /// @param input The input at the model's input scale, `inputLen` values.
-    /// @param callbackGasLimit Gas for the caller's `rawFulfill`, at most `maxCallbackGasLimit`.
+    /// @param callbackGasLimit Gas for the caller's `rawFulfill`, at most the model's
+    ///        `maxCallbackGas` and `maxCallbackGasLimit`.
     /// @return requestId The new request's id (ids start at 1).
     function requestInference(uint256 modelId, int256[] calldata input, uint32 callbackGasLimit)
         external
         payable
         returns (uint256 requestId);
 
-    /// @notice Post a proven output. Checks the commitment, the caller's right to fulfil now, that
+    /// @notice Post a proven output. Checks the commitment, the caller's right to fulfil now (the
+    ///         primary at any time before the deadline; another eligible node after the window,
+    ///         or at once when there is no primary, with a seal from an earlier block), that
     ///         the input instances are the request's input and that the model's verifier accepts
     ///         the proof; then credits the fee to the caller, deletes the commitment, and calls the
     ///         requester back with exactly `callbackGasLimit` gas. The transaction must carry
@@ -180,8 +218,26 @@ interface IInferenceCoordinator {
     ///         primary in its favour. Anyone may call; the refund always goes to the requester.
     function cancelRequest(uint256 requestId, Commitment calldata commitment) external;
 
-    /// @notice Withdraw the caller's credit (node fees, refunds) to `recipient`.
+    /// @notice Seal a fulfilment before sending it: `seal` must be
+    ///         `fulfillmentSeal(requestId, msg.sender, proof, instances)`. The request must be
+    ///         pending. A later seal of the same value by the same node keeps the first block.
+    function sealFulfillment(uint256 requestId, bytes32 seal) external;
+
+    /// @notice Withdraw the caller's credit (node fees, refunds) to `recipient` (not zero).
     function withdraw(address payable recipient) external;
+
+    /// @notice The primary of a pending request: zero while its block is the current one, when
+    ///         it is more than 256 blocks old, or when the draw found no live pool entry.
+    function primaryOf(uint256 requestId, Commitment calldata commitment) external view returns (address);
+
+    /// @notice `keccak256(abi.encode(requestId, node, keccak256(proof), keccak256(abi.encodePacked(instances))))`.
+    function fulfillmentSeal(uint256 requestId, address node, bytes calldata proof, uint256[] calldata instances)
+        external
+        pure
+        returns (bytes32);
+
+    /// @notice The block in which `node` sealed `seal`, zero if it did not.
+    function sealedAt(address node, bytes32 seal) external view returns (uint256);
 
     /// @notice Withdrawable credit of `account`.
     function credits(address account) external view returns (uint256);
@@ -207,7 +263,8 @@ interface IInferenceCoordinator {
     /// @notice The node registry.
     function nodeRegistry() external view returns (address);
 
-    /// @notice `input` mapped to the field and hashed as in `Commitment.inputHash`.
+    /// @notice `input` mapped to the field and hashed as in `Commitment.inputHash` (every value
+    ///         must fit the field; `InputOutOfRange` names the first that does not).
     function hashInput(int256[] calldata input) external pure returns (bytes32);
 
     /// @notice An int256 as a BN254 field element (negative x as r - |x|).

@@ -8,6 +8,17 @@ pragma solidity ^0.8.24;
 ///         registered a record never changes; a new version of a model is a new model id. The
 ///         owner (whoever registered it) may only deactivate it, which stops new requests.
 ///         Registration is permissionless.
+///
+///         The record also fixes what a node must be able to prove: every input value must satisfy
+///         |x| <= `maxAbsInput` (the circuit's range-checked input range; the coordinator refuses
+///         other requests), and a request's callback may ask for at most `maxCallbackGas` gas
+///         (the fee is set knowing that bound). The verifier's code hash (EXTCODEHASH at
+///         registration) is recorded so that anyone can check the deployed bytecode against the
+///         verifier compiled from the published artifacts. A verifier is trusted to be a pure
+///         function of (proof, instances): one that forwards calls or reads mutable state can change
+///         what the model id accepts, and must not be used (the coordinator calls it with
+///         STATICCALL, so it cannot change state during a fulfilment, but it could read state
+///         that someone else changes).
 interface IModelRegistry {
     /// @notice What a publisher supplies to register a model.
     /// @param onnxHash sha256 of the ONNX file.
@@ -20,6 +31,10 @@ interface IModelRegistry {
     /// @param inputScale Fixed-point scale of the inputs: a float v is round(v * 2^inputScale).
     /// @param outputScale Fixed-point scale of the outputs.
     /// @param fee Fee in wei a requester pays per inference; it goes to the fulfilling node.
+    /// @param maxAbsInput Largest |x| of an input value that the circuit can prove (at least 1).
+    ///        For an EZKL circuit with range-check decomposition base b and n legs, b^n - 1.
+    /// @param maxCallbackGas Largest `callbackGasLimit` a request for this model may ask for; the
+    ///        node pays that gas, so the fee must cover it.
     /// @param ezklVersion EZKL version that built the circuit, e.g. "23.0.5".
     /// @param artifactsUri Where operators fetch the artifacts (ONNX, circuit, settings, vk).
     struct ModelSpec {
@@ -33,12 +48,15 @@ interface IModelRegistry {
         int32 inputScale;
         int32 outputScale;
         uint96 fee;
+        uint128 maxAbsInput;
+        uint32 maxCallbackGas;
         string ezklVersion;
         string artifactsUri;
     }
 
-    /// @notice A registered model record.
-    /// @dev Field order packs the fields the coordinator reads on every request into two slots.
+    /// @notice A registered model record. `verifierCodeHash` is the verifier's EXTCODEHASH at
+    ///         registration; the other fields are as in {ModelSpec}.
+    /// @dev Field order packs the fields the coordinator reads on every request into three slots.
     struct Model {
         address verifier;
         uint32 inputLen;
@@ -48,12 +66,33 @@ interface IModelRegistry {
         uint96 fee;
         int32 inputScale;
         int32 outputScale;
+        uint32 maxCallbackGas;
+        uint128 maxAbsInput;
         bytes32 onnxHash;
         bytes32 circuitHash;
         bytes32 settingsHash;
         bytes32 vkHash;
+        bytes32 verifierCodeHash;
         string ezklVersion;
         string artifactsUri;
+    }
+
+    /// @notice What the coordinator needs per request.
+    /// @param verifier The model's verifier.
+    /// @param inputLen Number of input instances.
+    /// @param outputLen Number of output instances.
+    /// @param fee Fee in wei.
+    /// @param active False for an unknown or deactivated model.
+    /// @param maxCallbackGas Largest callback gas limit a request may ask for.
+    /// @param maxAbsInput Largest |x| of an input value.
+    struct ModelTerms {
+        address verifier;
+        uint32 inputLen;
+        uint32 outputLen;
+        uint96 fee;
+        bool active;
+        uint32 maxCallbackGas;
+        uint128 maxAbsInput;
     }
 
     /// @notice No model has id `modelId`.
@@ -74,12 +113,16 @@ interface IModelRegistry {
     /// @notice The verifier address holds no contract code.
     error VerifierNotContract(address verifier);
 
+    /// @notice The input range must admit at least one non-zero value.
+    error InvalidInputRange(uint128 maxAbsInput);
+
     /// @notice One of the artifact hashes is zero.
     /// @param index 0 onnxHash, 1 circuitHash, 2 settingsHash, 3 vkHash.
     error EmptyArtifactHash(uint8 index);
 
-    /// @notice A model was registered under `modelId` by `owner`.
-    event ModelRegistered(uint256 indexed modelId, address indexed owner, ModelSpec spec);
+    /// @notice A model was registered under `modelId` by `owner`; `verifierCodeHash` is the
+    ///         verifier's EXTCODEHASH, recorded with it.
+    event ModelRegistered(uint256 indexed modelId, address indexed owner, ModelSpec spec, bytes32 verifierCodeHash);
 
     /// @notice The model's owner deactivated it; it accepts no new requests.
     event ModelDeactivated(uint256 indexed modelId, address indexed owner);
@@ -94,12 +137,9 @@ interface IModelRegistry {
     /// @notice The full record. Reverts with `ModelNotFound` for an unknown id.
     function getModel(uint256 modelId) external view returns (Model memory);
 
-    /// @notice The fields the coordinator needs per request (two storage reads). An unknown id
+    /// @notice The fields the coordinator needs per request (three storage reads). An unknown id
     ///         returns zeros with `active == false`.
-    function getModelTerms(uint256 modelId)
-        external
-        view
-        returns (address verifier, uint32 inputLen, uint32 outputLen, uint96 fee, bool active);
+    function getModelTerms(uint256 modelId) external view returns (ModelTerms memory);
 
     /// @notice True when the model exists and is active.
     function isActive(uint256 modelId) external view returns (bool);

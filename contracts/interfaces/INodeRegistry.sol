@@ -6,22 +6,37 @@ pragma solidity ^0.8.24;
 ///         *active* while its stake is at least `minStake` and it has not asked to unstake; only
 ///         active nodes that declared a model are in that model's draw pool. Unstaking is two-step:
 ///         `requestUnstake` leaves every pool at once, `withdrawStake` pays out after the unbonding
-///         period AND once no assignment is open, so a node stays slashable for every request it
-///         was assigned. Only the coordinator assigns, releases and slashes. A slash takes
-///         `min(slashAmount, stake)`: `harmedShareBps` of it is credited to the harmed party (the
-///         refunded requester, or the node that fulfilled in the primary's place) and the rest to
-///         the treasury; both withdraw their credit (pull payment).
+///         period, which the coordinator requires to be longer than a request's timeout.
+///
+///         Each model also keeps an append-only pool history: one entry per time a node joined
+///         the pool, with the blocks it joined and left. The coordinator draws a request's primary
+///         from the entries that existed when the request was made and were live in its block, so
+///         nothing that happens to the pool after the request can move the draw onto another node.
+///
+///         Only the coordinator slashes. A slash takes `min(amount, stake)` with the amount and the
+///         harmed party's share that the request was made under (snapshotted by the coordinator):
+///         that share is credited to the harmed party (the requester) and the rest to the
+///         treasury; both withdraw their credit (pull payment). The owner may change the slash
+///         parameters for future requests only, and the amount never above `minStake`.
 interface INodeRegistry {
     /// @notice Per-node state, packed in one slot.
     /// @param stake Staked wei.
     /// @param unlockAt Zero while bonded; after `requestUnstake`, when `withdrawStake` opens.
-    /// @param openAssignments Requests assigned to the node as primary and not yet settled.
     /// @param modelCount Number of models the node declared.
     struct Node {
         uint96 stake;
         uint64 unlockAt;
-        uint32 openAssignments;
         uint16 modelCount;
+    }
+
+    /// @notice One stay of a node in a model's pool, packed in one slot.
+    /// @param node The node.
+    /// @param joinedBlock The block in which it joined the pool.
+    /// @param leftBlock The block in which it left, zero while it is in the pool.
+    struct PoolEntry {
+        address node;
+        uint48 joinedBlock;
+        uint48 leftBlock;
     }
 
     /// @notice The caller is not the coordinator.
@@ -51,9 +66,6 @@ interface INodeRegistry {
     /// @notice The unbonding period has not elapsed.
     error UnbondingNotElapsed(address node, uint64 unlockAt);
 
-    /// @notice The node still has open assignments and stays slashable for them.
-    error AssignmentsOpen(address node, uint32 openAssignments);
-
     /// @notice The node already declared `maxModelsPerNode` models.
     error TooManyModels(address node, uint256 maxModels);
 
@@ -69,8 +81,9 @@ interface INodeRegistry {
     /// @notice No active node serves the model, so a request cannot be assigned.
     error NoActiveNodes(uint256 modelId);
 
-    /// @notice The node has no open assignment to release.
-    error NoOpenAssignment(address node);
+    /// @notice A slash amount above `minStake` would let one missed request take a node's whole
+    ///         minimum stake and more.
+    error SlashAmountTooHigh(uint96 slashAmount, uint256 max);
 
     /// @notice The caller has no credit to withdraw.
     error NothingToWithdraw(address account);
@@ -84,7 +97,7 @@ interface INodeRegistry {
     /// @notice The owner changed the treasury.
     event TreasuryUpdated(address indexed previousTreasury, address indexed newTreasury);
 
-    /// @notice The owner changed the slash parameters.
+    /// @notice The owner changed the slash parameters (they apply to requests made from now on).
     event SlashParamsUpdated(uint96 slashAmount, uint16 harmedShareBps);
 
     /// @notice `node` added `amount` to its stake, now `totalStake`.
@@ -124,7 +137,8 @@ interface INodeRegistry {
     /// @notice Change the treasury that receives the rest of each slash.
     function setTreasury(address treasury) external;
 
-    /// @notice Change the slash amount and the harmed party's share (basis points).
+    /// @notice Change the slash amount (at most `minStake`) and the harmed party's share (basis
+    ///         points) for requests made from now on; pending requests keep theirs.
     function setSlashParams(uint96 slashAmount, uint16 harmedShareBps) external;
 
     // ---------------------------------------------------------------- operators
@@ -141,7 +155,7 @@ interface INodeRegistry {
     /// @notice Leave every draw pool and start the unbonding period.
     function requestUnstake() external;
 
-    /// @notice Pay out the remaining stake to `recipient` once unbonded with no open assignment;
+    /// @notice Pay out the remaining stake to `recipient` once the unbonding period has passed;
     ///         the node's record and model list are cleared.
     function withdrawStake(address payable recipient) external;
 
@@ -150,18 +164,30 @@ interface INodeRegistry {
 
     // ---------------------------------------------------------------- coordinator
 
-    /// @notice Draw a primary node for a request from the model's pool: `pool[seed % length]`,
-    ///         and count the assignment as open. Coordinator only.
-    /// @dev The seed is pseudo-random (see the coordinator); the draw is only as fair as it is.
-    function assignNode(uint256 modelId, uint256 seed) external returns (address node);
+    /// @notice What a new request for `modelId` is made under: the length of the model's pool
+    ///         history now and the current slash parameters. Reverts with `NoActiveNodes` when no
+    ///         active node serves the model.
+    function requestTerms(uint256 modelId)
+        external
+        view
+        returns (uint256 historyLength, uint96 slashAmount, uint16 harmedShareBps);
 
-    /// @notice Close one open assignment of `node`. Coordinator only.
-    function releaseAssignment(address node) external;
+    /// @notice The node drawn by `seed` among the first `historyLength` pool-history entries of
+    ///         `modelId` that were live in block `atBlock` (joined at or before it, not left at or
+    ///         before it). Up to 8 entries are tried, each at `keccak256(seed, try) % historyLength`;
+    ///         zero when none of them was live (a pool with much churn) or `historyLength` is zero.
+    function drawNode(uint256 modelId, uint256 seed, uint256 historyLength, uint256 atBlock)
+        external
+        view
+        returns (address node);
 
-    /// @notice Slash `node` in favour of `harmedParty`. Never reverts for a low stake: it takes
-    ///         what is there (possibly zero). Coordinator only.
-    /// @return amount The wei taken from the stake.
-    function slash(address node, address harmedParty) external returns (uint256 amount);
+    /// @notice Slash `node` by `min(amount, stake)`: `harmedShareBps` of it to `harmedParty`, the
+    ///         rest to the treasury. Never reverts for a low stake: it takes what is there
+    ///         (possibly zero). Coordinator only.
+    /// @return taken The wei taken from the stake.
+    function slash(address node, address harmedParty, uint96 amount, uint16 harmedShareBps)
+        external
+        returns (uint256 taken);
 
     // ---------------------------------------------------------------- views
 
@@ -180,6 +206,12 @@ interface INodeRegistry {
     /// @notice The active nodes serving `modelId` (the draw pool).
     function getModelNodes(uint256 modelId) external view returns (address[] memory);
 
+    /// @notice The pool-history entry `index` of `modelId`.
+    function poolEntry(uint256 modelId, uint256 index) external view returns (PoolEntry memory);
+
+    /// @notice Number of pool-history entries of `modelId`.
+    function poolHistoryLength(uint256 modelId) external view returns (uint256);
+
     /// @notice Withdrawable slash credit of `account`.
     function credits(address account) external view returns (uint256);
 
@@ -192,7 +224,7 @@ interface INodeRegistry {
     /// @notice Most models one node may declare.
     function maxModelsPerNode() external view returns (uint256);
 
-    /// @notice Wei taken per slash (capped by the stake).
+    /// @notice Wei taken per slash of a request made now (capped by the stake).
     function slashAmount() external view returns (uint96);
 
     /// @notice Share of a slash credited to the harmed party, in basis points.
@@ -201,7 +233,7 @@ interface INodeRegistry {
     /// @notice Receives the rest of each slash.
     function treasury() external view returns (address);
 
-    /// @notice The only address that may assign, release and slash.
+    /// @notice The only address that may slash.
     function coordinator() external view returns (address);
 
     /// @notice The model registry consulted by `addModel`.

@@ -25,6 +25,10 @@ contract RecordingConsumer is OracleConsumerBase {
         _withdrawRefunds(recipient);
     }
 
+    function withdrawCompensation(address payable recipient) external {
+        _withdrawCompensation(recipient);
+    }
+
     function lastOutput() external view returns (int256[] memory) {
         return s_lastOutput;
     }

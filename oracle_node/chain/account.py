@@ -25,6 +25,8 @@ class AccountState:
     unlock_at: int
     """Unix time the stake can be withdrawn; 0 while the node is not unbonding."""
     open_assignments: int
+    """Always 0: the registry no longer counts assignments (a primary is drawn lazily from the
+    request block's hash; the coordinator's timeout is shorter than the unbonding period)."""
     active: bool
     models: list[int]
     fee_credit_wei: int
@@ -65,7 +67,7 @@ def read_account(contracts: OracleContracts, address: str) -> AccountState:
         balance_wei=int(w3.eth.get_balance(address, block)),
         stake_wei=int(node[0]),
         unlock_at=int(node[1]),
-        open_assignments=int(node[2]),
+        open_assignments=0,
         active=bool(registry.isActive(address).call(block_identifier=block)),
         models=[int(m) for m in registry.getNodeModels(address).call(block_identifier=block)],
         fee_credit_wei=int(coordinator.credits(address).call(block_identifier=block)),

@@ -25,14 +25,17 @@ from oracle_node.settings import ChainSettings
 COMMITMENT_FIELDS = (
     "modelId",
     "requester",
-    "primary",
     "verifier",
     "fee",
     "callbackGasLimit",
     "inputLen",
     "outputLen",
+    "requestBlock",
+    "poolHistoryLength",
     "windowEnd",
     "deadline",
+    "slashAmount",
+    "harmedShareBps",
     "inputHash",
 )
 
@@ -54,6 +57,9 @@ class ModelRecord:
     settings_hash: str
     vk_hash: str
     ezkl_version: str
+    max_abs_input: int = 0
+    max_callback_gas: int = 0
+    verifier_code_hash: str = ""
 
 
 def commitment_to_json(commitment: Any) -> dict[str, Any]:
@@ -77,7 +83,7 @@ def commitment_tuple(value: Any) -> tuple[Any, ...]:
         values = [getattr(value, name) for name in COMMITMENT_FIELDS]
     if len(values) != len(COMMITMENT_FIELDS):
         raise ValueError(f"a commitment has {len(COMMITMENT_FIELDS)} fields, got {len(values)}")
-    for name in ("requester", "primary", "verifier"):
+    for name in ("requester", "verifier"):
         i = COMMITMENT_FIELDS.index(name)
         values[i] = Web3.to_checksum_address(values[i])
     i = COMMITMENT_FIELDS.index("inputHash")
@@ -151,11 +157,14 @@ class OracleContracts:
             fee=record[5],
             input_scale=record[6],
             output_scale=record[7],
-            onnx_hash="0x" + bytes(record[8]).hex(),
-            circuit_hash="0x" + bytes(record[9]).hex(),
-            settings_hash="0x" + bytes(record[10]).hex(),
-            vk_hash="0x" + bytes(record[11]).hex(),
-            ezkl_version=record[12],
+            max_callback_gas=record[8],
+            max_abs_input=record[9],
+            onnx_hash="0x" + bytes(record[10]).hex(),
+            circuit_hash="0x" + bytes(record[11]).hex(),
+            settings_hash="0x" + bytes(record[12]).hex(),
+            vk_hash="0x" + bytes(record[13]).hex(),
+            verifier_code_hash="0x" + bytes(record[14]).hex(),
+            ezkl_version=record[15],
         )
 
     def commitment_hash(self, request_id: int, commitment: dict[str, Any]) -> bytes:
@@ -165,10 +174,31 @@ class OracleContracts:
         )
         return bytes(keccak(encoded))
 
+    def primary_of(self, request_id: int, commitment: dict[str, Any], block_hash: bytes) -> str:
+        """The request's primary node (the zero address when it has none), drawn as the
+        coordinator draws it from the hash of the request's block (``block_hash``, e.g. from the
+        request's log). Unlike ``coordinator.primaryOf`` it also answers while that block is the
+        latest one (a call then runs in that block, where its own hash is not yet known)."""
+        fn = self.node_registry.functions.drawNode(
+            int(commitment["modelId"]),
+            draw_seed(request_id, block_hash),
+            int(commitment["poolHistoryLength"]),
+            int(commitment["requestBlock"]),
+        )
+        return Web3.to_checksum_address(self.call("drawNode", fn))
+
     def is_pending(self, request_id: int, commitment: dict[str, Any]) -> bool:
         """True when the coordinator still holds exactly this request's commitment."""
         stored = bytes(self.coordinator.functions.commitmentOf(request_id).call())
         return stored == self.commitment_hash(request_id, commitment)
+
+
+def draw_seed(request_id: int, block_hash: bytes) -> int:
+    """``uint256(keccak256(abi.encode(requestId, blockhash(requestBlock))))``: the seed of a
+    request's primary draw."""
+    return int.from_bytes(
+        keccak(abi_encode(["uint256", "bytes32"], [request_id, block_hash])), "big"
+    )
 
 
 def topic_of(event: Any) -> str:

@@ -22,6 +22,7 @@ from oracle_node.chain.abi import ErrorDecoder, load_abi
 from oracle_node.chain.contracts import OracleContracts
 from oracle_node.chain.solc import compile_contract
 from oracle_node.chain.tx import send_transaction
+from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import load_manifest, sha256_file
 from oracle_node.deployment import DeploymentRecord, PublishedModel
 from oracle_node.exceptions import CorruptArtifactError, DeploymentError
@@ -160,7 +161,13 @@ def publish_model(
         w3, signer, compiled.abi, compiled.bytecode, what=f"deploy {manifest.verifier_contract}"
     )
     log(f"{manifest.verifier_contract} at {verifier.address}")
-    spec = model_spec(manifest, verifier.address, fee=fee, artifacts_uri=artifacts_uri)
+    spec = model_spec(
+        manifest,
+        verifier.address,
+        fee=fee,
+        max_abs_input=read_max_abs_input(model_dir),
+        artifacts_uri=artifacts_uri,
+    )
     receipt = send_transaction(
         w3,
         signer,

@@ -4,7 +4,8 @@ Each pass scans ``(cursor, head - confirmations]`` in ranges of at most ``max_bl
 blocks and records, in one place (the job store):
 
 * ``InferenceRequested`` -> a new job (ignored when known already, or when another node is
-  the primary for a model this node does not serve);
+  the primary for a model this node does not serve); the primary is drawn from the hash of the
+  log's block (``OracleContracts.primary_of``), so it is known as soon as the log is;
 * ``InferenceFulfilled`` -> our open job becomes ``fulfilled``, or ``taken`` by the other node;
 * ``InferenceCancelled`` -> our open job becomes ``expired``.
 
@@ -25,6 +26,7 @@ from web3.types import LogReceipt
 
 from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import OracleContracts, commitment_to_json, topic_of
+from oracle_node.chain.sealing import ZERO_ADDRESS
 from oracle_node.service import Backoff, Service, exponential_backoff
 from oracle_node.store import OPEN_STATES, UNSENT_STATES, JobState, JobStore, NewJob
 
@@ -158,12 +160,14 @@ class Listener(Service):
         event: Any = self._requested.process_log(log)
         args = event["args"]
         commitment = commitment_to_json(args["commitment"])
-        primary = Web3.to_checksum_address(args["primary"])
+        request_id = int(args["requestId"])
+        block_hash = bytes.fromhex(_hex(log["blockHash"])[2:])
+        primary = self.contracts.primary_of(request_id, commitment, block_hash)
         served = self.model_ids is None or int(args["modelId"]) in self.model_ids
         if primary != self.node and not served:
             return  # another node's request for a model we do not serve: not our business
         job = NewJob(
-            request_id=int(args["requestId"]),
+            request_id=request_id,
             model_id=int(args["modelId"]),
             input=[int(x) for x in args["input"]],
             commitment=commitment,
@@ -171,7 +175,7 @@ class Listener(Service):
             block_number=int(log["blockNumber"]),
             block_hash=_hex(log["blockHash"]),
             log_index=int(log["logIndex"]),
-            not_before=0 if primary == self.node else int(commitment["windowEnd"]),
+            not_before=0 if primary in (self.node, ZERO_ADDRESS) else int(commitment["windowEnd"]),
         )
         if self.store.add(job) or self.store.revive(job, REORG_REASON):
             self.log.info("request %d for model %d recorded", job.request_id, job.model_id)

@@ -9,6 +9,8 @@ A revert is decoded from the coordinator's ABI and decides what happens next:
 * ``RequestNotPending`` / ``CommitmentMismatch``: the logs say who settled it: ``fulfilled``
   (us), ``taken`` (another node) or ``expired`` (cancelled); with no such log, ``failed``;
 * ``NotPrimaryNode``: not our turn yet, wait for the window to end;
+* ``FulfillmentNotSealed`` (a stand-in after the window): send the seal, fulfil on a later
+  pass from a later block (see :mod:`oracle_node.chain.sealing`);
 * ``RequestExpired``: ``expired``;
 * proof or eligibility errors: ``failed`` with the decoded error as the reason;
 * anything else (RPC trouble included): retried with backoff, ``failed`` after the limit.
@@ -27,6 +29,7 @@ from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCErro
 from web3.logs import DISCARD as _DISCARD
 
 from oracle_node.chain.contracts import OracleContracts, commitment_tuple, topic_of
+from oracle_node.chain.sealing import fulfillment_seal
 from oracle_node.chain.tx import GAS_MARGIN
 from oracle_node.exceptions import RevertError
 from oracle_node.store import OPEN_STATES, Job, JobState, JobStore
@@ -93,7 +96,12 @@ class Submitter:
             gas = int(call.estimate_gas({"from": self.address}) * GAS_MARGIN)
         except ContractLogicError as exc:
             decoded = self.contracts.decoder.decode(exc.data)
-            self.on_revert(job, RevertError("fulfill (estimate)", decoded, str(exc.data or "")))
+            error = RevertError("fulfill (estimate)", decoded, str(exc.data or ""))
+            if error.error_name == "FulfillmentNotSealed":
+                if not self._draw_pending(job):
+                    self._seal(job)  # a stand-in: fulfil from a block after the seal's
+                return
+            self.on_revert(job, error)
             return
         with self._lock:
             nonce = self._take_nonce()
@@ -105,6 +113,24 @@ class Submitter:
         raw = bytes(signed.raw_transaction)
         self.store.update(job.request_id, JobState.PROVED, tx_hash=tx_hash, raw_tx=raw, nonce=nonce)
         self._broadcast(self.store.get(job.request_id), raw)
+
+    def _draw_pending(self, job: Job) -> bool:
+        """True while we are the drawn primary but the chain cannot see the draw yet: calls run
+        in the latest block, and the draw's seed is the hash of the request's block, known only
+        from the block after it on. Wait for a new block then (no seal is needed)."""
+        latest = int(self.w3.eth.block_number)
+        return job.primary_node == self.address and latest <= int(job.commitment["requestBlock"])
+
+    def _seal(self, job: Job) -> None:
+        """Seal this fulfilment (and wait for the seal's receipt) unless it is sealed already;
+        the next pass fulfils once a later block runs the estimate."""
+        assert job.proof is not None and job.instances is not None
+        seal = fulfillment_seal(job.request_id, self.address, job.proof, job.instances)
+        coordinator = self.contracts.coordinator
+        if int(coordinator.functions.sealedAt(self.address, seal).call()) != 0:
+            return
+        self.send_call(coordinator.functions.sealFulfillment(job.request_id, seal), "seal")
+        log.info("request %d: stand-in fulfilment sealed", job.request_id)
 
     def _broadcast(self, job: Job, raw: bytes) -> None:
         try:
@@ -236,6 +262,8 @@ class Submitter:
         elif name == "NotPrimaryNode":
             window_end = int(job.commitment["windowEnd"])
             self.store.update(rid, JobState.PROVED, not_before=window_end, reason=str(error))
+        elif name == "FulfillmentNotSealed":
+            self.store.update(rid, JobState.PROVED, reason=str(error))
         elif name == "RequestExpired":
             self.store.transition(rid, [JobState.PROVED], JobState.EXPIRED, reason=str(error))
         elif name in FATAL:

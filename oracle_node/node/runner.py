@@ -20,6 +20,7 @@ from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import open_contracts
 from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
+from oracle_node.chain.verifier_code import verifier_problem
 from oracle_node.exceptions import RevertError
 from oracle_node.inference import check_runtime
 from oracle_node.keys import load_signer
@@ -68,6 +69,16 @@ class OracleNode:
                 self.models.refused[served.id] = f"not in the registry ({exc})"
                 continue
             self.models.load(served, record, inference=s.inference)
+            loaded = self.models.models.get(served.id)
+            problem = loaded and verifier_problem(
+                self.w3,
+                record.verifier,
+                record.verifier_code_hash,
+                loaded.manifest.verifier_contract,
+            )
+            if problem:
+                del self.models.models[served.id]
+                self.models.refused[served.id] = problem
         log.info("onnxruntime providers: %s", providers)
         for model_id, reason in self.models.refused.items():
             log.warning("model %d is not served: %s", model_id, reason)

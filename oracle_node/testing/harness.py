@@ -10,7 +10,10 @@ from ape import chain
 from ape.api import AccountAPI
 from ape.contracts import ContractInstance
 
-from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple
+from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple, draw_seed
+from oracle_node.chain.sealing import ZERO_ADDRESS, fulfillment_seal
+from oracle_node.chain.verifier_code import check_verifier_code
+from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.deploy import (
     Protocol,
@@ -45,7 +48,7 @@ class PendingRequest:
     request_id: int
     model_id: int
     requester: str
-    primary: str
+    primary: str  # the zero address when the request has no primary
     input: list[int]
     commitment: tuple[Any, ...]
     window_end: int
@@ -119,7 +122,14 @@ class OracleHarness:
             manifest,
             verifier,
             fee=fee,
+            max_abs_input=read_max_abs_input(path),
             artifacts_uri=path.as_uri(),
+        )
+        record = self.protocol.model_registry.getModel(model_id)
+        check_verifier_code(
+            bytes(chain.provider.get_code(verifier.address)),
+            bytes(record.verifierCodeHash),
+            _verifier_container(manifest.verifier_contract).contract_type.get_runtime_bytecode(),
         )
         for node in self.nodes.values():
             self.protocol.node_registry.addModel(model_id, sender=node)
@@ -137,12 +147,19 @@ class OracleHarness:
             if int.from_bytes(bytes(self.coordinator.commitmentOf(request_id)), "big") == 0:
                 continue
             commitment = commitment_tuple(log.commitment)
+            fields = dict(zip(COMMITMENT_FIELDS, commitment, strict=True))
+            primary = self.protocol.node_registry.drawNode(
+                fields["modelId"],
+                draw_seed(request_id, bytes(chain.blocks[log.block_number].hash)),
+                fields["poolHistoryLength"],
+                fields["requestBlock"],
+            )
             pending.append(
                 PendingRequest(
                     request_id=request_id,
                     model_id=int(log.modelId),
                     requester=str(commitment[1]),
-                    primary=str(log.primary),
+                    primary=str(primary),
                     input=[int(v) for v in log.input],
                     commitment=commitment,
                     window_end=int(commitment[COMMITMENT_FIELDS.index("windowEnd")]),
@@ -168,6 +185,12 @@ class OracleHarness:
         """Prove and fulfil one request from the node allowed to do so now."""
         node = self._node_for(request)
         proof = self.prove(request.model_id, request.input)
+        if chain.blocks.head.number <= request.commitment[COMMITMENT_FIELDS.index("requestBlock")]:
+            chain.mine()  # the draw's seed is the request block's hash, seen from the next block
+        if request.primary != str(node.address):
+            # A stand-in seals its fulfilment first; the seal's transaction is its own block.
+            seal = fulfillment_seal(request.request_id, node.address, proof.proof, proof.instances)
+            self.coordinator.sealFulfillment(request.request_id, seal, sender=node)
         gas = request.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")]
         receipt = self.coordinator.fulfill(
             request.request_id,
@@ -195,7 +218,7 @@ class OracleHarness:
         if request.primary in self.nodes:
             return self.nodes[request.primary]
         now = chain.pending_timestamp
-        if now < request.window_end:
+        if now < request.window_end and request.primary != ZERO_ADDRESS:
             raise HarnessError(
                 f"request {request.request_id} is assigned to {request.primary}, which this "
                 f"harness does not control, and its exclusive window runs until {request.window_end}"

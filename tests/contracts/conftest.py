@@ -34,6 +34,8 @@ PARAMS = ProtocolParams(
 )
 
 MOCK_SPEC_HASHES = tuple(bytes([i + 1]) * 32 for i in range(4))
+MAX_ABS_INPUT = 2**100
+MODEL_CALLBACK_GAS = 1_000_000
 
 
 @pytest.fixture(scope="session")
@@ -104,8 +106,27 @@ def mock_verifier(owner: Any, project: Any) -> Any:
     return owner.deploy(project.MockVerifier)
 
 
-def mock_spec(verifier: str, *, fee: int = FEE, input_len: int = INPUT_LEN) -> tuple[Any, ...]:
-    return (*MOCK_SPEC_HASHES, verifier, input_len, OUTPUT_LEN, 7, 7, fee, "23.0.5", "ipfs://mock")
+def mock_spec(
+    verifier: str,
+    *,
+    fee: int = FEE,
+    input_len: int = INPUT_LEN,
+    max_abs_input: int = MAX_ABS_INPUT,
+    max_callback_gas: int = MODEL_CALLBACK_GAS,
+) -> tuple[Any, ...]:
+    return (
+        *MOCK_SPEC_HASHES,
+        verifier,
+        input_len,
+        OUTPUT_LEN,
+        7,
+        7,
+        fee,
+        max_abs_input,
+        max_callback_gas,
+        "23.0.5",
+        "ipfs://mock",
+    )
 
 
 @pytest.fixture(scope="session")

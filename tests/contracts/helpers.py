@@ -13,7 +13,8 @@ from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 
 COMMITMENT_TYPE = (
-    "(uint256,address,address,address,uint96,uint32,uint32,uint32,uint64,uint64,bytes32)"
+    "(uint256,address,address,uint96,uint32,uint32,uint32,uint64,uint64,uint64,uint64,uint96,"
+    "uint16,bytes32)"
 )
 
 
@@ -37,26 +38,55 @@ class Request:
     commitment: tuple[Any, ...]
     input: list[int]
     log: Any
+    primary: str
 
     def field(self, name: str) -> Any:
         return self.commitment[COMMITMENT_FIELDS.index(name)]
-
-    @property
-    def primary(self) -> str:
-        return str(self.field("primary"))
 
     def commitment_hash(self) -> bytes:
         return keccak(encode(["uint256", COMMITMENT_TYPE], [self.request_id, self.commitment]))
 
 
 def parse_request(receipt: Any, coordinator: Any) -> Request:
+    """The request a receipt made, with its primary as the coordinator draws it from the hash of
+    the request's block (computed here: a call in that block itself could not see its hash)."""
     [log] = list(receipt.events.filter(coordinator.InferenceRequested))
+    request_id = int(log.requestId)
+    commitment = commitment_tuple(log.commitment)
     return Request(
-        request_id=int(log.requestId),
-        commitment=commitment_tuple(log.commitment),
+        request_id=request_id,
+        commitment=commitment,
         input=[int(v) for v in log.input],
         log=log,
+        primary=draw_primary(coordinator, request_id, commitment, receipt.block_number),
     )
+
+
+def draw_primary(coordinator: Any, request_id: int, commitment: tuple[Any, ...], block: int) -> str:
+    """The primary of a request as ``IInferenceCoordinator`` documents the draw."""
+    from ape import chain, project
+
+    block_hash = bytes(chain.blocks[block].hash)
+    seed = keccak(encode(["uint256", "bytes32"], [request_id, block_hash]))
+    registry = project.NodeRegistry.at(coordinator.nodeRegistry())
+    fields = dict(zip(COMMITMENT_FIELDS, commitment, strict=True))
+    return str(
+        registry.drawNode(
+            fields["modelId"],
+            int.from_bytes(seed, "big"),
+            fields["poolHistoryLength"],
+            fields["requestBlock"],
+        )
+    )
+
+
+def seal_and_wait(
+    coordinator: Any, request: Request, node: Any, proof: bytes, instances: list[int]
+):
+    """Seal a stand-in fulfilment (the seal is mined in its own block, so the fulfilment that
+    follows is in a later one)."""
+    seal = coordinator.fulfillmentSeal(request.request_id, node.address, proof, instances)
+    return coordinator.sealFulfillment(request.request_id, seal, sender=node)
 
 
 def instances_for(values: list[int], outputs: list[int]) -> list[int]:

@@ -36,12 +36,14 @@ def test_cancel_after_deadline_refunds_and_slashes(
     assert coordinator.credits(consumer) == FEE
     assert node_registry.credits(consumer) == harmed
     assert node_registry.credits(treasury) == slash - harmed
-    assert node_registry.getNode(primary).openAssignments == 0
-    # The consumer collects its refund.
+    # The consumer collects both its refund and its compensation.
     before = requester.balance
     consumer.withdrawRefunds(requester.address, sender=stranger)
     assert requester.balance == before + FEE
     assert coordinator.credits(consumer) == 0
+    consumer.withdrawCompensation(requester.address, sender=stranger)
+    assert requester.balance == before + FEE + harmed
+    assert node_registry.credits(consumer) == 0
 
 
 def test_cancelled_request_cannot_be_fulfilled_or_cancelled_again(

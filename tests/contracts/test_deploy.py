@@ -48,3 +48,27 @@ def test_refuses_a_tampered_circuit_folder(owner, tmp_path):
     protocol = deploy_protocol(owner)
     with pytest.raises(CorruptArtifactError):
         deploy_model(owner, protocol, folder, fee=0)
+
+
+EIP170_LIMIT = 24_576
+
+
+def test_every_protocol_contract_deploys_under_the_code_size_limit(
+    chain, protocol, project, coordinator, owner, real_models
+):
+    """EIP-170: measured on the deployed code, not on the artifact."""
+    from oracle_node import artifacts
+
+    deployed = {
+        "ModelRegistry": protocol.model_registry.address,
+        "NodeRegistry": protocol.node_registry.address,
+        "InferenceCoordinator": protocol.coordinator.address,
+        "ScreeningGate": owner.deploy(project.ScreeningGate, coordinator, 1, 0, 100_000).address,
+        "DigitBounty": owner.deploy(project.DigitBounty, coordinator, 2, 7, 0, 100_000, 5).address,
+    }
+    for model_id in real_models.values():
+        verifier = protocol.model_registry.getModel(model_id).verifier
+        deployed[f"verifier of model {model_id}"] = verifier
+    assert set(artifacts.PROTOCOL_CONTRACTS) | set(artifacts.EXAMPLE_CONTRACTS) <= set(deployed)
+    sizes = {name: len(bytes(chain.provider.get_code(a))) for name, a in deployed.items()}
+    assert all(0 < size <= EIP170_LIMIT for size in sizes.values()), sizes

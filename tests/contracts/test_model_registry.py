@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import ape
 import pytest
+from eth_utils import keccak
 
-from .conftest import FEE, MOCK_SPEC_HASHES, OUTPUT_LEN, mock_spec
+from .conftest import (
+    FEE,
+    MAX_ABS_INPUT,
+    MOCK_SPEC_HASHES,
+    MODEL_CALLBACK_GAS,
+    OUTPUT_LEN,
+    mock_spec,
+)
 
 
 def test_register_stores_the_record_and_emits_it(model_registry, mock_verifier, stranger):
@@ -28,7 +36,16 @@ def test_register_stores_the_record_and_emits_it(model_registry, mock_verifier, 
     )
     assert record.fee == FEE
     assert (record.ezklVersion, record.artifactsUri) == ("23.0.5", "ipfs://mock")
-    assert model_registry.getModelTerms(model) == (mock_verifier.address, 3, OUTPUT_LEN, FEE, True)
+    assert (record.maxAbsInput, record.maxCallbackGas) == (MAX_ABS_INPUT, MODEL_CALLBACK_GAS)
+    assert model_registry.getModelTerms(model) == (
+        mock_verifier.address,
+        3,
+        OUTPUT_LEN,
+        FEE,
+        True,
+        MODEL_CALLBACK_GAS,
+        MAX_ABS_INPUT,
+    )
     assert model_registry.isActive(model)
 
 
@@ -44,7 +61,7 @@ def test_a_new_version_is_a_new_id(model_registry, mock_verifier, owner):
 def test_unknown_model(model_registry):
     with ape.reverts(model_registry.ModelNotFound, modelId=77):
         model_registry.getModel(77)
-    assert model_registry.getModelTerms(77)[-1] is False
+    assert model_registry.getModelTerms(77).active is False
     assert not model_registry.isActive(77)
 
 
@@ -59,6 +76,30 @@ def test_register_rejects_bad_shapes(model_registry, mock_verifier, owner, input
         maxInstances=4096,
     ):
         model_registry.registerModel(tuple(spec), sender=owner)
+
+
+def test_register_records_the_verifiers_code_hash(
+    chain, project, model_registry, mock_verifier, owner
+):
+    """The record pins the verifier's code, so a model id keeps its meaning: the same address
+    with other code (or another verifier) is visibly another record."""
+    receipt = model_registry.registerModel(mock_spec(mock_verifier.address), sender=owner)
+    [log] = list(receipt.events.filter(model_registry.ModelRegistered))
+    code = bytes(chain.provider.get_code(mock_verifier.address))
+    assert bytes(log.verifierCodeHash) == keccak(code)
+    assert bytes(model_registry.getModel(log.modelId).verifierCodeHash) == keccak(code)
+    other = owner.deploy(project.ReenteringVerifier)
+    receipt = model_registry.registerModel(mock_spec(other.address), sender=owner)
+    [log] = list(receipt.events.filter(model_registry.ModelRegistered))
+    assert bytes(log.verifierCodeHash) == keccak(bytes(chain.provider.get_code(other.address)))
+    assert bytes(log.verifierCodeHash) != keccak(code)
+
+
+def test_register_rejects_an_empty_input_range(model_registry, mock_verifier, owner):
+    with ape.reverts(model_registry.InvalidInputRange, maxAbsInput=0):
+        model_registry.registerModel(
+            mock_spec(mock_verifier.address, max_abs_input=0), sender=owner
+        )
 
 
 def test_register_rejects_a_verifier_without_code(model_registry, owner, stranger):

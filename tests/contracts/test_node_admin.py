@@ -8,7 +8,7 @@ from .conftest import PARAMS
 
 
 def test_constructor_emits_its_settings(project, owner, treasury, model_registry):
-    registry = owner.deploy(project.NodeRegistry, owner, treasury, model_registry, 1, 2, 3, 4, 5)
+    registry = owner.deploy(project.NodeRegistry, owner, treasury, model_registry, 10, 2, 3, 4, 5)
     receipt = registry.creation_metadata.receipt
     [transferred] = list(receipt.events.filter(registry.OwnershipTransferred))
     assert transferred.newOwner == owner.address
@@ -17,7 +17,7 @@ def test_constructor_emits_its_settings(project, owner, treasury, model_registry
     [params] = list(receipt.events.filter(registry.SlashParamsUpdated))
     assert (params.slashAmount, params.harmedShareBps) == (4, 5)
     assert (registry.minStake(), registry.unbondingPeriod(), registry.maxModelsPerNode()) == (
-        1,
+        10,
         2,
         3,
     )
@@ -27,9 +27,11 @@ def test_constructor_emits_its_settings(project, owner, treasury, model_registry
 def test_constructor_rejects_zero_addresses_and_bad_share(project, owner, treasury, model_registry):
     zero = "0x" + "00" * 20
     with ape.reverts(project.NodeRegistry.ZeroAddress):
-        owner.deploy(project.NodeRegistry, owner, zero, model_registry, 1, 2, 3, 4, 5)
+        owner.deploy(project.NodeRegistry, owner, zero, model_registry, 10, 2, 3, 4, 5)
     with ape.reverts(project.NodeRegistry.InvalidShareBps, harmedShareBps=10_001):
-        owner.deploy(project.NodeRegistry, owner, treasury, model_registry, 1, 2, 3, 4, 10_001)
+        owner.deploy(project.NodeRegistry, owner, treasury, model_registry, 10, 2, 3, 4, 10_001)
+    with ape.reverts(project.NodeRegistry.SlashAmountTooHigh, slashAmount=11, max=10):
+        owner.deploy(project.NodeRegistry, owner, treasury, model_registry, 10, 2, 3, 11, 5)
 
 
 def test_two_step_ownership(node_registry, owner, stranger):
@@ -67,7 +69,7 @@ def test_coordinator_is_set_once(node_registry, coordinator, owner, stranger):
 
 
 def test_set_coordinator_event_and_zero(project, owner, treasury, model_registry, stranger):
-    registry = owner.deploy(project.NodeRegistry, owner, treasury, model_registry, 1, 2, 3, 4, 5)
+    registry = owner.deploy(project.NodeRegistry, owner, treasury, model_registry, 10, 2, 3, 4, 5)
     with ape.reverts(registry.ZeroAddress):
         registry.setCoordinator("0x" + "00" * 20, sender=owner)
     receipt = registry.setCoordinator(stranger, sender=owner)
@@ -92,3 +94,11 @@ def test_set_slash_params(node_registry, owner):
     with ape.reverts(node_registry.InvalidShareBps, harmedShareBps=10_001):
         node_registry.setSlashParams(1, 10_001, sender=owner)
     assert node_registry.slashAmount() == 123 != PARAMS.slash_amount
+
+
+def test_slash_amount_is_capped_at_the_minimum_stake(node_registry, owner):
+    cap = PARAMS.min_stake
+    with ape.reverts(node_registry.SlashAmountTooHigh, slashAmount=cap + 1, max=cap):
+        node_registry.setSlashParams(cap + 1, 0, sender=owner)
+    node_registry.setSlashParams(cap, 0, sender=owner)
+    assert node_registry.slashAmount() == cap

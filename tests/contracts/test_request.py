@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import ape
 
-from .conftest import CALLBACK_GAS, FEE, INPUT_LEN, OUTPUT_LEN, PARAMS, mock_spec
+from .conftest import (
+    CALLBACK_GAS,
+    FEE,
+    INPUT_LEN,
+    MAX_ABS_INPUT,
+    OUTPUT_LEN,
+    PARAMS,
+    mock_spec,
+)
 from .helpers import R, input_hash, parse_request
 
 
 def test_request_emits_the_full_request_and_stores_its_hash(
-    chain, coordinator, consumer, mock_verifier, model_id, staked, requester
+    chain, coordinator, consumer, mock_verifier, model_id, staked, requester, node_registry
 ):
     values = [7, -8, 2**100]
     receipt = consumer.request(model_id, values, CALLBACK_GAS, sender=requester, value=FEE)
@@ -17,20 +25,23 @@ def test_request_emits_the_full_request_and_stores_its_hash(
     assert req.request_id == 1 == coordinator.requestCount()
     assert req.input == values
     assert req.log.modelId == model_id
-    assert req.log.primary == req.primary
+    assert req.log.requester == consumer.address
     assert req.primary in {n.address for n in staked}
     block_time = chain.blocks[receipt.block_number].timestamp
     assert req.commitment == (
         model_id,
         consumer.address,
-        req.primary,
         mock_verifier.address,
         FEE,
         CALLBACK_GAS,
         INPUT_LEN,
         OUTPUT_LEN,
+        receipt.block_number,
+        node_registry.poolHistoryLength(model_id),
         block_time + PARAMS.exclusive_window,
         block_time + PARAMS.request_timeout,
+        PARAMS.slash_amount,
+        PARAMS.harmed_share_bps,
         input_hash(values),
     )
     assert coordinator.commitmentOf(1) == req.commitment_hash()
@@ -72,18 +83,31 @@ def test_request_reverts_on_wrong_input_length(coordinator, model_id, requester,
         coordinator.requestInference(model_id, [1, 2], CALLBACK_GAS, sender=requester, value=FEE)
 
 
-def test_request_reverts_on_input_outside_the_field(coordinator, model_id, requester, staked):
-    too_big = (R - 1) // 2 + 1
-    with ape.reverts(coordinator.InputOutOfField, index=1, value=too_big):
+def test_request_reverts_on_input_outside_the_models_range(
+    coordinator, model_id, requester, staked
+):
+    too_big = MAX_ABS_INPUT + 1
+    with ape.reverts(coordinator.InputOutOfRange, index=1, value=too_big, maxAbs=MAX_ABS_INPUT):
         coordinator.requestInference(
             model_id, [0, too_big, 0], CALLBACK_GAS, sender=requester, value=FEE
         )
-    with ape.reverts(coordinator.InputOutOfField, index=2, value=-too_big):
+    with ape.reverts(coordinator.InputOutOfRange, index=2, value=-too_big, maxAbs=MAX_ABS_INPUT):
         coordinator.requestInference(
             model_id, [0, 0, -too_big], CALLBACK_GAS, sender=requester, value=FEE
         )
-    with ape.reverts(coordinator.InputOutOfField, index=0, value=-(2**255)):
+    # The bound itself is in range, on both sides.
+    edge = [MAX_ABS_INPUT, -MAX_ABS_INPUT, 0]
+    coordinator.requestInference(model_id, edge, CALLBACK_GAS, sender=requester, value=FEE)
+
+
+def test_field_helpers_name_the_value_and_the_real_index(coordinator):
+    half = (R - 1) // 2
+    with ape.reverts(coordinator.ValueOutOfField, value=-(2**255)):
         coordinator.toFelt(-(2**255))
+    with ape.reverts(coordinator.ValueOutOfField, value=half + 1):
+        coordinator.toFelt(half + 1)
+    with ape.reverts(coordinator.InputOutOfRange, index=2, value=-half - 1, maxAbs=half):
+        coordinator.hashInput([1, -half, -half - 1])
 
 
 def test_request_reverts_on_callback_gas_above_max(coordinator, model_id, requester, staked):
@@ -92,6 +116,21 @@ def test_request_reverts_on_callback_gas_above_max(coordinator, model_id, reques
         coordinator.CallbackGasLimitTooHigh, limit=limit, max=PARAMS.max_callback_gas_limit
     ):
         coordinator.requestInference(model_id, [1, 2, 3], limit, sender=requester, value=FEE)
+
+
+def test_request_reverts_on_callback_gas_above_the_models_cap(
+    coordinator, model_registry, node_registry, mock_verifier, owner, requester, operator
+):
+    """The fee is fixed per model, so the callback gas a node must pay is capped per model."""
+    model_registry.registerModel(
+        mock_spec(mock_verifier.address, max_callback_gas=50_000), sender=owner
+    )
+    capped = model_registry.modelCount()
+    node_registry.stake(sender=operator, value=PARAMS.min_stake)
+    node_registry.addModel(capped, sender=operator)
+    with ape.reverts(coordinator.CallbackGasLimitTooHigh, limit=50_001, max=50_000):
+        coordinator.requestInference(capped, [1, 2, 3], 50_001, sender=requester, value=FEE)
+    coordinator.requestInference(capped, [1, 2, 3], 50_000, sender=requester, value=FEE)
 
 
 def test_request_reverts_when_no_node_serves(
@@ -132,3 +171,8 @@ def test_coordinator_constructor_checks(project, owner, model_registry, node_reg
         owner.deploy(container, model_registry, zero, 1, 2, 100)
     with ape.reverts(container.WindowNotBeforeDeadline, exclusiveWindow=5, requestTimeout=5):
         owner.deploy(container, model_registry, node_registry, 5, 5, 100)
+    unbonding = PARAMS.unbonding_period
+    with ape.reverts(
+        container.TimeoutNotBeforeUnbonding, requestTimeout=unbonding, unbondingPeriod=unbonding
+    ):
+        owner.deploy(container, model_registry, node_registry, 5, unbonding, 100)

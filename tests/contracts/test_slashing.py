@@ -1,4 +1,4 @@
-"""Assignment and slash arithmetic, driven directly through a registry whose coordinator is an
+"""Draw and slash arithmetic, driven directly through a registry whose coordinator is an
 account (the protocol's coordinator is a contract, which a test cannot sign for)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ ETHER = 10**18
 MIN_STAKE = ETHER
 SLASH = 3 * 10**17
 SHARE_BPS = 3_333
+ZERO = "0x" + "00" * 20
 
 
 @pytest.fixture
@@ -32,29 +33,42 @@ def served(registry, model_registry, mock_verifier, owner, node_a):
     return model
 
 
-def test_only_the_coordinator_assigns_releases_and_slashes(
-    node_registry, coordinator, stranger, node_a
-):
-    for call in (
-        lambda: node_registry.assignNode(1, 0, sender=stranger),
-        lambda: node_registry.releaseAssignment(node_a, sender=stranger),
-        lambda: node_registry.slash(node_a, stranger, sender=stranger),
+def test_only_the_coordinator_slashes(node_registry, coordinator, stranger, node_a):
+    with ape.reverts(
+        node_registry.OnlyCoordinator, have=stranger.address, want=coordinator.address
     ):
-        with ape.reverts(
-            node_registry.OnlyCoordinator, have=stranger.address, want=coordinator.address
-        ):
-            call()
+        node_registry.slash(node_a, stranger, SLASH, SHARE_BPS, sender=stranger)
 
 
-def test_assign_counts_and_release_uncounts(registry, served, owner, node_a):
-    assert registry.assignNode.call(served, 12345, sender=owner) == node_a.address
-    registry.assignNode(served, 12345, sender=owner)
-    registry.assignNode(served, 7, sender=owner)
-    assert registry.getNode(node_a).openAssignments == 2
-    registry.releaseAssignment(node_a, sender=owner)
-    registry.releaseAssignment(node_a, sender=owner)
-    with ape.reverts(registry.NoOpenAssignment, node=node_a.address):
-        registry.releaseAssignment(node_a, sender=owner)
+def test_draw_only_sees_entries_live_in_the_request_block(
+    chain, registry, served, owner, node_a, node_b
+):
+    """The pool history is append-only: joins after the request block are past the snapshot
+    length, and leaves after it do not change who was live in it."""
+    registry.stake(sender=node_b, value=MIN_STAKE)
+    registry.addModel(served, sender=node_b)
+    length = registry.poolHistoryLength(served)
+    at = chain.blocks.head.number
+    draws = {registry.drawNode(served, seed, length, at) for seed in range(16)}
+    assert draws == {node_a.address, node_b.address}
+    registry.requestUnstake(sender=node_b)  # leaves after block `at`
+    entry = registry.poolEntry(served, length - 1)
+    assert (entry.node, entry.leftBlock) == (node_b.address, chain.blocks.head.number)
+    assert {registry.drawNode(served, seed, length, at) for seed in range(16)} == draws
+    # Seen from a later block, node_b is gone: only node_a is drawn (or, when all 8 tries of a
+    # seed land on node_b's dead entry, nobody).
+    later = chain.blocks.head.number
+    later_draws = {registry.drawNode(served, seed, length, later) for seed in range(16)}
+    assert node_a.address in later_draws and later_draws <= {node_a.address, ZERO}
+    # Before anyone joined, nobody is drawn.
+    assert registry.drawNode(served, 1, 0, at) == ZERO
+    assert registry.drawNode(served, 1, length, entry.joinedBlock - 1) != node_b.address
+
+
+def test_request_terms_snapshot_and_no_pool(registry, served, owner, model_registry):
+    assert registry.requestTerms(served) == (1, SLASH, SHARE_BPS)
+    with ape.reverts(registry.NoActiveNodes, modelId=served + 1):
+        registry.requestTerms(served + 1)
 
 
 def test_slash_splits_and_deactivates_below_minimum(
@@ -62,7 +76,7 @@ def test_slash_splits_and_deactivates_below_minimum(
 ):
     stake = MIN_STAKE + SLASH // 2
     harmed = SLASH * SHARE_BPS // 10_000
-    receipt = registry.slash(node_a, stranger, sender=owner)
+    receipt = registry.slash(node_a, stranger, SLASH, SHARE_BPS, sender=owner)
     [log] = list(receipt.events.filter(registry.NodeSlashed))
     assert (log.amount, log.harmedShare, log.treasuryShare, log.remainingStake) == (
         SLASH,
@@ -74,7 +88,7 @@ def test_slash_splits_and_deactivates_below_minimum(
     assert registry.credits(treasury) == SLASH - harmed
     assert not registry.isActive(node_a) and not registry.isEligible(node_a, served)
     with ape.reverts(registry.NoActiveNodes, modelId=served):
-        registry.assignNode(served, 1, sender=owner)
+        registry.requestTerms(served)
     # Topping up over the minimum brings it back into the pool.
     registry.stake(sender=node_a, value=SLASH)
     assert registry.isEligible(node_a, served)
@@ -84,19 +98,19 @@ def test_slash_takes_what_is_left(registry, served, owner, treasury, node_a, str
     stake = MIN_STAKE + SLASH // 2
     taken = 0
     for _ in range(4):
-        taken += registry.slash.call(node_a, stranger, sender=owner)
-        registry.slash(node_a, stranger, sender=owner)
+        taken += registry.slash.call(node_a, stranger, SLASH, SHARE_BPS, sender=owner)
+        registry.slash(node_a, stranger, SLASH, SHARE_BPS, sender=owner)
     assert taken == stake  # 0.3 + 0.3 + 0.3 + the last 0.25
     assert registry.getNode(node_a).stake == 0
     assert registry.credits(stranger) + registry.credits(treasury) == stake
     # Nothing left: a further slash takes zero and emits nothing.
-    receipt = registry.slash(node_a, stranger, sender=owner)
+    receipt = registry.slash(node_a, stranger, SLASH, SHARE_BPS, sender=owner)
     assert not list(receipt.events.filter(registry.NodeSlashed))
     assert registry.balance == stake
 
 
 def test_credit_withdrawal(registry, served, owner, treasury, node_a, stranger, project):
-    registry.slash(node_a, stranger, sender=owner)
+    registry.slash(node_a, stranger, SLASH, SHARE_BPS, sender=owner)
     harmed = SLASH * SHARE_BPS // 10_000
     before = stranger.balance
     receipt = registry.withdrawCredit(stranger, sender=stranger)
@@ -114,7 +128,7 @@ def test_credit_withdrawal(registry, served, owner, treasury, node_a, stranger, 
 
 def test_credit_withdrawal_cannot_be_reentered(registry, served, owner, node_a, project):
     payee = owner.deploy(project.ReenteringRecipient)
-    registry.slash(node_a, payee, sender=owner)
+    registry.slash(node_a, payee, SLASH, SHARE_BPS, sender=owner)
     payee.arm(registry.address, registry.withdrawCredit.encode_input(payee.address), sender=owner)
     payee.execute(registry.withdrawCredit.encode_input(payee.address), sender=owner)
     assert not payee.reentrySucceeded()

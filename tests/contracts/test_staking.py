@@ -99,7 +99,7 @@ def test_unstake_leaves_pools_and_unbonds(chain, node_registry, model_id, staked
         PARAMS.min_stake,
     )
     assert node_a.balance == before + PARAMS.min_stake - receipt.total_fees_paid
-    assert node_registry.getNode(node_a) == (0, 0, 0, 0)
+    assert node_registry.getNode(node_a) == (0, 0, 0)
     assert node_registry.getNodeModels(node_a) == []
     # A fresh start is possible.
     node_registry.stake(sender=node_a, value=PARAMS.min_stake)
@@ -122,17 +122,23 @@ def test_withdraw_requires_unstake_request(node_registry, staked, node_a):
 def test_unbonding_primary_stays_slashable_until_settled(
     chain, coordinator, node_registry, treasury, consumer, request_via, staked
 ):
-    """An assigned node that unstakes cannot withdraw while the request is open, and the
-    cancellation still slashes it."""
+    """A primary that unstakes after the request stays its primary (the draw only looks at the
+    pool as it was in the request's block), and the coordinator's timeout is shorter than the
+    unbonding period, so a cancellation after the deadline still finds its stake."""
     req = request_via(consumer)
     [primary] = [n for n in staked if n.address == req.primary]
     receipt = node_registry.requestUnstake(sender=primary)
     [log] = list(receipt.events.filter(node_registry.UnstakeRequested))
-    chain.pending_timestamp = max(log.unlockAt, req.field("deadline") + 1)
-    with ape.reverts(node_registry.AssignmentsOpen, node=primary.address, openAssignments=1):
+    assert log.unlockAt > req.field("deadline") + 1
+    chain.pending_timestamp = req.field("deadline") + 1
+    with ape.reverts(
+        node_registry.UnbondingNotElapsed, node=primary.address, unlockAt=log.unlockAt
+    ):
         node_registry.withdrawStake(primary, sender=primary)
+    assert coordinator.primaryOf(req.request_id, req.commitment) == primary.address
     coordinator.cancelRequest(req.request_id, req.commitment, sender=treasury)
     assert node_registry.getNode(primary).stake == PARAMS.min_stake - PARAMS.slash_amount
+    chain.pending_timestamp = log.unlockAt
     receipt = node_registry.withdrawStake(primary, sender=primary)
     [log] = list(receipt.events.filter(node_registry.StakeWithdrawn))
     assert log.amount == PARAMS.min_stake - PARAMS.slash_amount

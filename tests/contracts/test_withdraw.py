@@ -52,3 +52,12 @@ def test_withdraw_cannot_be_reentered(project, coordinator, pending, staked, own
     assert not recipient.reentrySucceeded()
     assert bytes(recipient.reentryRevertData()) == keccak(b"ReentrantCall()")[:4]
     assert recipient.balance == FEE
+
+
+def test_withdraw_refuses_the_zero_address(coordinator, pending, staked):
+    """Sending credit to address(0) would burn it; the node registry refuses it too."""
+    primary = primary_node(pending, staked)
+    _earn(coordinator, pending, primary)
+    with ape.reverts(coordinator.ZeroAddress):
+        coordinator.withdraw("0x" + "00" * 20, sender=primary)
+    assert coordinator.credits(primary) == FEE

@@ -14,6 +14,7 @@ import pytest
 from web3 import Web3
 from web3.logs import DISCARD
 
+from oracle_node.chain.contracts import OracleContracts, commitment_to_json
 from oracle_node.circuits.datasets import held_out
 from oracle_node.devchain import Anvil, dev_key
 from oracle_node.encoding import float_to_int
@@ -57,8 +58,16 @@ class Network:
         return int(events[0]["args"]["requestId"])
 
     def primary(self, request_id: int) -> NodeProcess:
-        logs = self._logs("InferenceRequested", request_id)
-        primary = logs[0]["args"]["primary"]
+        """The node the coordinator draws for the request (from its block's hash)."""
+        [log] = self._logs("InferenceRequested", request_id)
+        commitment = commitment_to_json(log["args"]["commitment"])
+        contracts = OracleContracts(
+            self.w3,
+            self.protocol.coordinator.address,
+            self.protocol.model_registry.address,
+            self.protocol.node_registry.address,
+        )
+        primary = contracts.primary_of(request_id, commitment, bytes(log["blockHash"]))
         return next(n for n in self.nodes.values() if n.env["NODE_ADDRESS"] == primary)
 
     def other(self, node: NodeProcess) -> NodeProcess:

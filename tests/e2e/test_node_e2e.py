@@ -115,10 +115,14 @@ def test_bad_requests_fail_with_a_reason_others_are_served_and_consumers_are_ref
         )
         assert w3.eth.wait_for_transaction_receipt(tx)["status"] == 1
         assert coordinator.functions.credits(gate.address).call() == before + FEE
+        # The primary that failed the request is slashed in the consumer's favour.
+        compensation = network.protocol.node_registry.functions.credits(gate.address).call()
+        fields = requested["args"]["commitment"]
+        assert compensation == fields["slashAmount"] * fields["harmedShareBps"] // 10_000 > 0
         operator = w3.eth.accounts[0]
         balance = w3.eth.get_balance(operator)
-        tx = gate.functions.collectRefunds(operator).transact({"from": operator})
+        tx = gate.functions.collectCredits(operator).transact({"from": operator})
         receipt = w3.eth.wait_for_transaction_receipt(tx)
         assert receipt["status"] == 1
         gas_cost = receipt["gasUsed"] * receipt["effectiveGasPrice"]
-        assert w3.eth.get_balance(operator) == balance + FEE - gas_cost
+        assert w3.eth.get_balance(operator) == balance + FEE + compensation - gas_cost

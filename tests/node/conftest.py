@@ -25,6 +25,7 @@ class Chain:
     consumer: Any
     model_id: int
     nodes: dict[str, str]  # address -> private key
+    real_model_id: int = 0  # the same circuit registered with its real generated verifier
 
     def contracts(self) -> OracleContracts:
         p = self.protocol
@@ -33,9 +34,12 @@ class Chain:
         )
 
     def request(self, inputs: list[int]) -> int:
+        """Make a request, then mine one more block: the primary is drawn from the request
+        block's hash, which calls see only from the next block on (this anvil mines on demand)."""
         call = self.consumer.functions.request(self.model_id, inputs, 200_000)
         receipt = send(self.w3, call, self.w3.eth.accounts[0], FEE)
         event = self.protocol.coordinator.events.InferenceRequested().process_receipt(receipt)[0]
+        self.mine()
         return int(event["args"]["requestId"])
 
     def mine(self, blocks: int = 1) -> None:
@@ -51,9 +55,28 @@ def chain() -> Iterator[Chain]:
         owner = w3.eth.accounts[0]
         protocol = deploy_protocol(w3, owner, PARAMS, FEE, verifier_name="MockVerifier")
         model_id = protocol.register_model()
+        real_model_id = _register_with_the_real_verifier(w3, owner, protocol)
         nodes = {}
         for index in (1, 2):
-            protocol.stake(w3.eth.accounts[index], [model_id])
+            protocol.stake(w3.eth.accounts[index], [model_id, real_model_id])
             nodes[w3.eth.accounts[index]] = dev_key(index)
         consumer = deploy(w3, owner, "RecordingConsumer", protocol.coordinator.address)
-        yield Chain(w3, protocol, consumer, model_id, nodes)
+        yield Chain(w3, protocol, consumer, model_id, nodes, real_model_id)
+
+
+def _register_with_the_real_verifier(w3: Web3, owner: str, protocol: Deployment) -> int:
+    """A node refuses a model whose verifier is not the manifest's (the mock one is not)."""
+    from oracle_node.circuits.input_range import read_max_abs_input
+    from oracle_node.protocol import model_spec
+    from tests.support.protocol import BREAST_CANCER
+
+    verifier = deploy(w3, owner, protocol.manifest.verifier_contract)
+    spec = model_spec(
+        protocol.manifest,
+        verifier.address,
+        fee=FEE,
+        max_abs_input=read_max_abs_input(BREAST_CANCER),
+    )
+    receipt = send(w3, protocol.model_registry.functions.registerModel(spec), owner)
+    event = protocol.model_registry.events.ModelRegistered().process_receipt(receipt)[0]
+    return int(event["args"]["modelId"])

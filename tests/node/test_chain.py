@@ -13,6 +13,7 @@ import pytest
 from eth_account import Account
 
 from oracle_node.chain.account import read_account, withdraw_credits
+from oracle_node.chain.contracts import commitment_to_json
 from oracle_node.chain.listener import REORG_REASON, Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
@@ -48,10 +49,11 @@ def prove_fake(store: JobStore, request_id: int, output: list[int]) -> None:
 
 
 def primary_of(chain: Chain, request_id: int) -> str:
-    logs = chain.protocol.coordinator.events.InferenceRequested().get_logs(
+    [log] = chain.protocol.coordinator.events.InferenceRequested().get_logs(
         from_block=0, argument_filters={"requestId": request_id}
     )
-    return str(logs[0]["args"]["primary"])
+    commitment = commitment_to_json(log["args"]["commitment"])
+    return chain.contracts().primary_of(request_id, commitment, bytes(log["blockHash"]))
 
 
 def other_node(chain: Chain, node: str) -> str:
@@ -218,6 +220,34 @@ def test_fulfilment_gas_is_recorded_and_credits_are_withdrawn_with_the_submitter
     assert chain.w3.eth.get_balance(recipient) == funds + after.fee_credit_wei
     assert read_account(chain.contracts(), primary).withdrawable_wei == 0
     assert withdraw_credits(chain.contracts(), primary, recipient, sub.send_call) == []
+
+
+def test_a_stand_in_seals_first_then_fulfils_from_a_later_block(chain, store):
+    """After the window another node may fulfil, but only with a seal mined before its
+    fulfilment: the submitter sends the seal when the coordinator asks for it, then fulfils."""
+    from oracle_node.chain.sealing import fulfillment_seal
+    from tests.node.conftest import PARAMS
+
+    request_id = chain.request([8] * 30)
+    other = other_node(chain, primary_of(chain, request_id))
+    drain(listener(chain, store, other))
+    prove_fake(store, request_id, [1])
+    chain.w3.provider.make_request("evm_increaseTime", [PARAMS.exclusive_window + 1])  # type: ignore[arg-type]
+    chain.mine(1)
+    sub = submitter(chain, store, other)
+    sub.submit(store.get(request_id))
+    job = store.get(request_id)
+    assert job.state is JobState.PROVED and job.tx_hash is None
+    assert job.proof is not None and job.instances is not None
+    seal = fulfillment_seal(request_id, other, job.proof, job.instances)
+    coordinator = chain.protocol.coordinator
+    assert coordinator.functions.sealedAt(other, seal).call() == chain.w3.eth.block_number
+    chain.mine(1)
+    sub.submit(store.get(request_id))
+    assert store.get(request_id).state is JobState.SUBMITTED
+    assert sub.confirm(store.get(request_id))
+    assert store.get(request_id).state is JobState.FULFILLED
+    assert coordinator.functions.sealedAt(other, seal).call() == 0  # spent
 
 
 # Last in the module: it moves the chain's time forward.

@@ -21,7 +21,9 @@ def key_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("keys")
 
 
-def settings_for(chain, tmp_path: Path, key_cache: Path, node_index: int = 1) -> NodeSettings:
+def settings_for(
+    chain, tmp_path: Path, key_cache: Path, node_index: int = 1, model_id: int | None = None
+) -> NodeSettings:
     p = chain.protocol
     address = list(chain.nodes)[node_index - 1]
     settings = load_settings(
@@ -36,7 +38,7 @@ def settings_for(chain, tmp_path: Path, key_cache: Path, node_index: int = 1) ->
             "poll_interval": 0.2,
         },
         keys={"dev_private_key": chain.nodes[address], "allow_dev_key": True},
-        models=[{"id": chain.model_id, "dir": MODEL_DIR}],
+        models=[{"id": model_id or chain.real_model_id, "dir": MODEL_DIR}],
         api={"enabled": False},
     )
     # share one proving-key cache across the module's nodes: the key is built once
@@ -61,6 +63,21 @@ def test_node_starts_reports_ready_and_stops(chain, tmp_path, key_cache):
         node.stop()
     assert node.wait(0)
     assert not any(service.alive for service in node.services)
+
+
+def test_a_model_whose_verifier_is_not_the_manifests_is_refused(chain, tmp_path, key_cache):
+    """The chain fixture's first model points the breast_cancer manifest at the mock verifier:
+    the node compares the verifier's code with the manifest's compiled verifier and refuses."""
+    node = OracleNode(settings_for(chain, tmp_path, key_cache, model_id=chain.model_id))
+    node.start()
+    try:
+        assert chain.model_id not in node.models.models
+        reason = node.models.refused[chain.model_id]
+        assert "not what the manifest's verifier source compiles to" in reason
+        assert node.readiness()["ready"] is False
+    finally:
+        node.stop()
+    assert node.wait(5)
 
 
 def test_a_service_that_cannot_start_stops_the_others(chain, tmp_path, key_cache):

@@ -24,7 +24,9 @@ from typing import Any
 
 from web3 import Web3
 
+from oracle_node.chain.contracts import commitment_to_json, draw_seed
 from oracle_node.circuits.datasets import held_out
+from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.devchain import Anvil, dev_key
 from oracle_node.encoding import float_to_int
@@ -135,7 +137,8 @@ class Simulation:
             manifest = load_manifest(folder)
             verifier = deploy(self.w3, owner, manifest.verifier_contract)
             receipt = send(self.w3, self.model_registry.functions.registerModel(
-                model_spec(manifest, verifier.address, fee=FEE)), owner)  # fmt: skip
+                model_spec(manifest, verifier.address, fee=FEE,
+                           max_abs_input=read_max_abs_input(folder))), owner)  # fmt: skip
             event = self.model_registry.events.ModelRegistered().process_receipt(receipt)[0]
             self.model_ids[name] = int(event["args"]["modelId"])
         keys = self._prebuild_keys()
@@ -271,6 +274,15 @@ class Simulation:
                 )
                 send(self.w3, call, self.w3.eth.accounts[0])
 
+    def _primary(self, requested: Any) -> str:
+        """The request's primary, drawn as the coordinator draws it (from its block's hash)."""
+        c = commitment_to_json(requested["args"]["commitment"])
+        seed = draw_seed(int(requested["args"]["requestId"]), bytes(requested["blockHash"]))
+        fn = self.node_registry.functions.drawNode(
+            int(c["modelId"]), seed, int(c["poolHistoryLength"]), int(c["requestBlock"])
+        )
+        return str(fn.call())
+
     def _log(self, event: str, request_id: int) -> Any:
         logs = getattr(self.coordinator.events, event)().get_logs(
             from_block=0, argument_filters={"requestId": request_id}
@@ -281,7 +293,7 @@ class Simulation:
         """A request whose primary dies at once and stays down past the window: a fallback
         node must fulfil it, and the primary alone is slashed."""
         request_id = self._request(name, self._samples(name)[0], self.requesters[0])
-        primary = self._log("InferenceRequested", request_id)["args"]["primary"]
+        primary = self._primary(self._log("InferenceRequested", request_id))
         self.nodes[primary].kill()
         self.kills += 1
         self.request_ids.append(request_id)
@@ -324,7 +336,7 @@ class Simulation:
             assert (
                 len(f) + len(c) == 1
             ), f"request {request_id}: {len(f)} fulfilments, {len(c)} cancels"
-            outcome = Outcome(request_id, names[int(req["args"]["modelId"])], req["args"]["primary"],
+            outcome = Outcome(request_id, names[int(req["args"]["modelId"])], self._primary(req),
                               _ts(w3, req))  # fmt: skip
             settled = (f or c)[0]
             outcome.settled_at = _ts(w3, settled)
@@ -332,8 +344,8 @@ class Simulation:
                 outcome.fulfilled_by = f[0]["args"]["node"]
             else:
                 outcome.cancelled = True
-            if outcome.kind in ("fallback", "cancelled"):
-                expected[outcome.primary] += 1
+            if outcome.kind in ("fallback", "cancelled") and int(outcome.primary, 16) != 0:
+                expected[outcome.primary] += 1  # a request without a primary slashes nobody
             outcomes.append(outcome)
         slashes: Counter[str] = Counter()
         for log in self.node_registry.events.NodeSlashed().get_logs(from_block=0):

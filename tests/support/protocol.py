@@ -15,6 +15,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from oracle_node import artifacts
+from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.protocol import ProtocolParams, model_spec
 
@@ -63,7 +64,14 @@ class Deployment:
     params: ProtocolParams
 
     def register_model(self, *, input_len: int | None = None) -> int:
-        spec = list(model_spec(self.manifest, self.verifier.address, fee=self.fee))
+        spec = list(
+            model_spec(
+                self.manifest,
+                self.verifier.address,
+                fee=self.fee,
+                max_abs_input=read_max_abs_input(BREAST_CANCER),
+            )
+        )
         if input_len is not None:
             spec[5] = input_len
         receipt = send(
