@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // GENERATED FILE - DO NOT EDIT. EZKL's create_evm_verifier output for the circuit
-// `digits_cnn` (verifying key sha256 0xf1aa0512bfd985a2dce368053600898557ae4e8116d4044d0dde7619eb89dbb0), with one change made by the build:
+// `digits_cnn` (verifying key sha256 0x1035afb47521589b1605751cb6eaf25b5885e9f2ed69a18329b73db13b4fa484), with one change made by the build:
 // the contract is renamed Halo2Verifier -> DigitsCnnVerifier.
 // Regenerate: oracle-node circuits build <model.onnx> <calibration.json> --name digits_cnn --inner-cols 1
 
@@ -10,8 +10,8 @@ contract DigitsCnnVerifier {
     uint256 internal constant    DELTA = 4131629893567559867359510883348571134090853742863529169391034518566172092834;
     uint256 internal constant        R = 21888242871839275222246405745257275088548364400416034343698204186575808495617; 
 
-    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x0424;
-    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x0524;
+    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x02e4;
+    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x03a4;
 
     uint256 internal constant                VK_MPTR = 0x05a0;
     uint256 internal constant         VK_DIGEST_MPTR = 0x05a0;
@@ -36,35 +36,35 @@ contract DigitsCnnVerifier {
     uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0800;
     uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0820;
 
-    uint256 internal constant CHALLENGE_MPTR = 0x0cc0;
+    uint256 internal constant CHALLENGE_MPTR = 0x0b80;
 
-    uint256 internal constant THETA_MPTR = 0x0cc0;
-    uint256 internal constant  BETA_MPTR = 0x0ce0;
-    uint256 internal constant GAMMA_MPTR = 0x0d00;
-    uint256 internal constant     Y_MPTR = 0x0d20;
-    uint256 internal constant     X_MPTR = 0x0d40;
-    uint256 internal constant  ZETA_MPTR = 0x0d60;
-    uint256 internal constant    NU_MPTR = 0x0d80;
-    uint256 internal constant    MU_MPTR = 0x0da0;
+    uint256 internal constant THETA_MPTR = 0x0b80;
+    uint256 internal constant  BETA_MPTR = 0x0ba0;
+    uint256 internal constant GAMMA_MPTR = 0x0bc0;
+    uint256 internal constant     Y_MPTR = 0x0be0;
+    uint256 internal constant     X_MPTR = 0x0c00;
+    uint256 internal constant  ZETA_MPTR = 0x0c20;
+    uint256 internal constant    NU_MPTR = 0x0c40;
+    uint256 internal constant    MU_MPTR = 0x0c60;
 
-    uint256 internal constant       ACC_LHS_X_MPTR = 0x0dc0;
-    uint256 internal constant       ACC_LHS_Y_MPTR = 0x0de0;
-    uint256 internal constant       ACC_RHS_X_MPTR = 0x0e00;
-    uint256 internal constant       ACC_RHS_Y_MPTR = 0x0e20;
-    uint256 internal constant             X_N_MPTR = 0x0e40;
-    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x0e60;
-    uint256 internal constant          L_LAST_MPTR = 0x0e80;
-    uint256 internal constant         L_BLIND_MPTR = 0x0ea0;
-    uint256 internal constant             L_0_MPTR = 0x0ec0;
-    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x0ee0;
-    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x0f00;
-    uint256 internal constant      QUOTIENT_X_MPTR = 0x0f20;
-    uint256 internal constant      QUOTIENT_Y_MPTR = 0x0f40;
-    uint256 internal constant          R_EVAL_MPTR = 0x0f60;
-    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x0f80;
-    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x0fa0;
-    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x0fc0;
-    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x0fe0;
+    uint256 internal constant       ACC_LHS_X_MPTR = 0x0c80;
+    uint256 internal constant       ACC_LHS_Y_MPTR = 0x0ca0;
+    uint256 internal constant       ACC_RHS_X_MPTR = 0x0cc0;
+    uint256 internal constant       ACC_RHS_Y_MPTR = 0x0ce0;
+    uint256 internal constant             X_N_MPTR = 0x0d00;
+    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x0d20;
+    uint256 internal constant          L_LAST_MPTR = 0x0d40;
+    uint256 internal constant         L_BLIND_MPTR = 0x0d60;
+    uint256 internal constant             L_0_MPTR = 0x0d80;
+    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x0da0;
+    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x0dc0;
+    uint256 internal constant      QUOTIENT_X_MPTR = 0x0de0;
+    uint256 internal constant      QUOTIENT_Y_MPTR = 0x0e00;
+    uint256 internal constant          R_EVAL_MPTR = 0x0e20;
+    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x0e40;
+    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x0e60;
+    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x0e80;
+    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x0ea0;
 
     function verifyProof(
         bytes calldata proof,
@@ -216,11 +216,11 @@ contract DigitsCnnVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x05a0, 0x098b676f5d7379097ff2861ff11b403d407d5c4bd88a7ccee1eb616c36c0a5ce) // vk_digest
+                mstore(0x05a0, 0x166101d44b744fadca6732099a00490a97d037ab733557a70da31c3a46807be8) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000004a) // num_instances
 
                 // Check valid length of proof
-                success := and(success, eq(0x0a80, proof.length))
+                success := and(success, eq(0x07a0, proof.length))
 
                 // Check valid length of instances
                 let num_instances := mload(NUM_INSTANCES_MPTR)
@@ -249,7 +249,7 @@ contract DigitsCnnVerifier {
 
                 // Phase 1
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
+                    { let proof_cptr_end := add(proof_cptr, 0xc0) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -260,7 +260,7 @@ contract DigitsCnnVerifier {
 
                 // Phase 2
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0xc0) }
+                    { let proof_cptr_end := add(proof_cptr, 0x80) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -272,7 +272,7 @@ contract DigitsCnnVerifier {
 
                 // Phase 3
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0140) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -283,7 +283,7 @@ contract DigitsCnnVerifier {
 
                 // Phase 4
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0140) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0100) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -294,7 +294,7 @@ contract DigitsCnnVerifier {
 
                 // Read evaluations
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0500) }
+                    { let proof_cptr_end := add(proof_cptr, 0x03a0) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -316,7 +316,7 @@ contract DigitsCnnVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x05a0, 0x098b676f5d7379097ff2861ff11b403d407d5c4bd88a7ccee1eb616c36c0a5ce) // vk_digest
+                mstore(0x05a0, 0x166101d44b744fadca6732099a00490a97d037ab733557a70da31c3a46807be8) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000004a) // num_instances
                 mstore(0x05e0, 0x0000000000000000000000000000000000000000000000000000000000000011) // k
                 mstore(0x0600, 0x30643640b9f82f90e83b698e5ea6179c7c05542e859533b48b9953a2f5360801) // n_inv
@@ -337,42 +337,32 @@ contract DigitsCnnVerifier {
                 mstore(0x07e0, 0x0752b38a8d4b0cbd0c31fa5ec2b8fcf875fc43faf9d75146fa30fc46396f450b) // neg_s_g2_x_2
                 mstore(0x0800, 0x2c942eb5e4ea2284e3f1466ef9129e98a571da73502eb47f3ae8bbadbbcdd1a0) // neg_s_g2_y_1
                 mstore(0x0820, 0x17223d58ecd9efc9c22e1bd36abca8c248007e203d95bfaf6b99feb004516eb2) // neg_s_g2_y_2
-                mstore(0x0840, 0x2a0fb264f2cfac04d8e5048a6b9c9d862554c391188708559a759da41514d45f) // fixed_comms[0].x
-                mstore(0x0860, 0x262411d10e86aa451f54f946d7ddc6bdb1bec0b883d3a3bea1f467f1045ac9b4) // fixed_comms[0].y
-                mstore(0x0880, 0x1600a0b331e765467ab6baab36daef84cd0cbc4ed25236612dac6edd03f4c99b) // fixed_comms[1].x
-                mstore(0x08a0, 0x174fe9ea27e4ea284eff4634930195ac508109838992bebde9726cbf75ec5aae) // fixed_comms[1].y
-                mstore(0x08c0, 0x03a2d24377e0047a7f44c79ea9746956096c31386d511d5b9fee253a22fac4b4) // fixed_comms[2].x
-                mstore(0x08e0, 0x270fb2b224b5bf27401133028a4048c42c744c0c924253cf7f1fcbe42ffaf3fa) // fixed_comms[2].y
-                mstore(0x0900, 0x2d3ecb7d65b9b6b89c0ebdfeb3f9b00d1c5bd7ee96d3d0459ad499c5a28ebb2e) // fixed_comms[3].x
-                mstore(0x0920, 0x00a63f72ddd9c12ef8bf9824f076942dcab52946a439a5da6dbc448fc1f136c0) // fixed_comms[3].y
-                mstore(0x0940, 0x25d0a20fb26818e9fc76530e238c32d50d25176dca3793a2f6b692cac29d17a4) // fixed_comms[4].x
-                mstore(0x0960, 0x141f4e7ebb4e2434df77f4f2be4e82fac4487912daeb3b7ea6f3eaaa871f77d7) // fixed_comms[4].y
-                mstore(0x0980, 0x1c32bac278c957a1a004f1c2f266e4cfa83c0d4beddf3d8c3e2e98c9de993fa4) // fixed_comms[5].x
-                mstore(0x09a0, 0x0acbd838d1b1a4afaae7996c2545f2d7c435617ef28b2bb857f18fb827fec266) // fixed_comms[5].y
-                mstore(0x09c0, 0x0876fe7327223613aa53b66f2d6ff921b9841348c0e0c8fe969a134e3bfd2239) // fixed_comms[6].x
-                mstore(0x09e0, 0x118103a32843d6b1f63f5cb02b18f890dbf6b536749d81499053325eb37bb8e5) // fixed_comms[6].y
-                mstore(0x0a00, 0x13db378e8f056545c380b45bf009e67d07dd57b8d77f9d5bd49364ead84ea725) // fixed_comms[7].x
-                mstore(0x0a20, 0x126fa9a7b0b9a085832b622dbf7f69a51d2471e15f3d0de6c47c9a4ca21381dc) // fixed_comms[7].y
-                mstore(0x0a40, 0x243f2dcc4cd551a416e3d7e9a6737e4b0264f70287bea1ce6d23235c897d4c69) // fixed_comms[8].x
-                mstore(0x0a60, 0x1651a74f58ff72722be9eecee5f5f5f9b74b95a690ff93685e06ae1caa017849) // fixed_comms[8].y
-                mstore(0x0a80, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[9].x
-                mstore(0x0aa0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[9].y
-                mstore(0x0ac0, 0x08ac2e3ccdde68756cfaf054daf100c43df78dc878aa46c6f064a7df0a281072) // permutation_comms[0].x
-                mstore(0x0ae0, 0x01fa5693babd7c0fa67a3185f4c3daa2597161653dd92d1913973eb0fe073805) // permutation_comms[0].y
-                mstore(0x0b00, 0x0832f89187c8096d70f542d26bf4f86c5b5790a776680edde3cc5939c4e16b59) // permutation_comms[1].x
-                mstore(0x0b20, 0x0f9ae24503e85983e3fde51f518cef3029c383e1e851d23cef5b0ca99ea04199) // permutation_comms[1].y
-                mstore(0x0b40, 0x19c0cd8abee64ba3f0f21e2872d6589f058a6304235170073b5aba3077ef0b5a) // permutation_comms[2].x
-                mstore(0x0b60, 0x29ac259808f327736161b8100ecb32656c22cf0d40059ad28631ce76b7a4b711) // permutation_comms[2].y
-                mstore(0x0b80, 0x075cd6c0b41c55640e10a9139d5eac60f2c3bf280586bbabd8615512be20e99f) // permutation_comms[3].x
-                mstore(0x0ba0, 0x1abba4c55a2177fc1e0aef59168d90c9a6a52b0113fe6c8c0cd82577a79fae47) // permutation_comms[3].y
-                mstore(0x0bc0, 0x025f8789635519f08bf4a2e3cdec580c1faa821a1d77b93f41681c546c25b321) // permutation_comms[4].x
-                mstore(0x0be0, 0x222b8246fc1b7fc544294994605fbb583b3b6f8fc3db96c749bfe27f0c7856fe) // permutation_comms[4].y
-                mstore(0x0c00, 0x19fe49160ad1237191935b71e06f5b595704db2b121c18a56f7a688de6b53bc0) // permutation_comms[5].x
-                mstore(0x0c20, 0x14418a9bc2fe0b9d333626cb5134fe988e8539e97dd3ed9e06598fe9139175fb) // permutation_comms[5].y
-                mstore(0x0c40, 0x230365cb2afad33cb0c99cde7b8bf12d13fe9115d9710e804142f1517574dc13) // permutation_comms[6].x
-                mstore(0x0c60, 0x20d4315f20d778f8efebb58dd8b934802e21af0a38c3d16c5ca455fc9b785793) // permutation_comms[6].y
-                mstore(0x0c80, 0x2eed7e90f0b4029206e923054ef8223bc570c107f83a168c5252aad77dbb88bb) // permutation_comms[7].x
-                mstore(0x0ca0, 0x207df468d9b386e6737984bfadea460a89f90c45cd6b2bb4de298ab0ef2b6a76) // permutation_comms[7].y
+                mstore(0x0840, 0x2302f8e3e95876179b3810c4aedae0a2cb73294cede75164be0d1e0ef7bb582d) // fixed_comms[0].x
+                mstore(0x0860, 0x05753b0b55c51185dfaca0ee25ce0d0799e1d7a5584e54392fcf13753221289d) // fixed_comms[0].y
+                mstore(0x0880, 0x03a2d24377e0047a7f44c79ea9746956096c31386d511d5b9fee253a22fac4b4) // fixed_comms[1].x
+                mstore(0x08a0, 0x270fb2b224b5bf27401133028a4048c42c744c0c924253cf7f1fcbe42ffaf3fa) // fixed_comms[1].y
+                mstore(0x08c0, 0x1600a0b331e765467ab6baab36daef84cd0cbc4ed25236612dac6edd03f4c99b) // fixed_comms[2].x
+                mstore(0x08e0, 0x174fe9ea27e4ea284eff4634930195ac508109838992bebde9726cbf75ec5aae) // fixed_comms[2].y
+                mstore(0x0900, 0x0b1b232969a8bd914bb916ac19b92f0edac6262f0c1a37c23ca0a48750fac246) // fixed_comms[3].x
+                mstore(0x0920, 0x22a61a2f5656c2e920a45c2aac69c9446c0239ec501f218c741615573297c09c) // fixed_comms[3].y
+                mstore(0x0940, 0x166f635e4f409feb5d6ebff4c64d95e4b515af8cdd0f5df4a19086e1c9b83cc3) // fixed_comms[4].x
+                mstore(0x0960, 0x0a61d4b7ad6693a90bc8e965bf5d0e99a3c796b57b1d76945ce28da6ce20db18) // fixed_comms[4].y
+                mstore(0x0980, 0x2283ef6adedba74770984123b4d8a3f9dbfdf93349d8534dd0e499a246f11eae) // fixed_comms[5].x
+                mstore(0x09a0, 0x10f24801cff435fd83b350e0ae5c06198aef6648584c3ea41d1fe684f8fccc4c) // fixed_comms[5].y
+                mstore(0x09c0, 0x02867e8e6be1490b37019f5c273ed351cfe3d7d5e9f862d2dcd8b0928de80cda) // fixed_comms[6].x
+                mstore(0x09e0, 0x142c9d5c3e91b021a15ff138b84e5bd178b7e86e1f2ad7676b0d9770ab81509c) // fixed_comms[6].y
+                mstore(0x0a00, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].x
+                mstore(0x0a20, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].y
+                mstore(0x0a40, 0x20521154a76a16f206e617a8d864639082a15eec5e522530f751347f7179908c) // permutation_comms[0].x
+                mstore(0x0a60, 0x08833516b0b818c36f7111e64d45d8acbf2625b61b373f61dc6f4eb35ecc7f17) // permutation_comms[0].y
+                mstore(0x0a80, 0x207a90176e6a94019c369c553ae07f5a1c123e93d8a103239653b941a6e0d43d) // permutation_comms[1].x
+                mstore(0x0aa0, 0x2083a8dec6e445ad8cd95e2b091fbc8e4227db060678d8802c6c46fc914668e6) // permutation_comms[1].y
+                mstore(0x0ac0, 0x2490112be1f560e03bfe1c88d592e04818c07cacd8f34ce146455134f949bf0b) // permutation_comms[2].x
+                mstore(0x0ae0, 0x2c18e92aa1a58cc4eb6c57e8498fc8a249eafeb845ec6319d4e3ebfdc33c882d) // permutation_comms[2].y
+                mstore(0x0b00, 0x0477ac0fb409ffc910659a6e8dd804cf040f59ac144014b126db4b7bd1d9fcb3) // permutation_comms[3].x
+                mstore(0x0b20, 0x25702d72f555286d9d4802148c38b13f044b0e22a4af57ad0d9fa277bcbebce0) // permutation_comms[3].y
+                mstore(0x0b40, 0x164e29d7c987ea8a91133ed3f71fb6fc9ef3b1ee2b7f1f0a726f2c688ce809df) // permutation_comms[4].x
+                mstore(0x0b60, 0x1fab381053bc831d4588cd48e9aa5781c9da8626807d674981a9a75138a8ba3e) // permutation_comms[4].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -505,7 +495,104 @@ contract DigitsCnnVerifier {
                 let quotient_eval_numer
                 let y := mload(Y_MPTR)
                 {
-                    let f_7 := calldataload(0x0724)
+                    let f_5 := calldataload(0x0504)
+                    let var0 := 0x2
+                    let var1 := sub(R, f_5)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_5, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := addmod(a_0, a_1, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_2, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := var10
+                }
+                {
+                    let f_5 := calldataload(0x0504)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_5)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_5, var2, R)
+                    let var4 := 0x2
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := mulmod(a_0, a_1, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_2, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
+                }
+                {
+                    let f_5 := calldataload(0x0504)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_5)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_5, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := sub(R, a_1)
+                    let var8 := addmod(a_0, var7, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_6 := calldataload(0x0524)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_6)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_6, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_2_prev_1 := calldataload(0x0444)
+                    let var7 := 0x0
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var8 := mulmod(a_0, a_1, R)
+                    let var9 := addmod(var7, var8, R)
+                    let var10 := addmod(a_2_prev_1, var9, R)
+                    let var11 := sub(R, var10)
+                    let var12 := addmod(a_2, var11, R)
+                    let var13 := mulmod(var6, var12, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                }
+                {
+                    let f_6 := calldataload(0x0524)
+                    let var0 := 0x2
+                    let var1 := sub(R, f_6)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_6, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let var7 := 0x0
+                    let a_0 := calldataload(0x03e4)
+                    let a_1 := calldataload(0x0404)
+                    let var8 := mulmod(a_0, a_1, R)
+                    let var9 := addmod(var7, var8, R)
+                    let var10 := sub(R, var9)
+                    let var11 := addmod(a_2, var10, R)
+                    let var12 := mulmod(var6, var11, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var12, r)
+                }
+                {
+                    let f_7 := calldataload(0x0544)
                     let var0 := 0x2
                     let var1 := sub(R, f_7)
                     let var2 := addmod(var0, var1, R)
@@ -513,20 +600,36 @@ contract DigitsCnnVerifier {
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let a_0 := calldataload(0x0564)
-                    let a_1 := calldataload(0x0584)
-                    let var10 := addmod(a_0, a_1, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_2, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := var13
+                    let a_2 := calldataload(0x0424)
+                    let var7 := 0x1
+                    let a_1 := calldataload(0x0404)
+                    let var8 := mulmod(var7, a_1, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_7 := calldataload(0x0724)
+                    let f_6 := calldataload(0x0524)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_6)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_6, var2, R)
+                    let var4 := 0x2
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x0424)
+                    let a_2_prev_1 := calldataload(0x0444)
+                    let a_1 := calldataload(0x0404)
+                    let var7 := mulmod(var0, a_1, R)
+                    let var8 := mulmod(a_2_prev_1, var7, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_7 := calldataload(0x0544)
                     let var0 := 0x1
                     let var1 := sub(R, f_7)
                     let var2 := addmod(var0, var1, R)
@@ -534,20 +637,17 @@ contract DigitsCnnVerifier {
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let a_0 := calldataload(0x0564)
-                    let a_1 := calldataload(0x0584)
-                    let var10 := mulmod(a_0, a_1, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_2, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                    let a_2 := calldataload(0x0424)
+                    let var7 := 0x0
+                    let a_1 := calldataload(0x0404)
+                    let var8 := addmod(var7, a_1, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_7 := calldataload(0x0724)
+                    let f_7 := calldataload(0x0544)
                     let var0 := 0x1
                     let var1 := sub(R, f_7)
                     let var2 := addmod(var0, var1, R)
@@ -555,186 +655,57 @@ contract DigitsCnnVerifier {
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let a_0 := calldataload(0x0564)
-                    let a_1 := calldataload(0x0584)
-                    let var10 := sub(R, a_1)
-                    let var11 := addmod(a_0, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_2, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
+                    let a_2 := calldataload(0x0424)
+                    let a_2_prev_1 := calldataload(0x0444)
+                    let var7 := 0x0
+                    let a_1 := calldataload(0x0404)
+                    let var8 := addmod(var7, a_1, R)
+                    let var9 := addmod(a_2_prev_1, var8, R)
+                    let var10 := sub(R, var9)
+                    let var11 := addmod(a_2, var10, R)
+                    let var12 := mulmod(var6, var11, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var12, r)
                 }
                 {
-                    let f_8 := calldataload(0x0744)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_8)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_8, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let a_2_prev_1 := calldataload(0x0624)
-                    let var10 := 0x0
-                    let a_0 := calldataload(0x0564)
-                    let a_1 := calldataload(0x0584)
-                    let var11 := mulmod(a_0, a_1, R)
-                    let var12 := addmod(var10, var11, R)
-                    let var13 := addmod(a_2_prev_1, var12, R)
-                    let var14 := sub(R, var13)
-                    let var15 := addmod(a_2, var14, R)
-                    let var16 := mulmod(var9, var15, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var16, r)
-                }
-                {
-                    let f_7 := calldataload(0x0724)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_7)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_7, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let var10 := 0x0
-                    let a_0 := calldataload(0x0564)
-                    let a_1 := calldataload(0x0584)
-                    let var11 := mulmod(a_0, a_1, R)
-                    let var12 := addmod(var10, var11, R)
-                    let var13 := sub(R, var12)
-                    let var14 := addmod(a_2, var13, R)
-                    let var15 := mulmod(var9, var14, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var15, r)
-                }
-                {
-                    let f_8 := calldataload(0x0744)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_8)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_8, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let a_1 := calldataload(0x0584)
-                    let var10 := mulmod(var0, a_1, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_2, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_8 := calldataload(0x0744)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_8)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_8, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let a_2_prev_1 := calldataload(0x0624)
-                    let a_1 := calldataload(0x0584)
-                    let var10 := mulmod(var0, a_1, R)
-                    let var11 := mulmod(a_2_prev_1, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_2, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
-                }
-                {
-                    let f_9 := calldataload(0x0764)
-                    let a_2 := calldataload(0x05a4)
-                    let var0 := 0x0
-                    let a_1 := calldataload(0x0584)
-                    let var1 := addmod(var0, a_1, R)
-                    let var2 := sub(R, var1)
-                    let var3 := addmod(a_2, var2, R)
-                    let var4 := mulmod(f_9, var3, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var4, r)
-                }
-                {
-                    let f_8 := calldataload(0x0744)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_8)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_8, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_2 := calldataload(0x05a4)
-                    let a_2_prev_1 := calldataload(0x0624)
-                    let var10 := 0x0
-                    let a_1 := calldataload(0x0584)
-                    let var11 := addmod(var10, a_1, R)
-                    let var12 := addmod(a_2_prev_1, var11, R)
-                    let var13 := sub(R, var12)
-                    let var14 := addmod(a_2, var13, R)
-                    let var15 := mulmod(var9, var14, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var15, r)
-                }
-                {
-                    let f_3 := calldataload(0x06a4)
+                    let f_3 := calldataload(0x04c4)
                     let var0 := 0x0
                     let var1 := mulmod(f_3, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_4 := calldataload(0x06c4)
+                    let f_4 := calldataload(0x04e4)
                     let var0 := 0x0
                     let var1 := mulmod(f_4, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x08a4), R)), R)
+                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0624), R)), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let perm_z_last := calldataload(0x0904)
+                    let perm_z_last := calldataload(0x0684)
                     let eval := mulmod(mload(L_LAST_MPTR), addmod(mulmod(perm_z_last, perm_z_last, R), sub(R, perm_z_last), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0904), sub(R, calldataload(0x08e4)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0684), sub(R, calldataload(0x0664)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x08c4)
-                    let rhs := calldataload(0x08a4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0564), mulmod(beta, calldataload(0x07a4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0584), mulmod(beta, calldataload(0x07c4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x05a4), mulmod(beta, calldataload(0x07e4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x05c4), mulmod(beta, calldataload(0x0804), R), R), gamma, R), R)
+                    let lhs := calldataload(0x0644)
+                    let rhs := calldataload(0x0624)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x03e4), mulmod(beta, calldataload(0x0584), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0404), mulmod(beta, calldataload(0x05a4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0424), mulmod(beta, calldataload(0x05c4), R), R), gamma, R), R)
                     mstore(0x00, mulmod(beta, mload(X_MPTR), R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0564), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x03e4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0584), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0404), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x05a4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x05c4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0424), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -743,17 +714,11 @@ contract DigitsCnnVerifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0924)
-                    let rhs := calldataload(0x0904)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x05e4), mulmod(beta, calldataload(0x0824), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0604), mulmod(beta, calldataload(0x0844), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0644), mulmod(beta, calldataload(0x0864), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0884), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x05e4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0604), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0644), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x06a4)
+                    let rhs := calldataload(0x0684)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0464), mulmod(beta, calldataload(0x05e4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0604), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0464), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     rhs := mulmod(rhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mload(0x00), R), gamma, R), R)
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
@@ -762,12 +727,12 @@ contract DigitsCnnVerifier {
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x0944), R)
+                    let eval := mulmod(l_0, calldataload(0x06c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x0944), R)
+                    let eval := mulmod(l_last, calldataload(0x06c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -775,119 +740,16 @@ contract DigitsCnnVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let var0 := 0x1
-                        let f_5 := calldataload(0x06e4)
-                        let var1 := mulmod(var0, f_5, R)
-                        let a_3 := calldataload(0x05c4)
-                        let var2 := mulmod(a_3, f_5, R)
-                        let a_4 := calldataload(0x05e4)
-                        let var3 := mulmod(a_4, f_5, R)
-                        let a_5 := calldataload(0x0604)
-                        let var4 := mulmod(a_5, f_5, R)
-                        table := var1
-                        table := addmod(mulmod(table, theta, R), var2, R)
-                        table := addmod(mulmod(table, theta, R), var3, R)
-                        table := addmod(mulmod(table, theta, R), var4, R)
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let var0 := 0x1
-                        let f_6 := calldataload(0x0704)
-                        let var1 := mulmod(var0, f_6, R)
-                        let a_0 := calldataload(0x0564)
-                        let var2 := mulmod(a_0, f_6, R)
-                        let a_1 := calldataload(0x0584)
-                        let var3 := mulmod(a_1, f_6, R)
-                        let a_2 := calldataload(0x05a4)
-                        let var4 := mulmod(a_2, f_6, R)
-                        input_0 := var1
-                        input_0 := addmod(mulmod(input_0, theta, R), var2, R)
-                        input_0 := addmod(mulmod(input_0, theta, R), var3, R)
-                        input_0 := addmod(mulmod(input_0, theta, R), var4, R)
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0984), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0964), sub(R, calldataload(0x0944)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x09a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x09a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_1 := calldataload(0x0664)
+                        let f_1 := calldataload(0x0484)
                         table := f_1
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_3 := calldataload(0x06a4)
+                        let f_3 := calldataload(0x04c4)
                         let var0 := 0x1
                         let var1 := mulmod(f_3, var0, R)
-                        let a_0 := calldataload(0x0564)
-                        let var2 := mulmod(var1, a_0, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x09e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x09c4), sub(R, calldataload(0x09a4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x0a04), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x0a04), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_2 := calldataload(0x0684)
-                        table := f_2
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_4 := calldataload(0x06c4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_4, var0, R)
-                        let a_0 := calldataload(0x0564)
+                        let a_0 := calldataload(0x03e4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -902,8 +764,53 @@ contract DigitsCnnVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0a44), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0a24), sub(R, calldataload(0x0a04)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0704), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x06e4), sub(R, calldataload(0x06c4)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x0724), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x0724), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_2 := calldataload(0x04a4)
+                        table := f_2
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_4 := calldataload(0x04e4)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_4, var0, R)
+                        let a_0 := calldataload(0x03e4)
+                        let var2 := mulmod(var1, a_0, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0764), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0744), sub(R, calldataload(0x0724)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
@@ -1054,39 +961,23 @@ contract DigitsCnnVerifier {
                     let coeff := mload(0x20)
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0784), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0564), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
                     r_eval := addmod(r_eval, mulmod(coeff, mload(QUOTIENT_EVAL_MPTR), R), R)
                     for
                         {
-                            let mptr := 0x0884
-                            let mptr_end := 0x0784
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x20) }
-                    {
-                        r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
-                    }
-                    for
-                        {
-                            let mptr := 0x0764
-                            let mptr_end := 0x0624
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x20) }
-                    {
-                        r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
-                    }
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0a44), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x09e4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0984), R), R)
-                    for
-                        {
                             let mptr := 0x0604
-                            let mptr_end := 0x05a4
+                            let mptr_end := 0x0564
+                        }
+                        lt(mptr_end, mptr)
+                        { mptr := sub(mptr, 0x20) }
+                    {
+                        r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
+                    }
+                    for
+                        {
+                            let mptr := 0x0544
+                            let mptr_end := 0x0444
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1094,42 +985,43 @@ contract DigitsCnnVerifier {
                         r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
                     }
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0584), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0764), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0564), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0704), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0404), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x03e4), R), R)
                     mstore(0x04a0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0624), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x05a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0444), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0424), R), R)
                     r_eval := mulmod(r_eval, mload(0x0440), R)
                     mstore(0x04c0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x08e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x08a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x08c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0664), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0624), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0644), R), R)
                     r_eval := mulmod(r_eval, mload(0x0460), R)
                     mstore(0x04e0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0a04), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0a24), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0724), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0744), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x09a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x09c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x06c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x06e4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0944), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0964), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0904), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0924), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0684), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x06a4), R), R)
                     r_eval := mulmod(r_eval, mload(0x0480), R)
                     mstore(0x0500, r_eval)
                 }
@@ -1189,13 +1081,13 @@ contract DigitsCnnVerifier {
                 }
                 {
                     let nu := mload(NU_MPTR)
-                    mstore(0x00, calldataload(0x03e4))
-                    mstore(0x20, calldataload(0x0404))
+                    mstore(0x00, calldataload(0x02a4))
+                    mstore(0x20, calldataload(0x02c4))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, mload(QUOTIENT_X_MPTR), mload(QUOTIENT_Y_MPTR))
                     for
                         {
-                            let mptr := 0x0c80
+                            let mptr := 0x0b40
                             let mptr_end := 0x0800
                         }
                         lt(mptr_end, mptr)
@@ -1204,17 +1096,10 @@ contract DigitsCnnVerifier {
                         success := ec_mul_acc(success, mload(ZETA_MPTR))
                         success := ec_add_acc(success, mload(mptr), mload(add(mptr, 0x20)))
                     }
-                    for
-                        {
-                            let mptr := 0x0264
-                            let mptr_end := 0xe4
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x40) }
-                    {
-                        success := ec_mul_acc(success, mload(ZETA_MPTR))
-                        success := ec_add_acc(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
-                    }
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0x0164), calldataload(0x0184))
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0x0124), calldataload(0x0144))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, calldataload(0xa4), calldataload(0xc4))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
@@ -1224,42 +1109,35 @@ contract DigitsCnnVerifier {
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0440), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x02a4))
-                    mstore(0xa0, calldataload(0x02c4))
+                    mstore(0x80, calldataload(0x01a4))
+                    mstore(0xa0, calldataload(0x01c4))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0460), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x03a4))
-                    mstore(0xa0, calldataload(0x03c4))
-                    for
-                        {
-                            let mptr := 0x0364
-                            let mptr_end := 0x02a4
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x40) }
-                    {
-                        success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                        success := ec_add_tmp(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
-                    }
+                    mstore(0x80, calldataload(0x0264))
+                    mstore(0xa0, calldataload(0x0284))
+                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
+                    success := ec_add_tmp(success, calldataload(0x0224), calldataload(0x0244))
+                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
+                    success := ec_add_tmp(success, calldataload(0x01e4), calldataload(0x0204))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0480), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(0x80, mload(G1_X_MPTR))
                     mstore(0xa0, mload(G1_Y_MPTR))
                     success := ec_mul_tmp(success, sub(R, mload(R_EVAL_MPTR)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x0a64))
-                    mstore(0xa0, calldataload(0x0a84))
+                    mstore(0x80, calldataload(0x0784))
+                    mstore(0xa0, calldataload(0x07a4))
                     success := ec_mul_tmp(success, sub(R, mload(0x0400)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x0aa4))
-                    mstore(0xa0, calldataload(0x0ac4))
+                    mstore(0x80, calldataload(0x07c4))
+                    mstore(0xa0, calldataload(0x07e4))
                     success := ec_mul_tmp(success, mload(MU_MPTR))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(PAIRING_LHS_X_MPTR, mload(0x00))
                     mstore(PAIRING_LHS_Y_MPTR, mload(0x20))
-                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x0aa4))
-                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x0ac4))
+                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x07c4))
+                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x07e4))
                 }
             }
 
