@@ -62,8 +62,17 @@ class Deployment:
     fee: int
     params: ProtocolParams
 
-    def register_model(self, *, input_len: int | None = None) -> int:
-        spec = list(model_spec(self.manifest, self.verifier.address, fee=self.fee))
+    def register_model(
+        self,
+        *,
+        input_len: int | None = None,
+        manifest: Manifest | None = None,
+        verifier: Contract | None = None,
+    ) -> int:
+        """Register a model (default: breast_cancer with the deployment's verifier)."""
+        manifest = manifest or self.manifest
+        verifier = verifier or self.verifier
+        spec = list(model_spec(manifest, verifier.address, fee=self.fee))
         if input_len is not None:
             spec[5] = input_len
         receipt = send(
