@@ -25,8 +25,10 @@ Hierarchy::
     ├── ModelNotServedError          a request names a model this node does not serve
     ├── StoreError                   the job store is unusable or lacks the job asked for
     ├── RevertError                  a call or transaction reverted (custom error decoded)
+    ├── InsufficientFundsError       an account cannot pay for what it was asked to send
     ├── ArtifactNotFoundError        no shipped contract artifact by that name
     ├── DeploymentError              a deployment or registration step went wrong
+    │   └── DeploymentRecordError    a deployment record is missing, malformed or for another chain
     ├── HarnessError                 the testing kit was asked for something impossible
     └── DemoError                    the demo could not complete
 
@@ -217,6 +219,10 @@ class RevertError(OracleError):
         return self.decoded.name if self.decoded else None
 
 
+class InsufficientFundsError(OracleError):
+    """An account holds less than a command would spend; the message says how much to add."""
+
+
 class ArtifactNotFoundError(OracleError):
     """No shipped artifact has that contract name."""
 
@@ -231,6 +237,10 @@ class ArtifactNotFoundError(OracleError):
 
 class DeploymentError(OracleError):
     """A deployment or registration step did not do what it should."""
+
+
+class DeploymentRecordError(DeploymentError):
+    """A deployment record is missing, malformed, or made for another chain."""
 
 
 class HarnessError(OracleError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from eth_account import Account
@@ -58,5 +59,12 @@ def write_keystore(
 ) -> str:
     """Encrypt ``private_key`` into a keystore file; a low ``iterations`` is for tests only."""
     encrypted = Account.encrypt(HexStr(private_key), password, iterations=iterations)
-    path.write_text(json.dumps(encrypted))
+    try:  # created 0600 from the start, never readable by others even for a moment
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise KeystoreError(f"{path} exists already: choose another file") from None
+    except OSError as exc:
+        raise KeystoreError(f"cannot create keystore {path}: {exc}") from None
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(encrypted))
     return str(Account.from_key(private_key).address)

@@ -4,7 +4,7 @@ Precedence, highest first: keyword arguments, the environment, the TOML file nam
 ``ORACLE_CONFIG_FILE`` (or passed to :func:`load_settings`), defaults. No ``.env`` file is read.
 
     ORACLE_CHAIN__RPC_URL=http://127.0.0.1:8545
-    ORACLE_CHAIN__COORDINATOR=0x...
+    ORACLE_CHAIN__DEPLOYMENT=deployments/local.json   # chain id, addresses, start block
     ORACLE_MODELS='[{"id": 1, "dir": "circuits/breast_cancer"}]'
     ORACLE_KEYS__KEYSTORE=node.json  ORACLE_KEYS__PASSWORD_FILE=node.pass
 
@@ -59,6 +59,11 @@ class ChainSettings(_Section):
     chain_id: int | None = Field(
         default=None, description="refuse to start if the RPC serves another"
     )
+    deployment: Path | None = Field(
+        default=None,
+        description="deployment record (oracle-node deploy): fills chain_id, the contract "
+        "addresses and start_block",
+    )
     coordinator: str | None = None
     model_registry: str | None = None
     node_registry: str | None = None
@@ -72,6 +77,37 @@ class ChainSettings(_Section):
     tx_timeout: float = Field(default=120.0, gt=0)
 
     _addr = field_validator("coordinator", "model_registry", "node_registry")(_check_address)
+
+    @model_validator(mode="after")
+    def _from_deployment(self) -> ChainSettings:
+        """Fill what the deployment record knows; a setting that contradicts it is an error."""
+        if self.deployment is None:
+            return self
+        from oracle_node.deployment import load_record
+        from oracle_node.exceptions import DeploymentRecordError
+
+        try:
+            record = load_record(self.deployment)
+        except DeploymentRecordError as exc:
+            raise ValueError(str(exc)) from None
+        given = {
+            "chain_id": record.chain_id,
+            "coordinator": record.coordinator,
+            "model_registry": record.model_registry,
+            "node_registry": record.node_registry,
+        }
+        for name, value in given.items():
+            current = getattr(self, name)
+            if current is None:
+                setattr(self, name, value)
+            elif current != value:
+                raise ValueError(
+                    f"{name} is {current} but the deployment record {self.deployment} says "
+                    f"{value}: drop the setting or use the matching record"
+                )
+        if self.start_block == 0:
+            self.start_block = record.deployment_block
+        return self
 
     @field_validator("rpc_url")
     @classmethod

@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     nonce         INTEGER,
     attempts      INTEGER NOT NULL DEFAULT 0,
     timings       TEXT NOT NULL DEFAULT '{}',
+    gas_used      INTEGER NOT NULL DEFAULT 0,
+    gas_wei       TEXT NOT NULL DEFAULT '0',
     created_at    REAL NOT NULL,
     updated_at    REAL NOT NULL
 );
@@ -78,6 +80,12 @@ CREATE TABLE IF NOT EXISTS cursor (
 """
 
 _JSON_FIELDS = ("input", "commitment", "float_output", "output", "instances", "timings")
+
+# Columns added after the first release: stores made before them gain them on open.
+_ADDED_COLUMNS = {
+    "gas_used": "INTEGER NOT NULL DEFAULT 0",
+    "gas_wei": "TEXT NOT NULL DEFAULT '0'",
+}
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,15 @@ class Job:
     timings: dict[str, float]
     created_at: float
     updated_at: float
+    gas_used: int = 0
+    """Gas of every fulfilment transaction of this job that was mined (reverted ones too)."""
+    gas_wei: int = 0
+    """What that gas cost: ``gasUsed * effectiveGasPrice`` summed over those receipts."""
+
+    @property
+    def fee_wei(self) -> int:
+        """The request's fee, credited to this node when the job is ``fulfilled``."""
+        return int(self.commitment.get("fee", 0))
 
     def public(self) -> dict[str, Any]:
         """A JSON-friendly view for the API (big ints as strings, no raw transaction)."""
@@ -140,6 +157,9 @@ class Job:
             "tx_hash": self.tx_hash,
             "attempts": self.attempts,
             "timings": self.timings,
+            "fee_wei": str(self.fee_wei),
+            "gas_used": self.gas_used,
+            "gas_wei": str(self.gas_wei),
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -150,6 +170,8 @@ def _to_row_value(name: str, value: Any) -> Any:
         return json.dumps(value, default=str)
     if name == "state" and isinstance(value, JobState):
         return value.value
+    if name == "gas_wei":
+        return str(value)
     return value
 
 
@@ -160,6 +182,7 @@ def _job_from_row(row: sqlite3.Row) -> Job:
             data[name] = json.loads(data[name])
     data["request_id"] = int(data["request_id"])
     data["state"] = JobState(data["state"])
+    data["gas_wei"] = int(data["gas_wei"])
     if data["instances"] is not None:
         data["instances"] = [int(x) for x in data["instances"]]
     return Job(**data)
@@ -178,6 +201,10 @@ class JobStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+            for name, decl in _ADDED_COLUMNS.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {decl}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open job store {self.path}: {exc}") from None
 
@@ -333,6 +360,16 @@ class JobStore:
         counts = {state.value: 0 for state in JobState}
         counts.update({row[0]: row[1] for row in rows})
         return counts
+
+    def settled_since(self, since: float = 0.0) -> list[Job]:
+        """Jobs that earned a fee or spent gas, oldest first by their last update."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM jobs WHERE (state = ? OR gas_used > 0) AND updated_at >= ? "
+                "ORDER BY updated_at",
+                (JobState.FULFILLED.value, since),
+            ).fetchall()
+        return [_job_from_row(row) for row in rows]
 
     def open_jobs_from_block(self, block_number: int) -> list[Job]:
         """Open jobs whose log sits at or above ``block_number`` (re-org candidates)."""

@@ -1,4 +1,8 @@
-"""The FastAPI application; OpenAPI at ``/openapi.json``, docs at ``/docs``."""
+"""The FastAPI application; OpenAPI at ``/openapi.json``, docs at ``/docs``, dashboard at ``/``.
+
+Every route the dashboard reads is a public JSON route any client can read; the page itself
+is static files (:mod:`oracle_node.api.pages`) with no other way into the node.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +11,169 @@ import time
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query, Response, status
+from prometheus_client import CONTENT_TYPE_LATEST
+from web3 import Web3
 
 from oracle_node import __version__
 from oracle_node.api.deps import Authorized, Node, NodeView
-from oracle_node.api.schemas import InferenceIn, InferenceOut, JobsOut
+from oracle_node.api.pages import add_pages
+from oracle_node.api.schemas import (
+    ChainOut,
+    EarningPoint,
+    EarningsOut,
+    HealthOut,
+    InferenceIn,
+    InferenceOut,
+    JobOut,
+    JobsOut,
+    ModelsOut,
+    NodeOut,
+    ReadyOut,
+    WithdrawalOut,
+    WithdrawIn,
+    WithdrawOut,
+)
 from oracle_node.encoding import float_to_int, int_to_float
 from oracle_node.exceptions import ModelNotServedError, OracleError, StoreError
-from oracle_node.store import JobState
+from oracle_node.store import Job, JobState
+
+_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"description": "the RPC endpoint does not answer"}
+}
+
+
+def _job_out(job: Job, with_proof: bool = True) -> JobOut:
+    data = job.public()
+    if not with_proof:
+        data["proof"] = None
+    return JobOut.model_validate(data)
 
 
 def create_app(node: NodeView) -> FastAPI:
-    app = FastAPI(title="oracle-node operator API", version=__version__)
+    app = FastAPI(
+        title="oracle-node operator API", version=__version__, docs_url=None, redoc_url=None
+    )
     app.state.node = node
+    add_pages(app)
 
-    @app.get("/health", tags=["status"])
-    def health(node: Node, response: Response) -> dict[str, Any]:
+    @app.get("/health", tags=["status"], response_model=HealthOut)
+    def health(node: Node, response: Response) -> HealthOut:
         """Liveness: the node's service threads run."""
-        report = node.health()
-        if not report["ok"]:
+        report = HealthOut.model_validate(node.health())
+        if not report.ok:
             response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return report
 
-    @app.get("/ready", tags=["status"])
-    def ready(node: Node, response: Response) -> dict[str, Any]:
+    @app.get("/ready", tags=["status"], response_model=ReadyOut)
+    def ready(node: Node, response: Response) -> ReadyOut:
         """Readiness: models loaded, listener caught up, no RPC error right now."""
-        report = node.readiness()
-        if not report["ready"]:
+        report = ReadyOut.model_validate(node.readiness())
+        if not report.ready:
             response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return report
 
-    @app.get("/metrics", tags=["status"], response_class=Response)
+    @app.get(
+        "/metrics",
+        tags=["status"],
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text"}},
+    )
     def metrics(node: Node) -> Response:
-        """Prometheus text format."""
-        return Response(node.metrics.render(), media_type="text/plain; version=0.0.4")
+        """Prometheus text format: jobs, stage latencies, money, listener lag, the process."""
+        return Response(node.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/v1/models", tags=["models"])
-    def models(node: Node) -> dict[str, Any]:
-        return {
-            "served": [m.describe() for m in node.models.models.values()],
-            "refused": {str(k): v for k, v in node.models.refused.items()},
-        }
+    @app.get("/v1/node", tags=["node"], response_model=NodeOut, responses=_UNAVAILABLE)
+    def identity(node: Node) -> NodeOut:
+        """Address, stake, unbonding, balance and withdrawable credits, read from the chain."""
+        try:
+            account = node.account()
+        except Exception as exc:  # the RPC's own errors: connection, timeout, JSON
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE, f"cannot read the chain: {exc}"
+            ) from None
+        return NodeOut(
+            address=account.address,
+            version=__version__,
+            uptime_s=None if node.started_at is None else time.time() - node.started_at,
+            active=account.active,
+            stake_wei=str(account.stake_wei),
+            unbonding=account.unbonding,
+            unlock_at=account.unlock_at,
+            open_assignments=account.open_assignments,
+            models=account.models,
+            balance_wei=str(account.balance_wei),
+            fee_credit_wei=str(account.fee_credit_wei),
+            slash_credit_wei=str(account.slash_credit_wei),
+            withdrawable_wei=str(account.withdrawable_wei),
+            block_number=account.block_number,
+            chain=ChainOut.model_validate(node.chain_status()),
+        )
+
+    @app.get("/v1/earnings", tags=["node"], response_model=EarningsOut)
+    def earnings(
+        node: Node, since: float = Query(0.0, ge=0, description="unix time")
+    ) -> EarningsOut:
+        """Fees earned, gas spent and profit, with running totals per settled job."""
+        fees = gas = gas_used = fulfilled = 0
+        series = []
+        for job in node.store.settled_since(since):
+            fee = job.fee_wei if job.state is JobState.FULFILLED else 0
+            fulfilled += job.state is JobState.FULFILLED
+            fees, gas, gas_used = fees + fee, gas + job.gas_wei, gas_used + job.gas_used
+            series.append(
+                EarningPoint(
+                    t=job.updated_at,
+                    request_id=str(job.request_id),
+                    fee_wei=str(fee),
+                    gas_wei=str(job.gas_wei),
+                    fees_total_wei=str(fees),
+                    gas_total_wei=str(gas),
+                )  # fmt: skip
+            )
+        return EarningsOut(
+            fulfilled=fulfilled, fees_earned_wei=str(fees), gas_used=gas_used,
+            gas_spent_wei=str(gas), profit_wei=str(fees - gas), series=series,
+        )  # fmt: skip
+
+    @app.post(
+        "/v1/withdraw",
+        tags=["node"],
+        dependencies=[Authorized],
+        response_model=WithdrawOut,
+        responses={422: {"description": "bad recipient, or a withdrawal reverted"}},
+    )
+    def withdraw(node: Node, body: WithdrawIn | None = None) -> WithdrawOut:
+        """Withdraw the fee credit and the slash credit (not the stake) to ``to``."""
+        to = body.to if body is not None and body.to else node.address
+        if not Web3.is_address(to):
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"{to!r} is not an address")
+        try:
+            done = node.withdraw(Web3.to_checksum_address(to))
+        except OracleError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        return WithdrawOut(
+            to=Web3.to_checksum_address(to),
+            withdrawn_wei=str(sum(w.amount_wei for w in done)),
+            transactions=[
+                WithdrawalOut(
+                    what=w.what,
+                    amount_wei=str(w.amount_wei),
+                    tx_hash=w.tx_hash,
+                    gas_used=w.gas_used,
+                )  # fmt: skip
+                for w in done
+            ],
+        )
+
+    @app.get("/v1/models", tags=["models"], response_model=ModelsOut)
+    def models(node: Node) -> ModelsOut:
+        """Served models with their proving-key state, and why others are refused."""
+        return ModelsOut.model_validate(
+            {
+                "served": [m.describe() for m in node.models.models.values()],
+                "refused": {str(k): v for k, v in node.models.refused.items()},
+            }
+        )
 
     @app.get("/v1/jobs", tags=["jobs"], response_model=JobsOut)
     def jobs(
@@ -54,14 +181,16 @@ def create_app(node: NodeView) -> FastAPI:
         state: JobState | None = None,
         limit: int = Query(50, ge=1, le=500),
         offset: int = Query(0, ge=0),
+        proof: bool = Query(True, description="include the proof bytes"),
     ) -> JobsOut:
+        """The newest jobs first, with counts per state."""
         listed = node.store.list_jobs(state, limit=limit, offset=offset)
-        return JobsOut(jobs=[job.public() for job in listed], counts=node.store.counts())
+        return JobsOut(jobs=[_job_out(job, proof) for job in listed], counts=node.store.counts())
 
-    @app.get("/v1/jobs/{request_id}", tags=["jobs"])
-    def job(node: Node, request_id: int) -> dict[str, Any]:
+    @app.get("/v1/jobs/{request_id}", tags=["jobs"], response_model=JobOut)
+    def job(node: Node, request_id: int) -> JobOut:
         try:
-            return node.store.get(request_id).public()
+            return _job_out(node.store.get(request_id))
         except StoreError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
@@ -102,11 +231,14 @@ def create_app(node: NodeView) -> FastAPI:
             },
         )
 
-    @app.post("/v1/jobs/{request_id}/retry", tags=["jobs"], dependencies=[Authorized])
-    def retry(node: Node, request_id: int) -> dict[str, Any]:
+    @app.post(
+        "/v1/jobs/{request_id}/retry", tags=["jobs"], dependencies=[Authorized],
+        response_model=JobOut,
+    )  # fmt: skip
+    def retry(node: Node, request_id: int) -> JobOut:
         """Put a failed job back to ``new`` (e.g. after fixing a model folder)."""
         if not node.store.transition(request_id, [JobState.FAILED], JobState.NEW, reason=None):
             raise HTTPException(status.HTTP_409_CONFLICT, f"request {request_id} is not failed")
-        return node.store.get(request_id).public()
+        return _job_out(node.store.get(request_id))
 
     return app

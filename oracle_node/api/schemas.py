@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field, model_validator
+
+from oracle_node.store import JobState
 
 
 class InferenceIn(BaseModel):
@@ -32,6 +32,140 @@ class InferenceOut(BaseModel):
     timings: dict[str, float]
 
 
+# ------------------------------------------------------------------------------- status
+
+
+class HealthOut(BaseModel):
+    ok: bool = Field(description="every service thread runs")
+    services: dict[str, bool]
+
+
+class ReadyOut(BaseModel):
+    ready: bool
+    problems: list[str]
+
+
+# ------------------------------------------------------------------------------- models
+
+
+class ProvingKeyOut(BaseModel):
+    state: str = Field(description="ready | missing | not built")
+    path: str | None
+    bytes: int | None
+    ready_s: float | None = Field(description="seconds the key took to build or find at start")
+
+
+class ModelOut(BaseModel):
+    model_id: int
+    name: str
+    onnx_sha256: str
+    vk_sha256: str
+    input_len: int
+    output_len: int
+    input_scale: int
+    output_scale: int
+    logrows: int
+    provider: str = Field(description="onnxruntime execution provider")
+    proving_key: ProvingKeyOut
+
+
+class ModelsOut(BaseModel):
+    served: list[ModelOut]
+    refused: dict[str, str] = Field(description="model id -> why it is not served")
+
+
+# --------------------------------------------------------------------------------- jobs
+
+
+class JobOut(BaseModel):
+    request_id: str
+    model_id: int
+    state: JobState
+    reason: str | None
+    taken_by: str | None
+    primary_node: str
+    block_number: int
+    input: list[str]
+    output: list[str] | None
+    float_output: list[float] | None
+    proof: str | None = Field(description="0x hex; null when not proved or not asked for")
+    tx_hash: str | None
+    attempts: int
+    timings: dict[str, float] = Field(description="seconds per stage (infer_s, prove_s, ...)")
+    fee_wei: str
+    gas_used: int = Field(description="gas of this job's mined fulfilment transactions")
+    gas_wei: str = Field(description="what that gas cost")
+    created_at: float
+    updated_at: float
+
+
 class JobsOut(BaseModel):
-    jobs: list[dict[str, Any]]
+    jobs: list[JobOut]
     counts: dict[str, int]
+
+
+# ---------------------------------------------------------------------------- the node
+
+
+class ChainOut(BaseModel):
+    chain_id: int
+    head: int | None
+    safe_head: int | None
+    cursor: int | None = Field(description="last block the listener scanned")
+    lag_blocks: int | None
+    last_error: str | None
+
+
+class NodeOut(BaseModel):
+    """Who the node is on chain, and what it holds there."""
+
+    address: str
+    version: str
+    uptime_s: float | None
+    active: bool = Field(description="in the draw pools of its models")
+    stake_wei: str
+    unbonding: bool
+    unlock_at: int = Field(description="unix time the stake can be withdrawn; 0 if not unbonding")
+    open_assignments: int
+    models: list[int] = Field(description="model ids declared in the registry")
+    balance_wei: str
+    fee_credit_wei: str = Field(description="fees in the coordinator, not yet withdrawn")
+    slash_credit_wei: str = Field(description="slash credit in the registry")
+    withdrawable_wei: str
+    block_number: int = Field(description="block these figures were read at")
+    chain: ChainOut
+
+
+class EarningPoint(BaseModel):
+    t: float = Field(description="unix time the job settled")
+    request_id: str
+    fee_wei: str
+    gas_wei: str
+    fees_total_wei: str
+    gas_total_wei: str
+
+
+class EarningsOut(BaseModel):
+    fulfilled: int
+    fees_earned_wei: str = Field(description="fees of the requests this node fulfilled")
+    gas_used: int
+    gas_spent_wei: str = Field(description="wei paid for fulfilment gas (reverts included)")
+    profit_wei: str = Field(description="fees earned minus gas spent (may be negative)")
+    series: list[EarningPoint] = Field(description="running totals, oldest first")
+
+
+class WithdrawIn(BaseModel):
+    to: str | None = Field(default=None, description="recipient; the node's address if omitted")
+
+
+class WithdrawalOut(BaseModel):
+    what: str
+    amount_wei: str
+    tx_hash: str
+    gas_used: int
+
+
+class WithdrawOut(BaseModel):
+    to: str
+    withdrawn_wei: str
+    transactions: list[WithdrawalOut] = Field(description="empty when there was nothing to take")

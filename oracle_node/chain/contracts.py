@@ -13,7 +13,13 @@ from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
 from oracle_node.chain.abi import ErrorDecoder, abi_type, load_abi
-from oracle_node.exceptions import ConfigError, RevertError, RpcUnreachableError, SettingsError
+from oracle_node.exceptions import (
+    ConfigError,
+    DeploymentRecordError,
+    RevertError,
+    RpcUnreachableError,
+    SettingsError,
+)
 from oracle_node.settings import ChainSettings
 
 COMMITMENT_FIELDS = (
@@ -191,7 +197,14 @@ def open_contracts(chain: ChainSettings) -> OracleContracts:
     if missing:
         raise SettingsError([f"chain.{name}: required" for name in missing])
     assert chain.coordinator and chain.model_registry and chain.node_registry
-    w3 = connect(chain.rpc_url, chain.chain_id)
+    w3 = connect(chain.rpc_url, None if chain.deployment else chain.chain_id)
+    if chain.deployment is not None:
+        served = int(w3.eth.chain_id)
+        if served != chain.chain_id:
+            raise DeploymentRecordError(
+                f"deployment record {chain.deployment} is for chain {chain.chain_id} but "
+                f"{chain.rpc_url} serves chain {served}: use the record of this network"
+            )
     contracts = OracleContracts(w3, chain.coordinator, chain.model_registry, chain.node_registry)
     contracts.check_deployed()
     return contracts

@@ -23,6 +23,7 @@ from typing import Any
 from web3 import Web3
 from web3.types import LogReceipt
 
+from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import OracleContracts, commitment_to_json, topic_of
 from oracle_node.service import Backoff, Service, exponential_backoff
 from oracle_node.store import OPEN_STATES, UNSENT_STATES, JobState, JobStore, NewJob
@@ -49,6 +50,7 @@ class Listener(Service):
         backoff: Backoff = exponential_backoff,
         on_new_job: Callable[[], None] | None = None,
         model_ids: set[int] | None = None,
+        clock: BlockClock | None = None,
     ) -> None:
         super().__init__(backoff)
         self.contracts = contracts
@@ -62,7 +64,9 @@ class Listener(Service):
         self.reorg_depth = reorg_depth
         self.on_new_job = on_new_job
         self.model_ids = model_ids
+        self.clock = clock or BlockClock()
         self.safe_head: int | None = None
+        self.head: int | None = None
         events = contracts.coordinator.events
         self._requested = events.InferenceRequested()
         self._fulfilled = events.InferenceFulfilled()
@@ -72,6 +76,14 @@ class Listener(Service):
             self._topic("InferenceFulfilled"): self._on_fulfilled,
             self._topic("InferenceCancelled"): self._on_cancelled,
         }
+
+    @property
+    def lag(self) -> int | None:
+        """Blocks between the chain head and the last block scanned (None before the first)."""
+        cursor = self.store.cursor()
+        if self.head is None or cursor is None:
+            return None
+        return max(0, self.head - cursor[0])
 
     def _topic(self, name: str) -> str:
         return topic_of(getattr(self.contracts.coordinator.events, name))
@@ -87,9 +99,11 @@ class Listener(Service):
 
     def poll_once(self) -> bool:
         """Scan one range; True when the cursor has reached the safe head."""
-        head = self.w3.eth.block_number
+        latest = self.w3.eth.get_block("latest")
+        head = int(latest["number"])
+        self.clock.observe(int(latest["timestamp"]))
         safe = head - self.confirmations
-        self.safe_head = safe
+        self.head, self.safe_head = head, safe
         cursor = self.store.cursor()
         if cursor is not None:
             cursor = self._check_reorg(cursor)

@@ -43,6 +43,11 @@ FATAL = {
 }
 
 
+def gas_cost(receipt: Any) -> int:
+    """Wei paid for a mined transaction's gas."""
+    return int(receipt["gasUsed"]) * int(receipt.get("effectiveGasPrice", 0))
+
+
 class Submitter:
     """Turns ``proved`` jobs into mined fulfilments (one thread calls it; it holds the nonce)."""
 
@@ -128,6 +133,31 @@ class Submitter:
             self._next_nonce = None
         self.store.update(job.request_id, JobState.PROVED, tx_hash=None, raw_tx=None, nonce=None)
 
+    def send_call(self, call: Any, what: str) -> Any:
+        """Send another transaction from the node's key (e.g. a withdrawal) and wait for it.
+
+        It takes its nonce under the same lock as fulfilments, so the two never collide.
+        """
+        try:
+            gas = int(call.estimate_gas({"from": self.address}) * GAS_MARGIN)
+        except ContractLogicError as exc:
+            raise RevertError(
+                what, self.contracts.decoder.decode(exc.data), str(exc.data or "")
+            ) from None
+        with self._lock:
+            tx = call.build_transaction(
+                {"from": self.address, "nonce": self._take_nonce(), "gas": gas,
+                 "chainId": self.chain_id}
+            )  # fmt: skip
+            signed = self.account.sign_transaction(tx)
+            self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        receipt = self.w3.eth.wait_for_transaction_receipt(signed.hash, timeout=self.tx_timeout)
+        if receipt["status"] != 1:
+            raise RevertError(
+                what, None, f"mined but reverted in {Web3.to_hex(receipt['transactionHash'])}"
+            )
+        return receipt
+
     def _take_nonce(self) -> int:
         chain = int(self.w3.eth.get_transaction_count(self.address, "pending"))
         nonce = chain if self._next_nonce is None else max(chain, self._next_nonce)
@@ -153,18 +183,22 @@ class Submitter:
                 self.store.transition(job.request_id, [JobState.SUBMITTED], JobState.PROVED)
             return False
         submit_s = time.time() - job.timings.get("sent_at", time.time())
+        gas = {
+            "gas_used": job.gas_used + int(receipt["gasUsed"]),
+            "gas_wei": job.gas_wei + gas_cost(receipt),
+        }
         if receipt["status"] == 1:
             output = self._output_from(receipt)
             self.store.transition(
                 job.request_id, [JobState.SUBMITTED], JobState.FULFILLED,
                 output=output if output is not None else job.output,
-                timings={"submit_s": submit_s, "gas_used": receipt["gasUsed"]},
+                timings={"submit_s": submit_s, "gas_used": receipt["gasUsed"]}, **gas,
             )  # fmt: skip
             log.info("request %d fulfilled (gas %d)", job.request_id, receipt["gasUsed"])
             return True
         self.store.transition(
             job.request_id, [JobState.SUBMITTED], JobState.PROVED,
-            tx_hash=None, raw_tx=None, nonce=None,
+            tx_hash=None, raw_tx=None, nonce=None, **gas,
         )  # fmt: skip
         self.on_revert(self.store.get(job.request_id), self._replay(job))
         return self.store.get(job.request_id).state not in (JobState.PROVED, JobState.SUBMITTED)

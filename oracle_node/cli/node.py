@@ -1,6 +1,9 @@
-"""``oracle-node run | register | unstake | withdraw | status``: the operator's commands.
+"""``oracle-node run | register | status | doctor | unstake | withdraw | remove-model |
+cancel``: the node operator's commands.
 
-All read the node settings (environment ``ORACLE_*`` and the optional ``--config`` TOML file).
+All read the node settings (environment ``ORACLE_*`` and the optional ``--config`` TOML
+file); ``--rpc``, ``--deployment``, ``--keystore`` and ``--password-file`` override them.
+Read-only commands (``status``) never decrypt the key.
 """
 
 from __future__ import annotations
@@ -13,37 +16,36 @@ from typing import Any
 
 import click
 
-from oracle_node.settings import NodeSettings, load_settings
-
-config_option = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="TOML settings file (default: $ORACLE_CONFIG_FILE; the environment overrides it)",
+from oracle_node.cli.common import (
+    address_of,
+    chain_options,
+    contracts_for,
+    eth,
+    iso,
+    parse_eth,
+    send,
+    settings_from,
+    signer,
+    table,
+    until,
 )
+from oracle_node.exceptions import InsufficientFundsError, OracleError
 
-
-def _chain(settings: NodeSettings) -> tuple[Any, Any, Any]:
-    from oracle_node.chain.contracts import open_contracts
-    from oracle_node.keys import load_signer
-
-    settings.require_chain()
-    contracts = open_contracts(settings.chain)
-    return contracts.w3, contracts, load_signer(settings.keys)
-
-
-def _send(w3: Any, signer: Any, contracts: Any, call: Any, what: str, value: int = 0) -> None:
-    from oracle_node.chain.tx import send_transaction
-
-    receipt = send_transaction(w3, signer, call, contracts.decoder, value=value, what=what)
-    click.echo(f"{what}: mined in block {receipt['blockNumber']} (gas {receipt['gasUsed']})")
+# Gas a registration may use, per transaction, for the balance check before it is sent.
+REGISTER_GAS_PER_TX = 200_000
 
 
 @click.command()
-@config_option
+@chain_options
 @click.option("-v", "--verbose", is_flag=True, help="debug logging")
-def run(config_file: Path | None, verbose: bool) -> None:
+def run(
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+    verbose: bool,
+) -> None:
     """Run the node: listen, infer, prove, fulfil; serve the operator API."""
     from oracle_node.node.runner import OracleNode
 
@@ -51,7 +53,7 @@ def run(config_file: Path | None, verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    node = OracleNode(load_settings(config_file))
+    node = OracleNode(settings_from(config_file, rpc, deployment, keystore, password_file))
     api = None
     if node.settings.api.enabled:
         from oracle_node.api.server import ApiService
@@ -69,89 +71,295 @@ def run(config_file: Path | None, verbose: bool) -> None:
 
 
 @click.command()
-@config_option
-@click.option("--stake", "stake_wei", type=int, default=0, help="wei to add to the stake")
+@chain_options
+@click.option(
+    "--stake",
+    "stake_text",
+    default=None,
+    help="amount to add to the stake, e.g. 1.5 (ETH) or 10wei",
+)
 @click.option("--model", "model_ids", type=int, multiple=True, help="model id to serve (repeat)")
-def register(config_file: Path | None, stake_wei: int, model_ids: tuple[int, ...]) -> None:
+def register(
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+    stake_text: str | None,
+    model_ids: tuple[int, ...],
+) -> None:
     """Stake and declare the models this node serves (default: those in the settings)."""
-    settings = load_settings(config_file)
-    w3, contracts, signer = _chain(settings)
-    registry = contracts.node_registry
+    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    contracts = contracts_for(settings)
+    account = signer(settings)
+    registry = contracts.node_registry.functions
+    stake_wei = parse_eth(stake_text) if stake_text else 0
+    serving = set(registry.getNodeModels(account.address).call())
+    wanted = [m for m in (model_ids or tuple(m.id for m in settings.models)) if m not in serving]
+    _check_funds(contracts, account.address, stake_wei, len(wanted) + (1 if stake_wei else 0))
     if stake_wei:
-        _send(
-            w3, signer, contracts, registry.functions.stake(), f"stake {stake_wei} wei", stake_wei
-        )
-    serving = set(registry.functions.getNodeModels(signer.address).call())
+        send(contracts, account, registry.stake(), f"stake {eth(stake_wei)}", stake_wei)
     for model_id in model_ids or tuple(m.id for m in settings.models):
         if model_id in serving:
             click.echo(f"model {model_id}: already served")
             continue
-        _send(w3, signer, contracts, registry.functions.addModel(model_id), f"add model {model_id}")
+        send(contracts, account, registry.addModel(model_id), f"add model {model_id}")
+
+
+def _check_funds(contracts: Any, address: str, value: int, transactions: int) -> None:
+    """Refuse, before sending anything, when the account cannot pay ``value`` plus gas."""
+    w3 = contracts.w3
+    balance = int(w3.eth.get_balance(address))
+    gas = transactions * REGISTER_GAS_PER_TX * int(w3.eth.gas_price)
+    if balance < value + gas:
+        raise InsufficientFundsError(
+            f"{address} holds {eth(balance)}: fund it with at least {eth(value + gas - balance)} "
+            f"more ({eth(value)} stake + about {eth(gas)} gas), then run this again"
+        )
 
 
 @click.command()
-@config_option
-def unstake(config_file: Path | None) -> None:
+@chain_options
+def unstake(
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+) -> None:
     """Leave every draw pool and start the unbonding period."""
-    w3, contracts, signer = _chain(load_settings(config_file))
-    _send(w3, signer, contracts, contracts.node_registry.functions.requestUnstake(), "unstake")
-    node = contracts.node_registry.functions.getNode(signer.address).call()
-    click.echo(f"stake withdrawable from unix time {node[1]}")
+    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    contracts = contracts_for(settings)
+    account = signer(settings)
+    registry = contracts.node_registry.functions
+    send(contracts, account, registry.requestUnstake(), "unstake")
+    unlock_at = int(registry.getNode(account.address).call()[1])
+    now = _chain_now(contracts)
+    click.echo(
+        f"stake withdrawable from {iso(unlock_at)} (in {until(unlock_at, now)}): "
+        "run `oracle-node withdraw` then"
+    )
 
 
 @click.command()
-@config_option
+@chain_options
 @click.option("--to", "recipient", default=None, help="recipient (default: the node's address)")
-def withdraw(config_file: Path | None, recipient: str | None) -> None:
+def withdraw(
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+    recipient: str | None,
+) -> None:
     """Withdraw fees earned, slash credit, and the stake once unbonded."""
-    w3, contracts, signer = _chain(load_settings(config_file))
-    to = w3.to_checksum_address(recipient or signer.address)
+    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    contracts = contracts_for(settings)
+    account = signer(settings)
+    to = contracts.w3.to_checksum_address(recipient or account.address)
     coordinator, registry = contracts.coordinator.functions, contracts.node_registry.functions
     did = False
-    if coordinator.credits(signer.address).call():
-        _send(w3, signer, contracts, coordinator.withdraw(to), "withdraw fees")
+    fees = int(coordinator.credits(account.address).call())
+    if fees:
+        send(contracts, account, coordinator.withdraw(to), f"withdraw fees {eth(fees)}")
         did = True
-    if registry.credits(signer.address).call():
-        _send(w3, signer, contracts, registry.withdrawCredit(to), "withdraw slash credit")
+    credit = int(registry.credits(account.address).call())
+    if credit:
+        send(
+            contracts, account, registry.withdrawCredit(to), f"withdraw slash credit {eth(credit)}"
+        )
         did = True
-    node = registry.getNode(signer.address).call()
-    if node[1]:
-        _send(w3, signer, contracts, registry.withdrawStake(to), "withdraw stake")
-        did = True
+    stake, unlock_at, open_assignments = registry.getNode(account.address).call()[:3]
+    now = _chain_now(contracts)
+    if unlock_at and stake:
+        if now < unlock_at:
+            message = f"stake {eth(stake)} withdrawable from {iso(unlock_at)} (in {until(unlock_at, now)})"
+            if not did:
+                raise OracleError(f"nothing to withdraw yet: {message}")
+            click.echo(message)
+        elif open_assignments:
+            click.echo(f"stake {eth(stake)} waits for {open_assignments} open assignment(s) to end")
+        else:
+            send(contracts, account, registry.withdrawStake(to), f"withdraw stake {eth(stake)}")
+            did = True
     if not did:
         click.echo("nothing to withdraw")
 
 
+def _chain_now(contracts: Any) -> int:
+    return int(contracts.w3.eth.get_block("latest")["timestamp"])
+
+
+@click.command("remove-model")
+@click.argument("model_id", type=int)
+@chain_options
+def remove_model(
+    model_id: int,
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+) -> None:
+    """Stop serving MODEL_ID: leave its draw pool (open assignments still count)."""
+    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    contracts = contracts_for(settings)
+    account = signer(settings)
+    send(
+        contracts,
+        account,
+        contracts.node_registry.functions.removeModel(model_id),
+        f"remove model {model_id}",
+    )
+
+
 @click.command()
-@config_option
+@click.argument("request_id", type=int)
+@chain_options
+def cancel(
+    request_id: int,
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+) -> None:
+    """Cancel REQUEST_ID after its deadline: the requester is refunded, the primary slashed."""
+    from oracle_node.chain.contracts import commitment_tuple
+
+    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    contracts = contracts_for(settings)
+    coordinator = contracts.coordinator
+    logs = coordinator.events.InferenceRequested().get_logs(
+        from_block=settings.chain.start_block, argument_filters={"requestId": request_id}
+    )
+    if not logs:
+        raise OracleError(f"request {request_id} was never made on this deployment")
+    commitment = logs[-1]["args"]["commitment"]
+    if int.from_bytes(bytes(coordinator.functions.commitmentOf(request_id).call()), "big") == 0:
+        raise OracleError(f"request {request_id} is settled already (fulfilled or cancelled)")
+    deadline = int(commitment["deadline"])
+    now = _chain_now(contracts)
+    if now <= deadline:
+        raise OracleError(
+            f"request {request_id} can be cancelled after {iso(deadline)} (in {until(deadline + 1, now)})"
+        )
+    account = signer(settings)
+    call = coordinator.functions.cancelRequest(request_id, commitment_tuple(commitment))
+    send(contracts, account, call, f"cancel request {request_id}")
+
+
+@click.command()
+@chain_options
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
-def status(config_file: Path | None, as_json: bool) -> None:
-    """Stake, models, credits and local job counts of this node."""
+@click.option(
+    "--jobs", "job_rows", type=int, default=10, show_default=True, help="recent jobs shown"
+)
+def status(
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+    as_json: bool,
+    job_rows: int,
+) -> None:
+    """Stake, models, credits and jobs of this node (read-only: the key is not decrypted)."""
     from oracle_node.store import JobStore
 
-    settings = load_settings(config_file)
-    _, contracts, signer = _chain(settings)
+    settings = settings_from(
+        config_file, rpc, deployment, keystore, None if keystore else password_file
+    )
+    address = address_of(settings.keys)
+    contracts = contracts_for(settings)
     registry, coordinator = contracts.node_registry.functions, contracts.coordinator.functions
-    node = registry.getNode(signer.address).call()
+    stake, unlock_at, open_assignments = registry.getNode(address).call()[:3]
+    now = _chain_now(contracts)
     report: dict[str, Any] = {
-        "address": signer.address,
-        "active": registry.isActive(signer.address).call(),
-        "stake_wei": str(node[0]),
-        "unlock_at": node[1],
-        "open_assignments": node[2],
-        "models": list(registry.getNodeModels(signer.address).call()),
-        "fees_wei": str(coordinator.credits(signer.address).call()),
-        "slash_credit_wei": str(registry.credits(signer.address).call()),
+        "address": address,
+        "chain_id": int(contracts.w3.eth.chain_id),
+        "active": bool(registry.isActive(address).call()),
+        "balance_wei": str(contracts.w3.eth.get_balance(address)),
+        "stake_wei": str(stake),
+        "min_stake_wei": str(registry.minStake().call()),
+        "unlock_at": iso(unlock_at) if unlock_at else None,
+        "open_assignments": int(open_assignments),
+        "models": [int(m) for m in registry.getNodeModels(address).call()],
+        "fees_wei": str(coordinator.credits(address).call()),
+        "slash_credit_wei": str(registry.credits(address).call()),
+        "jobs": {},
+        "recent_jobs": [],
     }
     if settings.db_path.is_file():
         store = JobStore(settings.db_path)
-        report["jobs"] = store.counts()
-        store.close()
+        try:
+            report["jobs"] = {k: v for k, v in store.counts().items() if v}
+            report["recent_jobs"] = [job.public() for job in store.list_jobs(limit=job_rows)]
+        finally:
+            store.close()
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
-    for key, value in report.items():
-        click.echo(f"{key:>17}: {value}")
+    unbonding = "no"
+    if unlock_at:
+        unbonding = (
+            f"yes, stake withdrawable from {report['unlock_at']} (in {until(unlock_at, now)})"
+        )
+    lines = [
+        ("node", address),
+        ("chain", str(report["chain_id"])),
+        ("active", "yes" if report["active"] else "no"),
+        ("balance", eth(int(report["balance_wei"]))),
+        ("stake", f"{eth(stake)} (minimum {eth(int(report['min_stake_wei']))})"),
+        ("unbonding", unbonding),
+        ("assignments", f"{open_assignments} open"),
+        ("models", ", ".join(str(m) for m in report["models"]) or "none"),
+        ("fees", f"{eth(int(report['fees_wei']))} withdrawable"),
+        ("slash credit", eth(int(report["slash_credit_wei"]))),
+        ("jobs", ", ".join(f"{k} {v}" for k, v in report["jobs"].items()) or "none"),
+    ]
+    for label, value in lines:
+        click.echo(f"{label:>12}: {value}")
+    if report["recent_jobs"]:
+        click.echo("")
+        click.echo(
+            table(
+                [
+                    [
+                        j["request_id"],
+                        str(j["model_id"]),
+                        j["state"],
+                        iso(j["updated_at"]),
+                        (j.get("tx_hash") or "")[:18],
+                        (j.get("reason") or "")[:40],
+                    ]
+                    for j in report["recent_jobs"]
+                ],
+                ["request", "model", "state", "updated", "tx", "reason"],
+            )  # fmt: skip
+        )
 
 
-COMMANDS = (run, register, unstake, withdraw, status)
+@click.command()
+@chain_options
+def doctor(
+    rpc: str | None,
+    deployment: Path | None,
+    keystore: Path | None,
+    password_file: Path | None,
+    config_file: Path | None,
+) -> None:
+    """Preflight: RPC, chain, deployment, key, balance, stake, models, SRS, port, proving keys."""
+    from oracle_node.cli.doctor import run_checks
+
+    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    failed = 0
+    for ok, line in run_checks(settings):
+        click.echo(f"{'ok  ' if ok else 'FAIL'}  {line}")
+        failed += not ok
+    if failed:
+        raise OracleError(f"{failed} check(s) failed: fix the FAIL lines above")
+    click.echo("all checks passed")
+
+
+COMMANDS = (run, register, status, doctor, unstake, withdraw, remove_model, cancel)

@@ -1,7 +1,9 @@
-"""Prometheus metrics of one node: jobs by state, stage latencies, proofs per second.
+"""Prometheus metrics of one node: jobs, stage latencies, proofs/s, money, listener lag.
 
 Each node owns its own :class:`~prometheus_client.CollectorRegistry`, so two nodes (or two
-tests) in one process never clash.
+tests) in one process never clash. The process collector (CPU, memory, open files) is added to
+it. Money and lag are read at scrape time from sources the running node hands to
+:meth:`NodeMetrics.watch`; without them (an API over a bare job store) those series are absent.
 """
 
 from __future__ import annotations
@@ -9,13 +11,20 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from oracle_node.store import JobStore
+from oracle_node.chain.account import AccountState
+from oracle_node.store import JobState, JobStore
 
 STAGES = ("infer", "witness", "prove", "submit", "end_to_end")
 _BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60, 120, float("inf"))
@@ -26,7 +35,7 @@ class _JobsCollector(Collector):
         self.store = store
         self.metrics = metrics
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         jobs = GaugeMetricFamily("oracle_jobs", "Jobs in the store by state", labels=["state"])
         for state, count in self.store.counts().items():
             jobs.add_metric([state], count)
@@ -36,6 +45,46 @@ class _JobsCollector(Collector):
         )
         rate.add_metric([], self.metrics.proofs_per_second())
         yield rate
+        settled = self.store.settled_since()
+        fees = CounterMetricFamily("oracle_fees_earned_wei", "Fees of the requests fulfilled")
+        fees.add_metric([], sum(j.fee_wei for j in settled if j.state is JobState.FULFILLED))
+        yield fees
+        gas = CounterMetricFamily("oracle_gas_spent_wei", "Wei paid for fulfilment gas")
+        gas.add_metric([], sum(j.gas_wei for j in settled))
+        yield gas
+        gas_used = CounterMetricFamily("oracle_gas_used", "Gas of fulfilment transactions")
+        gas_used.add_metric([], sum(j.gas_used for j in settled))
+        yield gas_used
+        yield from self._chain()
+
+    def _chain(self) -> Iterator[Metric]:
+        if self.metrics.lag_source is not None and (lag := self.metrics.lag_source()) is not None:
+            gauge = GaugeMetricFamily(
+                "oracle_listener_lag_blocks", "Blocks between the head and the listener's cursor"
+            )
+            gauge.add_metric([], lag)
+            yield gauge
+        if self.metrics.account_source is None:
+            return
+        try:
+            account = self.metrics.account_source()
+        except Exception:  # the RPC is down: the scrape still answers, without these series
+            self.metrics.rpc_errors.labels("metrics").inc()
+            return
+        for name, doc, value in (
+            ("oracle_balance_wei", "The node account's balance", account.balance_wei),
+            ("oracle_stake_wei", "The node's stake in the registry", account.stake_wei),
+            ("oracle_unbonding", "1 while the stake unbonds", int(account.unbonding)),
+        ):
+            gauge = GaugeMetricFamily(name, doc)
+            gauge.add_metric([], value)
+            yield gauge
+        credits = GaugeMetricFamily(
+            "oracle_withdrawable_wei", "Credits the node can withdraw", labels=["kind"]
+        )
+        credits.add_metric(["fees"], account.fee_credit_wei)
+        credits.add_metric(["slash_credit"], account.slash_credit_wei)
+        yield credits
 
 
 class NodeMetrics:
@@ -52,9 +101,17 @@ class NodeMetrics:
             "oracle_rpc_errors", "RPC errors", ["service"], registry=self.registry
         )
         self.registry.register(_JobsCollector(store, self))
+        ProcessCollector(registry=self.registry)
+        self.account_source: Callable[[], AccountState] | None = None
+        self.lag_source: Callable[[], int | None] | None = None
         self._window_s = window_s
         self._proof_times: deque[float] = deque()
         self._lock = threading.Lock()
+
+    def watch(self, account: Callable[[], AccountState], lag: Callable[[], int | None]) -> None:
+        """Read the account and the listener's lag from these at each scrape."""
+        self.account_source = account
+        self.lag_source = lag
 
     def observe(self, stage: str, seconds: float) -> None:
         self.stage_seconds.labels(stage).observe(seconds)

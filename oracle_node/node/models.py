@@ -19,6 +19,23 @@ from oracle_node.inference import ModelRuntime
 from oracle_node.settings import ServedModel
 
 
+@dataclass(frozen=True)
+class ProvingKey:
+    """Where a served model's proving key is cached, and how long it took to get ready."""
+
+    path: Path
+    ready_s: float
+
+    def describe(self) -> dict[str, object]:
+        exists = self.path.is_file()
+        return {
+            "state": "ready" if exists else "missing",
+            "path": str(self.path),
+            "bytes": self.path.stat().st_size if exists else None,
+            "ready_s": round(self.ready_s, 3),
+        }
+
+
 @dataclass
 class LoadedModel:
     """A served model, ready to run."""
@@ -28,6 +45,7 @@ class LoadedModel:
     srs_path: Path | None
     manifest: Manifest
     runtime: ModelRuntime
+    proving_key: ProvingKey | None = None
 
     @property
     def name(self) -> str:
@@ -51,6 +69,11 @@ class LoadedModel:
             "output_scale": m.output_scale,
             "logrows": m.logrows,
             "provider": self.runtime.provider,
+            "proving_key": (
+                self.proving_key.describe()
+                if self.proving_key is not None
+                else {"state": "not built", "path": None, "bytes": None, "ready_s": None}
+            ),
         }
 
 

@@ -10,17 +10,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from web3 import Web3
 
+from oracle_node.chain.account import AccountState, Withdrawal, read_account, withdraw_credits
+from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import open_contracts
 from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.exceptions import RevertError
 from oracle_node.keys import load_signer
 from oracle_node.node.metrics import NodeMetrics
-from oracle_node.node.models import ModelSet
+from oracle_node.node.models import ModelSet, ProvingKey
 from oracle_node.node.provers import ProverPool
 from oracle_node.node.stages import InferenceStage, ProvingStage, SubmitStage
 from oracle_node.service import Service
@@ -39,6 +42,8 @@ class OracleNode:
         self.started_at: float | None = None
         self._stopped = threading.Event()
         self.extra_services: list[Service] = []
+        self._account: AccountState | None = None
+        self._account_lock = threading.Lock()
 
     # ----------------------------------------------------------------- set-up
 
@@ -46,7 +51,7 @@ class OracleNode:
         s = self.settings
         s.require_chain()
         self.signer = load_signer(s.keys)
-        self.address = Web3.to_checksum_address(self.signer.address)
+        self.address: str = Web3.to_checksum_address(self.signer.address)
         self.contracts = open_contracts(s.chain)
         self.w3 = self.contracts.w3
         self.chain_id = int(self.w3.eth.chain_id)
@@ -66,27 +71,35 @@ class OracleNode:
         self.pool = ProverPool(s.workers.provers, s.key_cache_dir)
         for model in self.models.models.values():
             started = time.monotonic()
+            log.info("model %d (%s): loading or building its proving key (2^%d rows; a build "
+                     "takes seconds to minutes)", model.model_id, model.name,
+                     model.manifest.logrows)  # fmt: skip
             path = self.pool.warm(model.dir, model.srs_path)
+            model.proving_key = ProvingKey(Path(path), time.monotonic() - started)
             log.info("model %d (%s) ready, proving key %s in %.1fs",
-                     model.model_id, model.name, path, time.monotonic() - started)  # fmt: skip
+                     model.model_id, model.name, path, model.proving_key.ready_s)  # fmt: skip
         self.wake = threading.Event()
+        self.clock = BlockClock()
         self.listener = Listener(
             self.contracts, self.store, self.address,
             confirmations=s.chain.confirmations, poll_interval=s.chain.poll_interval,
             start_block=s.chain.start_block, max_block_range=s.chain.max_block_range,
             reorg_depth=s.chain.reorg_depth, on_new_job=self.wake.set,
-            model_ids={m.id for m in s.models},
+            model_ids={m.id for m in s.models}, clock=self.clock,
         )  # fmt: skip
         self.submitter = Submitter(
             self.contracts, self.signer, self.store, chain_id=self.chain_id,
             retries=s.workers.submit_retries, tx_timeout=s.chain.tx_timeout,
         )  # fmt: skip
-        self.services = [
-            self.listener,
+        self.metrics.watch(self.account, lambda: self.listener.lag)
+        stages: list[InferenceStage | ProvingStage | SubmitStage] = [
             InferenceStage(self.store, self.metrics, self.wake, self.models, s.workers.inference),
             ProvingStage(self.store, self.metrics, self.wake, self.models, self.pool),
             SubmitStage(self.store, self.metrics, self.wake, self.submitter),
         ]
+        for stage in stages:
+            stage.clock = self.clock  # windows and deadlines by block time, as the contract
+        self.services = [self.listener, *stages]
 
     # -------------------------------------------------------------- lifecycle
 
@@ -145,3 +158,33 @@ class OracleNode:
         if self.listener.last_error:
             problems.append(f"listener: {self.listener.last_error}")
         return {"ready": not problems, "problems": problems}
+
+    def account(self, max_age: float = 2.0) -> AccountState:
+        """The node's on-chain account, read again when the last reading is older than
+        ``max_age`` seconds (so page polls and metric scrapes do not hammer the RPC)."""
+        with self._account_lock:
+            cached = self._account
+            if cached is None or time.time() - cached.read_at > max_age:
+                cached = self._account = read_account(self.contracts, self.address)
+            return cached
+
+    def chain_status(self) -> dict[str, Any]:
+        """Where the listener stands against the chain head."""
+        cursor = self.store.cursor()
+        return {
+            "chain_id": self.chain_id,
+            "head": self.listener.head,
+            "safe_head": self.listener.safe_head,
+            "cursor": None if cursor is None else cursor[0],
+            "lag_blocks": self.listener.lag,
+            "last_error": self.listener.last_error,
+        }
+
+    def withdraw(self, to: str | None = None) -> list[Withdrawal]:
+        """Withdraw fee and slash credit to ``to`` (default: the node's own address)."""
+        done = withdraw_credits(
+            self.contracts, self.address, to or self.address, self.submitter.send_call
+        )
+        with self._account_lock:
+            self._account = None
+        return done

@@ -50,7 +50,8 @@ class _Stage(Service):
         self.store = store
         self.metrics = metrics
         self.wake = wake
-        self.clock: Clock = time.time  # wall clock: deadlines and windows are Unix times
+        # deadlines and windows are block timestamps: the runner passes the chain's clock
+        self.clock: Clock = time.time
         self.monotonic: Clock = time.monotonic  # intervals: receipt polls
 
     def idle(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -12,10 +13,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import CONTENT_TYPE_LATEST
+from web3 import Web3
 
 from oracle_node.api.app import create_app
 from oracle_node.api.deps import get_settings
 from oracle_node.api.server import ApiService
+from oracle_node.chain.account import AccountState, Withdrawal
 from oracle_node.circuits.datasets import held_out
 from oracle_node.encoding import float_to_int, int_to_felt
 from oracle_node.exceptions import PortInUseError
@@ -23,11 +27,12 @@ from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
 from oracle_node.node.provers import ProverPool
 from oracle_node.settings import ApiSettings, NodeSettings, ServedModel, load_settings
-from oracle_node.store import JobStore
+from oracle_node.store import JobState, JobStore
 from tests.support.jobs import new_job
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
 TOKEN = "op-token"
+ADDRESS = Web3.to_checksum_address("0x" + "a1" * 20)
 
 
 @dataclass
@@ -41,12 +46,35 @@ class FakeNode:
     metrics: NodeMetrics
     alive: bool = True
     problems: list[str] = field(default_factory=list)
+    address: str = ADDRESS
+    started_at: float | None = None
+    fee_credit: int = 3 * 10**15
+    withdrawn_to: list[str] = field(default_factory=list)
+    rpc_down: bool = False
 
     def health(self) -> dict[str, Any]:
         return {"ok": self.alive, "services": {"listener": self.alive}}
 
     def readiness(self) -> dict[str, Any]:
         return {"ready": not self.problems, "problems": self.problems}
+
+    def account(self, max_age: float = 2.0) -> AccountState:
+        if self.rpc_down:
+            raise ConnectionError("connection refused")
+        return AccountState(
+            address=self.address, balance_wei=5 * 10**18, stake_wei=10**18, unlock_at=0,
+            open_assignments=1, active=True, models=[1], fee_credit_wei=self.fee_credit,
+            slash_credit_wei=0, block_number=42, read_at=time.time(),
+        )  # fmt: skip
+
+    def chain_status(self) -> dict[str, Any]:
+        return {"chain_id": 31337, "head": 44, "safe_head": 43, "cursor": 41,
+                "lag_blocks": 3, "last_error": None}  # fmt: skip
+
+    def withdraw(self, to: str | None = None) -> list[Withdrawal]:
+        self.withdrawn_to.append(to or self.address)
+        amount, self.fee_credit = self.fee_credit, 0
+        return [Withdrawal("fees", amount, "0x" + "ee" * 32, 30_000)] if amount else []
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +219,123 @@ def test_api_service_refuses_a_busy_port_at_start(node):
         with pytest.raises(PortInUseError, match=f"port {port} on 127.0.0.1 is already in use"):
             service.start()
     assert not service.alive
+
+
+def test_node_route_reports_identity_stake_credits_and_listener(client):
+    body = client.get("/v1/node").json()
+    assert body["address"] == ADDRESS and body["stake_wei"] == str(10**18)
+    assert body["unbonding"] is False and body["active"] is True
+    assert body["withdrawable_wei"] == body["fee_credit_wei"]
+    assert body["chain"]["lag_blocks"] == 3 and body["block_number"] == 42
+
+
+def test_node_route_answers_503_while_the_rpc_is_down_and_metrics_still_scrape(client, node):
+    node.metrics.watch(node.account, lambda: None)
+    node.rpc_down = True
+    try:
+        reply = client.get("/v1/node")
+        assert reply.status_code == 503 and "connection refused" in reply.json()["detail"]
+        text = client.get("/metrics").text
+        assert "oracle_jobs" in text and "oracle_balance_wei" not in text
+        # the failed read is counted during the scrape, so the next scrape shows it
+        assert 'oracle_rpc_errors_total{service="metrics"}' in client.get("/metrics").text
+    finally:
+        node.rpc_down = False
+        node.metrics.account_source = node.metrics.lag_source = None
+
+
+def test_earnings_sum_fees_of_fulfilled_jobs_and_gas_of_every_receipt(client, node):
+    before = client.get("/v1/earnings").json()
+    fee = {"modelId": 1, "deadline": 1, "inputHash": "0x" + "ab" * 32, "fee": 10**15}
+    node.store.add(new_job(201, block=20, commitment=fee))
+    node.store.add(new_job(202, block=21, commitment=fee))
+    node.store.transition(201, [JobState.NEW], JobState.FULFILLED, gas_used=500_000,
+                          gas_wei=500_000 * 10**9)  # fmt: skip
+    # a fulfilment that reverted: gas paid, no fee
+    node.store.transition(202, [JobState.NEW], JobState.FAILED, gas_used=40_000,
+                          gas_wei=40_000 * 10**9)  # fmt: skip
+    body = client.get("/v1/earnings").json()
+    assert int(body["fees_earned_wei"]) - int(before["fees_earned_wei"]) == 10**15
+    assert int(body["gas_spent_wei"]) - int(before["gas_spent_wei"]) == 540_000 * 10**9
+    assert int(body["profit_wei"]) == int(body["fees_earned_wei"]) - int(body["gas_spent_wei"])
+    assert body["fulfilled"] == before["fulfilled"] + 1
+    assert body["series"][-1]["fees_total_wei"] == body["fees_earned_wei"]
+    job = client.get("/v1/jobs/201").json()
+    assert job["gas_used"] == 500_000 and job["fee_wei"] == str(10**15)
+
+
+def test_withdraw_needs_the_token_and_sends_to_the_node_by_default(client, node):
+    assert client.post("/v1/withdraw").status_code == 401
+    assert node.withdrawn_to == []
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    reply = client.post("/v1/withdraw", json={"to": "0x12"}, headers=auth)
+    assert reply.status_code == 422 and "not an address" in reply.text
+    body = client.post("/v1/withdraw", headers=auth).json()
+    assert body["to"] == ADDRESS and node.withdrawn_to == [ADDRESS]
+    assert body["transactions"][0]["what"] == "fees" and int(body["withdrawn_wei"]) > 0
+    assert client.post("/v1/withdraw", headers=auth).json()["transactions"] == []
+
+
+def test_jobs_can_leave_the_proof_out(client, node):
+    node.store.add(new_job(301, block=30))
+    node.store.transition(301, [JobState.NEW], JobState.PROVED, proof=b"\x01\x02")
+    assert client.get("/v1/jobs/301").json()["proof"] == "0x0102"
+    listed = client.get("/v1/jobs", params={"proof": "false"}).json()["jobs"]
+    assert all(job["proof"] is None for job in listed)
+
+
+def test_models_report_proving_key_state(client):
+    served = client.get("/v1/models").json()["served"][0]
+    assert served["proving_key"]["state"] == "not built"
+
+
+def test_metrics_use_the_prometheus_content_type_and_show_process_money_and_lag(client, node):
+    reply = client.get("/metrics")
+    assert reply.headers["content-type"] == CONTENT_TYPE_LATEST
+    assert "process_cpu_seconds_total" in reply.text
+    assert "oracle_fees_earned_wei_total" in reply.text
+    assert "oracle_gas_spent_wei_total" in reply.text
+    assert "oracle_balance_wei" not in reply.text  # no chain source handed over yet
+    node.metrics.watch(node.account, lambda: 7)
+    text = client.get("/metrics").text
+    assert "oracle_balance_wei 5e+18" in text and "oracle_stake_wei 1e+18" in text
+    assert 'oracle_withdrawable_wei{kind="fees"}' in text
+    assert "oracle_listener_lag_blocks 7.0" in text
+
+
+def test_openapi_types_every_route_and_shows_the_bearer_scheme(client):
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["OperatorToken"]["scheme"] == "bearer"
+    for path in ("/v1/withdraw", "/v1/inferences", "/v1/jobs/{request_id}/retry"):
+        assert spec["paths"][path]["post"]["security"] == [{"OperatorToken": []}]
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            if path == "/metrics":
+                continue
+            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert "$ref" in schema, f"{method.upper()} {path} has no response model"
+
+
+def test_docs_page_loads_its_assets_from_this_server(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    urls = re.findall(r'(?:href|src)="([^"]+)"', page.text)
+    assert urls and all(url.startswith("/") for url in urls), urls
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert "swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    assert client.get("/docs/oauth2-redirect").status_code == 200
+
+
+def test_dashboard_page_and_its_assets_are_served_without_a_token(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    urls = re.findall(r'(?:href|src)="([^"]+)"', page.text)
+    local = [u for u in urls if not u.startswith("data:")]
+    assert {"assets/app.js", "assets/style.css"} <= set(local)
+    for url in local:
+        assert client.get(f"/{url}").status_code == 200, url
+    assert not any("://" in u for u in urls)
+    script = client.get("/assets/app.js").text
+    for route in ("v1/node", "v1/earnings", "v1/models", "v1/jobs", "v1/withdraw"):
+        assert route in script

@@ -6,16 +6,18 @@ demand), so fault cases run in milliseconds; real proofs are the end-to-end test
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
 from eth_account import Account
 
+from oracle_node.chain.account import read_account, withdraw_credits
 from oracle_node.chain.listener import REORG_REASON, Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
 from oracle_node.store import JobState, JobStore
-from tests.node.conftest import Chain
+from tests.node.conftest import FEE, PARAMS, Chain
 from tests.support.protocol import send
 
 
@@ -186,3 +188,67 @@ def test_other_nodes_requests_for_models_not_served_here_are_ignored(chain, tmp_
         drain(lst)
         assert (s.find(request_id) is not None) is expect_recorded
         s.close()
+
+
+def test_fulfilment_gas_is_recorded_and_credits_are_withdrawn_with_the_submitters_nonces(
+    chain, store
+):
+    request_id = chain.request([6] * 30)
+    primary = primary_of(chain, request_id)
+    drain(listener(chain, store, primary))
+    before = read_account(chain.contracts(), primary)
+    prove_fake(store, request_id, [3])
+    sub = submitter(chain, store, primary)
+    sub.submit(store.get(request_id))
+    assert sub.confirm(store.get(request_id))
+    job = store.get(request_id)
+    receipt = chain.w3.eth.get_transaction_receipt(job.tx_hash)
+    assert job.gas_used == receipt["gasUsed"] > 0
+    assert job.gas_wei == receipt["gasUsed"] * receipt["effectiveGasPrice"]
+    assert job.fee_wei == FEE
+    after = read_account(chain.contracts(), primary)
+    assert after.fee_credit_wei == before.fee_credit_wei + FEE
+    assert after.balance_wei == before.balance_wei - job.gas_wei
+    assert after.stake_wei > 0 and not after.unbonding and after.active
+
+    recipient = chain.w3.eth.accounts[9]
+    funds = chain.w3.eth.get_balance(recipient)
+    done = withdraw_credits(chain.contracts(), primary, recipient, sub.send_call)
+    assert [(w.what, w.amount_wei) for w in done] == [("fees", after.fee_credit_wei)]
+    assert chain.w3.eth.get_balance(recipient) == funds + after.fee_credit_wei
+    assert read_account(chain.contracts(), primary).withdrawable_wei == 0
+    assert withdraw_credits(chain.contracts(), primary, recipient, sub.send_call) == []
+
+
+# Last in the module: it moves the chain's time forward.
+def test_windows_and_deadlines_follow_block_time_not_the_wall_clock(chain, store):
+    from oracle_node.chain.clock import BlockClock
+    from oracle_node.node.metrics import NodeMetrics
+    from oracle_node.node.models import ModelSet
+    from oracle_node.node.stages import InferenceStage
+
+    node = next(iter(chain.nodes))
+    clock = BlockClock()
+    lst = Listener(chain.contracts(), store, node, confirmations=0, clock=clock)
+    request_id = chain.request([1] * 30)
+    drain(lst)
+    job = store.get(request_id)
+    deadline = int(job.commitment["deadline"])
+    assert clock() <= deadline  # the chain has not reached the deadline yet
+
+    chain.w3.provider.make_request("evm_increaseTime", [PARAMS.request_timeout + 5])
+    chain.mine()
+    drain(lst)
+    assert clock() > deadline  # ...now it has, while the wall clock is still far from it
+    import time
+
+    assert time.time() < deadline
+
+    stage = InferenceStage(store, NodeMetrics(store), threading.Event(), ModelSet())
+    stage.clock = clock
+    stage.setup()
+    try:
+        stage.step()
+    finally:
+        stage.cleanup()
+    assert store.get(request_id).state is JobState.EXPIRED

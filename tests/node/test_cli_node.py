@@ -13,7 +13,8 @@ from oracle_node.devchain import dev_key
 def test_every_operator_command_is_registered(capsys):
     assert main(["--help"]) == 0
     listed = capsys.readouterr().out
-    for name in ("run", "register", "unstake", "withdraw", "status"):
+    for name in ("run", "register", "unstake", "withdraw", "status", "doctor", "cancel",
+                 "remove-model", "deploy", "models", "keys"):  # fmt: skip
         assert f"  {name}" in listed
 
 
@@ -60,7 +61,8 @@ def test_register_status_unstake_and_early_withdraw(operator_env, capsys):
     chain = operator_env
     stake = chain.protocol.params.min_stake
     model = chain.model_id
-    assert main(["register", "--stake", str(stake), "--model", str(model)]) == 0
+    assert stake == 10**18
+    assert main(["register", "--stake", "1", "--model", str(model)]) == 0
     status = _status(capsys)
     assert status["active"] is True and status["models"] == [model]
     assert status["stake_wei"] == str(stake)
@@ -68,7 +70,34 @@ def test_register_status_unstake_and_early_withdraw(operator_env, capsys):
     assert "already served" in capsys.readouterr().out
     assert main(["unstake"]) == 0
     status = _status(capsys)
-    assert status["active"] is False and status["unlock_at"] > 0
+    assert status["active"] is False and status["unlock_at"].endswith("Z")
     assert main(["withdraw"]) == 1
     err = capsys.readouterr().err
-    assert "withdraw stake reverted: UnbondingNotElapsed(" in err
+    assert f"nothing to withdraw yet: stake 1 ETH withdrawable from {status['unlock_at']}" in err
+
+
+def test_remove_model_leaves_the_pool(operator_env, capsys):
+    chain = operator_env
+    address = chain.w3.eth.account.from_key(dev_key(7)).address
+    registry = chain.protocol.node_registry.functions
+    if chain.model_id not in registry.getNodeModels(address).call():
+        assert main(["register", "--model", str(chain.model_id)]) == 0
+    assert main(["remove-model", str(chain.model_id)]) == 0
+    assert chain.model_id not in registry.getNodeModels(address).call()
+
+
+def test_cancel_waits_for_the_deadline_then_refunds_once(operator_env, capsys):
+    chain = operator_env
+    request_id = chain.request([1] * 30)
+    capsys.readouterr()
+    assert main(["cancel", str(request_id)]) == 1
+    assert f"request {request_id} can be cancelled after" in capsys.readouterr().err
+    chain.w3.provider.make_request("evm_increaseTime", [chain.protocol.params.request_timeout + 1])
+    chain.mine()
+    assert main(["cancel", str(request_id)]) == 0
+    coordinator = chain.protocol.coordinator.functions
+    assert int.from_bytes(coordinator.commitmentOf(request_id).call(), "big") == 0
+    assert main(["cancel", str(request_id)]) == 1
+    assert "is settled already" in capsys.readouterr().err
+    assert main(["cancel", "999999"]) == 1
+    assert "was never made" in capsys.readouterr().err

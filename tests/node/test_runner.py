@@ -54,6 +54,9 @@ def test_node_starts_reports_ready_and_stops(chain, tmp_path, key_cache):
         while not node.readiness()["ready"] and time.monotonic() < deadline:
             time.sleep(0.1)
         assert node.readiness() == {"ready": True, "problems": []}
+        # every stage judges windows and deadlines by the chain's clock, fed by the listener
+        assert node.clock.seen and node.listener.clock is node.clock
+        assert all(stage.clock is node.clock for stage in node.services[1:])
     finally:
         node.stop()
     assert node.wait(0)

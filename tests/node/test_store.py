@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
 
 from oracle_node.exceptions import StoreError
-from oracle_node.store import JobState, JobStore
+from oracle_node.store import _SCHEMA, JobState, JobStore
 from tests.support.jobs import new_job
 
 
@@ -114,3 +115,21 @@ def test_public_view_hides_the_raw_transaction(store):
     view = store.get(1).public()
     assert "raw_tx" not in view
     assert view["proof"] == "0xff" and view["input"][2] == str(2**70)
+
+
+def test_a_store_made_before_the_gas_columns_gains_them_on_open(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    old_schema = _SCHEMA.replace("    gas_used      INTEGER NOT NULL DEFAULT 0,\n", "").replace(
+        "    gas_wei       TEXT NOT NULL DEFAULT '0',\n", ""
+    )
+    assert "gas_wei" not in old_schema
+    db.executescript(old_schema)
+    db.close()
+    store = JobStore(path)
+    store.add(new_job(7))
+    store.transition(7, [JobState.NEW], JobState.FULFILLED, gas_used=21_000, gas_wei=2**70)
+    job = store.get(7)
+    assert (job.gas_used, job.gas_wei) == (21_000, 2**70)  # wei kept exact, beyond 64 bits
+    assert [j.request_id for j in store.settled_since()] == [7]
+    store.close()

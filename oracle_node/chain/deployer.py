@@ -1,0 +1,187 @@
+"""Deploy the protocol and publish models over web3.py, against any RPC, from a named key.
+
+The command-line path for deployers and model publishers (``oracle-node deploy`` and
+``oracle-node models publish``). Contracts come from the artifacts shipped in the package;
+a model's verifier is compiled from its own generated source. Constructor arguments and the
+model spec come from :mod:`oracle_node.protocol`, as for the Ape path in
+:mod:`oracle_node.deploy`. Every step records what it did in the deployment record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract import Contract
+
+from oracle_node import artifacts
+from oracle_node.chain.abi import ErrorDecoder, load_abi
+from oracle_node.chain.contracts import OracleContracts
+from oracle_node.chain.solc import compile_contract
+from oracle_node.chain.tx import send_transaction
+from oracle_node.circuits.manifest import load_manifest, sha256_file
+from oracle_node.deployment import DeploymentRecord, PublishedModel
+from oracle_node.exceptions import CorruptArtifactError, DeploymentError
+from oracle_node.protocol import ProtocolParams, model_spec
+
+Log = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """Default progress sink: say nothing."""
+
+
+def deploy_contract(
+    w3: Web3,
+    signer: LocalAccount,
+    abi: list[dict[str, Any]],
+    bytecode: str,
+    *args: Any,
+    what: str,
+    decoder: ErrorDecoder | None = None,
+) -> tuple[Contract, Any]:
+    """Deploy one contract from ``signer``; returns it with its receipt."""
+    factory = w3.eth.contract(abi=abi, bytecode=bytecode)
+    receipt = send_transaction(
+        w3, signer, factory.constructor(*args), decoder or ErrorDecoder(abi), what=what
+    )
+    address = receipt["contractAddress"]
+    if not address or not w3.eth.get_code(address):
+        raise DeploymentError(f"{what}: no contract code at {address} after deployment")
+    return w3.eth.contract(address=address, abi=abi), receipt
+
+
+def _shipped(w3: Web3, signer: LocalAccount, name: str, *args: Any) -> tuple[Contract, Any]:
+    data = artifacts.load(name)
+    return deploy_contract(
+        w3,
+        signer,
+        data["abi"],
+        data["deploymentBytecode"]["bytecode"],
+        *args,
+        what=f"deploy {name}",
+    )
+
+
+def deploy_protocol(
+    w3: Web3,
+    signer: LocalAccount,
+    *,
+    network: str,
+    params: ProtocolParams | None = None,
+    treasury: str | None = None,
+    log: Log = _quiet,
+) -> DeploymentRecord:
+    """Deploy the registries and the coordinator, wire them, and describe them in a record."""
+    p = params or ProtocolParams()
+    owner = Web3.to_checksum_address(signer.address)
+    model_registry, first = _shipped(w3, signer, "ModelRegistry")
+    log(f"ModelRegistry        {model_registry.address} (block {first['blockNumber']})")
+    node_registry, _ = _shipped(
+        w3,
+        signer,
+        "NodeRegistry",
+        *p.node_registry_args(owner, treasury or owner, model_registry.address),
+    )
+    log(f"NodeRegistry         {node_registry.address}")
+    coordinator, _ = _shipped(
+        w3,
+        signer,
+        "InferenceCoordinator",
+        *p.coordinator_args(model_registry.address, node_registry.address),
+    )
+    log(f"InferenceCoordinator {coordinator.address}")
+    decoder = ErrorDecoder(load_abi("NodeRegistry"))
+    send_transaction(
+        w3,
+        signer,
+        node_registry.functions.setCoordinator(coordinator.address),
+        decoder,
+        what="NodeRegistry.setCoordinator",
+    )
+    return DeploymentRecord(
+        network=network,
+        chain_id=int(w3.eth.chain_id),
+        deployment_block=int(first["blockNumber"]),
+        deployer=owner,
+        contracts={
+            "ModelRegistry": model_registry.address,
+            "NodeRegistry": node_registry.address,
+            "InferenceCoordinator": coordinator.address,
+        },
+        params={name: int(value) for name, value in vars(p).items()},
+    )
+
+
+def verifier_source(model_dir: Path) -> Path:
+    """The generated verifier's source of a circuit folder, checked against its manifest.
+
+    Looked for in the folder itself (``<Contract>.sol``), then where the build wrote it
+    (the manifest's ``verifier_path``, relative to the project that holds ``circuits/``).
+    """
+    manifest = load_manifest(model_dir)
+    here = model_dir / f"{manifest.verifier_contract}.sol"
+    candidates = [here, model_dir.resolve().parent.parent / manifest.verifier_path]
+    for path in candidates:
+        if path.is_file():
+            actual = sha256_file(path)
+            if actual != manifest.verifier_sha256:
+                raise CorruptArtifactError(
+                    path, f"sha256 is {actual}, the manifest records {manifest.verifier_sha256}"
+                )
+            return path
+    listed = " or ".join(str(p) for p in candidates)
+    raise CorruptArtifactError(
+        model_dir, f"the verifier source is missing: looked for {listed} (pass --verifier)"
+    )
+
+
+def publish_model(
+    contracts: OracleContracts,
+    signer: LocalAccount,
+    record: DeploymentRecord,
+    model_dir: Path,
+    *,
+    fee: int,
+    artifacts_uri: str,
+    source: Path | None = None,
+    log: Log = _quiet,
+) -> PublishedModel:
+    """Compile and deploy the model's verifier, register the model, return its record entry."""
+    w3 = contracts.w3
+    manifest = load_manifest(model_dir)
+    source = source or verifier_source(model_dir)
+    log(f"compiling {manifest.verifier_contract} from {source}")
+    compiled = compile_contract(source, manifest.verifier_contract)
+    verifier, _ = deploy_contract(
+        w3, signer, compiled.abi, compiled.bytecode, what=f"deploy {manifest.verifier_contract}"
+    )
+    log(f"{manifest.verifier_contract} at {verifier.address}")
+    spec = model_spec(manifest, verifier.address, fee=fee, artifacts_uri=artifacts_uri)
+    receipt = send_transaction(
+        w3,
+        signer,
+        contracts.model_registry.functions.registerModel(spec),
+        contracts.decoder,
+        what=f"register {manifest.name}",
+    )
+    events = contracts.model_registry.events.ModelRegistered().process_receipt(receipt)
+    if len(events) != 1:
+        raise DeploymentError(
+            f"registering {manifest.name} emitted {len(events)} ModelRegistered events, expected 1"
+        )
+    published = PublishedModel(
+        model_id=int(events[0]["args"]["modelId"]),
+        name=manifest.name,
+        verifier=verifier.address,
+        verifier_contract=manifest.verifier_contract,
+        vk_sha256=manifest.vk_sha256,
+        fee=fee,
+        artifacts_uri=artifacts_uri,
+        block=int(receipt["blockNumber"]),
+    )
+    record.models.append(published)
+    return published

@@ -1,0 +1,144 @@
+"""``oracle-node doctor``: a preflight of everything a node needs, one line per check.
+
+Each check says ``ok`` with what it saw, or what is wrong and what to do. Checks that need an
+earlier one (the contracts need the RPC) are skipped when it failed, so one cause gives one
+FAIL line, not ten.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+from oracle_node.cli.common import address_of, eth
+from oracle_node.exceptions import OracleError
+from oracle_node.settings import NodeSettings
+
+Check = tuple[bool, str]
+
+# Below this balance a node cannot pay for many fulfilments (about 0.5 M gas each).
+LOW_BALANCE_GAS = 20 * 600_000
+
+
+def run_checks(settings: NodeSettings) -> Iterator[Check]:
+    from oracle_node.chain.contracts import OracleContracts, connect
+
+    chain = settings.chain
+    try:
+        w3 = connect(chain.rpc_url, chain.chain_id)
+    except OracleError as exc:
+        yield False, f"rpc: {exc}"
+        return
+    served = int(w3.eth.chain_id)
+    yield True, f"rpc: {chain.rpc_url} answers, chain {served}, block {w3.eth.block_number}"
+    if chain.deployment is not None:
+        yield True, f"deployment: {chain.deployment} is for chain {served}"
+    if not (chain.coordinator and chain.model_registry and chain.node_registry):
+        yield False, "contracts: no addresses: set chain.deployment (or the three addresses)"
+        return
+    contracts = OracleContracts(w3, chain.coordinator, chain.model_registry, chain.node_registry)
+    try:
+        contracts.check_deployed()
+    except OracleError as exc:
+        yield False, f"contracts: {exc}"
+        return
+    yield True, f"contracts: coordinator {chain.coordinator} and both registries hold code"
+    yield from _key_checks(settings, contracts)
+    yield from _model_checks(settings, contracts)
+    yield from _port_check(settings)
+
+
+def _key_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
+    from oracle_node.keys import load_signer
+
+    try:
+        address = address_of(settings.keys)
+        load_signer(settings.keys)
+    except OracleError as exc:
+        yield False, f"key: {exc}"
+        return
+    yield True, f"key: {address} decrypts"
+    w3 = contracts.w3
+    balance = int(w3.eth.get_balance(address))
+    low = LOW_BALANCE_GAS * int(w3.eth.gas_price)
+    if balance < low:
+        yield False, f"balance: {eth(balance)}: send at least {eth(low - balance)} more for gas"
+    else:
+        yield True, f"balance: {eth(balance)}"
+    registry = contracts.node_registry.functions
+    stake = int(registry.getNode(address).call()[0])
+    minimum = int(registry.minStake().call())
+    if not registry.isActive(address).call():
+        yield (
+            False,
+            (
+                f"stake: {eth(stake)} staked, {eth(minimum)} needed and not unbonding: "
+                f"run `oracle-node register --stake {eth(max(minimum - stake, 0)).split()[0]}`"
+            ),
+        )
+    else:
+        yield True, f"stake: {eth(stake)} active"
+    serving = {int(m) for m in registry.getNodeModels(address).call()}
+    for model in settings.models:
+        if model.id not in serving:
+            yield (
+                False,
+                f"model {model.id}: not declared on chain: run `oracle-node register --model {model.id}`",
+            )
+
+
+def _model_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
+    from oracle_node.circuits.manifest import load_manifest
+    from oracle_node.circuits.proving import check_srs, default_cache_dir, proving_key_path
+    from oracle_node.node.models import check_record
+
+    if not settings.models:
+        yield False, 'models: none configured: set ORACLE_MODELS=\'[{"id": 1, "dir": "..."}]\''
+        return
+    for served in settings.models:
+        label = f"model {served.id}"
+        try:
+            manifest = load_manifest(served.dir)
+            record = contracts.model(served.id)
+        except OracleError as exc:
+            yield False, f"{label}: {exc}"
+            continue
+        problem = check_record(manifest, record)
+        if problem is not None:
+            yield False, f"{label}: {problem}"
+            continue
+        yield True, f"{label}: {manifest.name} matches its on-chain record"
+        srs = served.srs_path or served.dir.parent / manifest.srs_file
+        try:
+            check_srs(srs, manifest.srs_sha256)
+        except OracleError as exc:
+            yield False, f"{label}: {exc}"
+        else:
+            yield True, f"{label}: SRS {srs} hashes to the manifest's value"
+        cache = (
+            settings.key_cache_dir
+            if settings.key_cache_dir
+            else default_cache_dir(served.dir.parent)
+        )
+        key = proving_key_path(cache, manifest.name, manifest.vk_sha256)
+        if key.is_file():
+            yield True, f"{label}: proving key cached at {key}"
+        else:
+            yield True, f"{label}: proving key not cached yet: `oracle-node run` builds it at start"
+
+
+def _port_check(settings: NodeSettings) -> Iterator[Check]:
+    api = settings.api
+    if not api.enabled:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in api.host else socket.AF_INET) as probe:
+        try:
+            probe.bind((api.host, api.port))
+        except OSError:
+            yield (
+                False,
+                f"api: port {api.port} on {api.host} is in use: stop that process or set api.port",
+            )
+            return
+    yield True, f"api: port {api.port} on {api.host} is free"
