@@ -18,8 +18,9 @@ from oracle_node.circuits.resources import MEASURED, estimate_cost, heartbeat
 from oracle_node.circuits.trees import gradient_boosting_to_onnx
 from oracle_node.encoding import float_to_int
 from oracle_node.exceptions import CircuitTooLargeError, UnsupportedModelError
+from tests.support.onnx_models import write_calibration
 
-from .conftest import CIRCUITS, write_calibration
+from .conftest import CIRCUITS
 from .test_build import leftovers, options
 
 # Largest |circuit - float| accepted for a score, in output units (the docs' stated tolerance).
