@@ -176,8 +176,14 @@ def write_model(name: str, out: Path) -> tuple[Path, Path]:
         raise SystemExit(f"{name}: the ONNX graph differs from the trained model by {worst}")
     rng = np.random.default_rng(TRAIN_SEED)
     picks = rng.choice(len(split.train_x), size=CALIBRATION_SAMPLES, replace=False)
+    # Random samples alone can miss the extremes, and EZKL sizes its range checks on what it
+    # sees: an input beyond them fails at witness time ("decomposition error"). So the
+    # calibration data also holds each feature's training minimum and maximum, widened by half.
+    low, high = split.train_x.min(axis=0), split.train_x.max(axis=0)
+    span = (high - low) / 4
+    samples = np.vstack([split.train_x[picks], low - span, high + span])
     calibration = out / f"{name}.calibration.json"
-    calibration.write_text(json.dumps({"input_data": [split.train_x[picks].reshape(-1).tolist()]}))
+    calibration.write_text(json.dumps({"input_data": [samples.reshape(-1).tolist()]}))
     print(f"wrote {onnx_path} and {calibration} (ONNX within {worst:.1e} of the trained model)")
     return onnx_path, calibration
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // GENERATED FILE - DO NOT EDIT. EZKL's create_evm_verifier output for the circuit
-// `credit_gbt` (verifying key sha256 0x56c889c9251abd65f16dc6b43db79eb3833c49cb13b5d1274a0765bc951142b3), with one change made by the build:
+// `credit_gbt` (verifying key sha256 0xd9199f9f67dda67931d34c4867e109bb6665f6fe38e7f800f53558e4687bf7eb), with one change made by the build:
 // the contract is renamed Halo2Verifier -> CreditGbtVerifier.
 // Regenerate: oracle-node circuits build <model.onnx> <calibration.json> --name credit_gbt --inner-cols 1
 
@@ -216,7 +216,7 @@ contract CreditGbtVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x05a0, 0x0a8ae78c7530607bb1d095627173c1c21be2ddabe6589f9756c8506fd0a9fd6f) // vk_digest
+                mstore(0x05a0, 0x1f9e27196cb7f257891bdb9bc1fd9468d2cb566f44eb740e62ec4c4b85027e86) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000000d) // num_instances
 
                 // Check valid length of proof
@@ -316,7 +316,7 @@ contract CreditGbtVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x05a0, 0x0a8ae78c7530607bb1d095627173c1c21be2ddabe6589f9756c8506fd0a9fd6f) // vk_digest
+                mstore(0x05a0, 0x1f9e27196cb7f257891bdb9bc1fd9468d2cb566f44eb740e62ec4c4b85027e86) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000000d) // num_instances
                 mstore(0x05e0, 0x0000000000000000000000000000000000000000000000000000000000000010) // k
                 mstore(0x0600, 0x30641e0e92bebef818268d663bcad6dbcfd6c0149170f6d7d350b1b1fa6c1001) // n_inv
@@ -337,8 +337,8 @@ contract CreditGbtVerifier {
                 mstore(0x07e0, 0x2d8f6ea48be3238c802818641dffab68574cd2b9658f383f014bc1a02b0a8791) // neg_s_g2_x_2
                 mstore(0x0800, 0x2dc9304ddce7f0b8c8bee7aa7cc114abf39b01b6ac861e76ac0bbd37755d42cf) // neg_s_g2_y_1
                 mstore(0x0820, 0x2160085ddfbd177b8ff385b5e7a0d0e4466d2573e9b903dc5e08ab246cd3e433) // neg_s_g2_y_2
-                mstore(0x0840, 0x09b2342a3d38da58e8420226cd62de9425ad637b19f62ce40a44ab7d7bdbe500) // fixed_comms[0].x
-                mstore(0x0860, 0x2c9e1db061243fb9648dbf280daa8af3b9c3bd5381ba867cdc7a0abfa9951267) // fixed_comms[0].y
+                mstore(0x0840, 0x0f793ed9011a806c33f5cbc8937009bdb092da74077e72e8eef630d68a388188) // fixed_comms[0].x
+                mstore(0x0860, 0x14b9827dd2d449eeba110e99462e93bb4c24fe6d30cc32589e33884e04f2edde) // fixed_comms[0].y
                 mstore(0x0880, 0x0fdfe2ee2bbe1c36ac1ce36834e1a0441569be369308d3b8e07581d67d9b1f96) // fixed_comms[1].x
                 mstore(0x08a0, 0x182c266a220c54b62133f09c15d092761b32a3ae92d9d90337bb9cfc57433674) // fixed_comms[1].y
                 mstore(0x08c0, 0x1904c2d94279af01945cd2ef3f8cfef3e4fe24446506afd9f0704bf2e2618f30) // fixed_comms[2].x
