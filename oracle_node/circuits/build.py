@@ -271,7 +271,8 @@ def _resolve_srs(options: BuildOptions, circuits_dir: Path, logrows: int, clock:
         return options.srs_path
     srs_path = dev_srs_path(circuits_dir, logrows)
     if not srs_path.is_file():
-        clock(f"no dev SRS for 2^{logrows}: generating INSECURE {srs_path} (commit it once)")
+        keep = "commit it once" if logrows <= MAX_COMMITTED_LOGROWS else "never commit it"
+        clock(f"no dev SRS for 2^{logrows}: generating INSECURE {srs_path} ({keep})")
         srs_path.parent.mkdir(parents=True, exist_ok=True)
         partial = srs_path.with_suffix(".partial")
         with heartbeat(clock, "gen_srs"):
