@@ -12,7 +12,8 @@ time and 0.84x the peak memory, so time scales by ``(1 + inner_cols) / 3`` and m
 from __future__ import annotations
 
 import os
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,22 +108,33 @@ def memory_budget_bytes() -> int | None:
     return int(have * HEADROOM) if have is not None else None
 
 
+_BEAT = """
+import sys, time
+stage, every = sys.argv[1], float(sys.argv[2])
+started = time.monotonic()
+while True:
+    time.sleep(every)
+    print(f"  ... {stage}: {time.monotonic() - started:.0f}s", file=sys.stderr, flush=True)
+"""
+
+
 @contextmanager
 def heartbeat(log: Log, stage: str, every_s: float = 5.0) -> Iterator[None]:
-    """Log ``stage`` with its elapsed time every ``every_s`` seconds while the block runs,
-    and once when it ends: EZKL's calls block for seconds to minutes without output."""
+    """Print ``stage`` with its elapsed time to stderr every ``every_s`` seconds while the
+    block runs, and log its total when it ends.
+
+    The beat comes from a tiny child process, not a thread: EZKL's calls (``gen_srs``,
+    ``setup``, ``prove``) hold the GIL for their whole run, so a thread stayed silent.
+    """
     started = time.monotonic()
-    done = threading.Event()
-
-    def beat() -> None:
-        while not done.wait(every_s):
-            log(f"  ... {stage}: {time.monotonic() - started:.0f}s")
-
-    thread = threading.Thread(target=beat, name=f"heartbeat-{stage}", daemon=True)
-    thread.start()
+    beat = subprocess.Popen(
+        [sys.executable, "-c", _BEAT, stage, str(every_s)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         yield
     finally:
-        done.set()
-        thread.join()
+        beat.terminate()
+        beat.wait()
     log(f"  {stage} took {time.monotonic() - started:.1f}s")

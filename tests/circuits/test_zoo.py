@@ -140,11 +140,12 @@ def test_dynamic_shape_is_refused_naming_the_tensor_and_dimension(scratch_projec
     assert leftovers(scratch_project) == []
 
 
-def test_heartbeat_reports_elapsed_time_while_a_stage_runs():
+def test_heartbeat_reports_elapsed_time_while_a_stage_runs(capfd):
     import time
 
     lines: list[str] = []
-    with heartbeat(lines.append, "setup", every_s=0.05):
-        time.sleep(0.3)
-    assert any(line.startswith("  ... setup: ") for line in lines[:-1])
-    assert lines[-1].startswith("  setup took 0.")
+    with heartbeat(lines.append, "setup", every_s=0.2):
+        time.sleep(1.5)  # the beat comes from a child process, as EZKL holds the GIL
+    beats = [line for line in capfd.readouterr().err.splitlines() if "... setup: " in line]
+    assert beats, "no heartbeat while the stage ran"
+    assert lines == [lines[0]] and lines[0].startswith("  setup took 1.")
