@@ -48,6 +48,8 @@ bench: setup
 	$(BIN)/python -m bench.bench_circuits
 	$(BIN)/python -m bench.bench_gas
 	$(BIN)/python -m bench.bench_node
+	$(BIN)/python -m bench.bench_gpu
+	$(BIN)/python -m bench.bench_ray
 
 # Model authoring and cost charts only: torch (CPU wheel, pinned) and matplotlib. Never needed
 # by the node or by `make test`.

@@ -5,6 +5,7 @@ import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {Ownable2Step} from "./utils/Ownable2Step.sol";
 import {ReentrancyGuard} from "./utils/ReentrancyGuard.sol";
+import {StakeTree} from "./utils/StakeTree.sol";
 
 /// @title Staking registry of oracle nodes
 /// @notice See {INodeRegistry}. Invariant: a node is in a model's pool exactly when it is active
@@ -33,6 +34,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     mapping(uint256 modelId => address[]) private s_pools;
     /// @dev Index + 1 of a node in the model's pool; zero when not in it.
     mapping(uint256 modelId => mapping(address node => uint256)) private s_poolSlot;
+    /// @dev Each pool's stakes by slot, for draws weighted by stake in O(log n).
+    mapping(uint256 modelId => StakeTree.Tree) private s_poolStakes;
     mapping(address account => uint256) private s_credits;
 
     modifier onlyCoordinator() {
@@ -109,6 +112,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         // uint96 holds 79 billion ether, far above the ether supply.
         n.stake += uint96(msg.value);
         if (!wasActive && _isActive(n)) _joinPools(msg.sender);
+        else if (wasActive) _reweigh(msg.sender, n.stake);
         emit NodeStaked(msg.sender, msg.value, n.stake);
     }
 
@@ -183,10 +187,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
 
     /// @inheritdoc INodeRegistry
     function assignNode(uint256 modelId, uint256 seed) external onlyCoordinator returns (address node) {
-        address[] storage pool = s_pools[modelId];
-        uint256 size = pool.length;
-        if (size == 0) revert NoActiveNodes(modelId);
-        node = pool[seed % size];
+        node = _draw(modelId, seed);
         s_nodes[node].openAssignments += 1;
     }
 
@@ -206,6 +207,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         bool wasActive = _isActive(n);
         n.stake -= taken;
         if (wasActive && !_isActive(n)) _leavePools(node);
+        else if (wasActive) _reweigh(node, n.stake);
         amount = taken;
         uint256 harmedShare = amount * s_harmedShareBps / BPS;
         uint256 treasuryShare = amount - harmedShare;
@@ -239,6 +241,16 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc INodeRegistry
     function getModelNodes(uint256 modelId) external view returns (address[] memory) {
         return s_pools[modelId];
+    }
+
+    /// @inheritdoc INodeRegistry
+    function drawNode(uint256 modelId, uint256 seed) external view returns (address) {
+        return _draw(modelId, seed);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function poolStake(uint256 modelId) external view returns (uint256) {
+        return StakeTree.total(s_poolStakes[modelId]);
     }
 
     /// @inheritdoc INodeRegistry
@@ -286,16 +298,39 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         }
     }
 
+    /// @dev A node drawn with probability proportional to its stake: the stake interval
+    ///      that `seed % poolStake` falls in. O(log n) storage reads.
+    function _draw(uint256 modelId, uint256 seed) private view returns (address) {
+        StakeTree.Tree storage stakes = s_poolStakes[modelId];
+        uint256 total = StakeTree.total(stakes);
+        if (total == 0) revert NoActiveNodes(modelId);
+        return s_pools[modelId][StakeTree.find(stakes, seed % total) - 1];
+    }
+
+    /// @dev A pool member's stake changed: its weight in every pool it is in follows.
+    function _reweigh(address node, uint256 newStake) private {
+        uint256[] storage models = s_nodeModels[node];
+        for (uint256 i = 0; i < models.length; ++i) {
+            uint256 slot = s_poolSlot[models[i]][node];
+            if (slot != 0) StakeTree.set(s_poolStakes[models[i]], slot, newStake);
+        }
+    }
+
     function _addToPool(uint256 modelId, address node) private {
         address[] storage pool = s_pools[modelId];
         pool.push(node);
         s_poolSlot[modelId][node] = pool.length;
+        StakeTree.push(s_poolStakes[modelId], s_nodes[node].stake);
     }
 
     function _removeFromPool(uint256 modelId, address node) private {
         address[] storage pool = s_pools[modelId];
+        StakeTree.Tree storage stakes = s_poolStakes[modelId];
         uint256 slot = s_poolSlot[modelId][node];
-        address last = pool[pool.length - 1];
+        uint256 lastSlot = pool.length;
+        address last = pool[lastSlot - 1];
+        if (slot != lastSlot) StakeTree.set(stakes, slot, StakeTree.weightAt(stakes, lastSlot));
+        StakeTree.pop(stakes);
         pool[slot - 1] = last;
         s_poolSlot[modelId][last] = slot;
         pool.pop();

@@ -6,9 +6,11 @@ Hierarchy::
     ├── ConfigError                  settings, keys or environment are wrong
     │   ├── SettingsError            node settings incomplete or inconsistent (lists every problem)
     │   ├── KeystoreError            keystore missing, unreadable or wrong password
+    │   │   └── KeystoreExistsError  a new keystore would overwrite an existing file
     │   ├── RpcUnreachableError      the RPC does not answer, or serves another chain
     │   ├── AbiError                 a contract artifact is missing or has no ABI
-    │   └── PortInUseError           a port the node or a local chain needs is taken
+    │   ├── PortInUseError           a port the node or a local chain needs is taken
+    │   └── MissingExtraError        an optional dependency is absent; names the extra to install
     ├── ToolchainError               solc-js / anvil / ezkl tool missing or misbehaving
     ├── EncodingError                a value cannot be encoded (also a ValueError)
     ├── CircuitError                 anything wrong with a model's circuit or its artifacts
@@ -18,11 +20,14 @@ Hierarchy::
     │   ├── CircuitTooLargeError     the circuit's estimated memory exceeds what the machine has
     │   ├── SrsError                 structured reference string missing or wrong
     │   ├── CorruptArtifactError     an artifact folder does not match its manifest
+    │   ├── ArtifactCheckError       `circuits verify-artifacts` found failures (or no circuit)
     │   └── ProvingError             EZKL failed to set up, prove or verify
     ├── InferenceError               a model cannot be loaded or run
     │   ├── ModelHashMismatch        the local ONNX file is not the registered one
     │   └── InputShapeError          an input of the wrong length
     ├── ModelNotServedError          a request names a model this node does not serve
+    ├── ProverBackendError           the proving backend cannot serve (cluster, resources, package)
+    │   └── ProverLostError          a proof was lost with its worker or machine, retries spent
     ├── StoreError                   the job store is unusable or lacks the job asked for
     ├── RevertError                  a call or transaction reverted (custom error decoded)
     ├── InsufficientFundsError       an account cannot pay for what it was asked to send
@@ -71,6 +76,17 @@ class KeystoreError(ConfigError):
     """The keystore cannot be read or decrypted."""
 
 
+class KeystoreExistsError(KeystoreError):
+    """Writing a new keystore where a file already exists: keys are never overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"keystore {path} already exists: refusing to overwrite a key "
+            "(move it away or choose another path)"
+        )
+
+
 class RpcUnreachableError(ConfigError):
     """The configured RPC endpoint does not answer, or serves another chain."""
 
@@ -89,6 +105,16 @@ class PortInUseError(ConfigError):
             f"port {port} on {host} is already in use: stop the process holding it "
             f"(`lsof -i :{port}`) or choose another port"
         )
+
+
+class MissingExtraError(ConfigError):
+    """A module that only an optional extra installs is missing (``oracle-node[kit]`` ...)."""
+
+    def __init__(self, what: str, module: str, extras: Iterable[str]) -> None:
+        self.module = module
+        self.extras = tuple(extras)
+        choices = " or ".join(f"`pip install 'oracle-node[{extra}]'`" for extra in self.extras)
+        super().__init__(f"{what} needs {module!r}, which is not installed: {choices}")
 
 
 class ToolchainError(OracleError):
@@ -152,6 +178,19 @@ class CorruptArtifactError(CircuitError):
         super().__init__(f"corrupted circuit artifact {path}: {problem}")
 
 
+class ArtifactCheckError(CircuitError):
+    """``verify-artifacts`` summary: which of the folders given failed, or none was a circuit."""
+
+    def __init__(self, failed: Iterable[Path], given: int) -> None:
+        self.failed = list(failed)
+        if self.failed:
+            names = ", ".join(str(path) for path in self.failed)
+            message = f"{len(self.failed)} of {given} folders failed the check: {names}"
+        else:
+            message = f"none of the {given} paths given is a circuit folder (with manifest.json)"
+        super().__init__(message)
+
+
 class ProvingError(CircuitError):
     """EZKL failed while setting up, proving or verifying."""
 
@@ -184,6 +223,15 @@ class InputShapeError(InferenceError):
 
 class ModelNotServedError(OracleError):
     """A request names a model this node does not (or cannot) serve."""
+
+
+class ProverBackendError(OracleError):
+    """The proving backend cannot serve: its cluster is unreachable, lacks resources, or its
+    package is not installed."""
+
+
+class ProverLostError(ProverBackendError):
+    """A proof was lost with the worker process or machine running it, after every retry."""
 
 
 class StoreError(OracleError):

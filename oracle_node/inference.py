@@ -1,25 +1,37 @@
-"""ONNX inference with onnxruntime: CUDA when present, CPU otherwise; hash-checked models.
+"""ONNX inference with onnxruntime: CUDA when present and wanted, CPU otherwise; hash-checked.
 
 A model is served only after its ONNX file hashes (sha256) to the value recorded on chain in the
-ModelRegistry. The GPU path needs the ``gpu`` extra (``onnxruntime-gpu``); without it the CUDA
-provider is simply absent and the CPU provider is chosen.
+ModelRegistry. onnxruntime itself comes from an extra: ``cpu`` (``onnxruntime``) or ``gpu``
+(``onnxruntime-gpu``, whose CUDA provider runs on the device that ``inference.device_id``
+names). ``inference.device`` is ``auto`` (CUDA when offered), ``cpu`` or ``cuda`` (required).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
+from importlib import metadata
 from math import prod
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from oracle_node.circuits.manifest import sha256_file
 from oracle_node.exceptions import InferenceError, InputShapeError, ModelHashMismatch
+from oracle_node.extras import needs_extra
+from oracle_node.settings import InferenceSettings
+
+log = logging.getLogger("oracle_node.inference")
 
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
+RUNTIME_DISTRIBUTIONS = ("onnxruntime", "onnxruntime-gpu")
+
+# What onnxruntime.InferenceSession takes: (provider name, provider options), in preference order.
+Provider = tuple[str, dict[str, Any]]
 
 
 def _hex(value: str | bytes) -> str:
@@ -28,16 +40,61 @@ def _hex(value: str | bytes) -> str:
     return "0x" + text.lower().removeprefix("0x")
 
 
-def select_providers(available: Sequence[str], *, use_gpu: bool = True) -> list[str]:
-    """Execution providers in preference order: CUDA first when present and wanted, then CPU."""
-    chosen = [CUDA] if use_gpu and CUDA in available else []
-    return [*chosen, CPU]
+def onnxruntime_module() -> ModuleType:
+    """onnxruntime, or one error naming the two extras that install it."""
+    with needs_extra("ONNX inference", "cpu", "gpu"):
+        import onnxruntime
+    module: ModuleType = onnxruntime
+    return module
+
+
+def installed_runtimes() -> list[str]:
+    """Which onnxruntime distributions are installed (two means a broken install)."""
+    found = []
+    for name in RUNTIME_DISTRIBUTIONS:
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+        found.append(name)
+    return found
+
+
+def select_providers(
+    available: Sequence[str], settings: InferenceSettings | None = None
+) -> list[Provider]:
+    """Execution providers with their options, in preference order; CPU always last.
+
+    CUDA comes first, on ``settings.device_id``, when onnxruntime offers it and the device is
+    ``auto`` or ``cuda``; ``cuda`` without the provider is an :class:`InferenceError`.
+    """
+    settings = settings or InferenceSettings()
+    if settings.device == "cuda" and CUDA not in available:
+        raise InferenceError(
+            f"inference.device is cuda but onnxruntime offers only {', '.join(available)}: "
+            "install the `gpu` extra without the `cpu` one, or set ORACLE_INFERENCE__DEVICE=auto"
+        )
+    chosen: list[Provider] = []
+    if settings.device != "cpu" and CUDA in available:
+        chosen.append((CUDA, {"device_id": settings.device_id}))
+    return [*chosen, (CPU, {})]
 
 
 def available_providers() -> list[str]:
-    import onnxruntime
+    return list(onnxruntime_module().get_available_providers())
 
-    return list(onnxruntime.get_available_providers())
+
+def check_runtime(settings: InferenceSettings | None = None) -> list[Provider]:
+    """The providers the node will use; fails at start when onnxruntime cannot serve them."""
+    providers = select_providers(available_providers(), settings)
+    runtimes = installed_runtimes()
+    if len(runtimes) > 1:
+        log.warning(
+            "both %s are installed and share one module: uninstall both, then install only "
+            "the `cpu` or the `gpu` extra",
+            " and ".join(runtimes),
+        )
+    return providers
 
 
 class ModelRuntime:
@@ -48,11 +105,11 @@ class ModelRuntime:
         onnx_path: Path,
         expected_sha256: str | bytes | None,
         *,
-        use_gpu: bool = True,
+        settings: InferenceSettings | None = None,
         threads: int = 1,
     ) -> None:
-        import onnxruntime
-
+        onnxruntime = onnxruntime_module()
+        settings = settings or InferenceSettings()
         self.path = Path(onnx_path)
         if not self.path.is_file():
             raise InferenceError(f"ONNX file {self.path} does not exist")
@@ -62,13 +119,20 @@ class ModelRuntime:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self.providers = select_providers(available_providers(), use_gpu=use_gpu)
+        self.providers = select_providers(available_providers(), settings)
         try:
             self.session = onnxruntime.InferenceSession(
                 str(self.path), sess_options=options, providers=self.providers
             )
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise InferenceError(f"onnxruntime cannot load {self.path}: {exc}") from None
+        if settings.device == "cuda" and self.provider != CUDA:
+            # onnxruntime-gpu falls back to the CPU quietly when CUDA or cuDNN cannot load.
+            raise InferenceError(
+                f"inference.device is cuda but onnxruntime runs {self.path.name} on "
+                f"{self.provider}: check the CUDA and cuDNN libraries and device "
+                f"{settings.device_id}"
+            )
         meta = self.session.get_inputs()[0]
         self.input_name: str = meta.name
         dims = [d if isinstance(d, int) else 1 for d in meta.shape]

@@ -10,7 +10,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_typing import HexStr
 
-from oracle_node.exceptions import KeystoreError
+from oracle_node.exceptions import KeystoreError, KeystoreExistsError
 from oracle_node.settings import KeySettings
 
 
@@ -57,14 +57,25 @@ def _password(keys: KeySettings) -> str:
 def write_keystore(
     private_key: str, password: str, path: Path, *, iterations: int | None = None
 ) -> str:
-    """Encrypt ``private_key`` into a keystore file; a low ``iterations`` is for tests only."""
+    """Encrypt ``private_key`` into a new keystore file, readable by its owner only (0600).
+
+    The file is created with mode 0600 (``O_EXCL``: never world-readable, not even between
+    creation and a chmod) and an existing file is never overwritten. Returns the address.
+    A low ``iterations`` is for tests only.
+    """
     encrypted = Account.encrypt(HexStr(private_key), password, iterations=iterations)
-    try:  # created 0600 from the start, never readable by others even for a moment
+    data = json.dumps(encrypted).encode()
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise KeystoreError(f"{path} exists already: choose another file") from None
+        raise KeystoreExistsError(path) from None
     except OSError as exc:
         raise KeystoreError(f"cannot create keystore {path}: {exc}") from None
-    with os.fdopen(fd, "w") as handle:
-        handle.write(json.dumps(encrypted))
+    try:
+        os.fchmod(fd, 0o600)  # the umask can only have narrowed it; make it exactly 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise KeystoreError(f"cannot write keystore {path}: {exc}") from None
     return str(Account.from_key(private_key).address)

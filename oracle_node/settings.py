@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -171,11 +171,47 @@ class KeySettings(_Section):
 
 
 class WorkerSettings(_Section):
-    """How many requests run at once in each stage."""
+    """How many requests run at once in each stage, and where proofs run."""
 
-    provers: int = Field(default=1, ge=1, le=64, description="EZKL proving processes")
+    provers: int = Field(
+        default=1, ge=1, le=64,
+        description="EZKL proving processes (local), or prover actors per circuit (ray)",
+    )  # fmt: skip
+    backend: Literal["local", "ray"] = Field(
+        default="local", description="local process pool, or a Ray cluster (extra `cluster`)"
+    )
+    ray_address: str = Field(default="auto", description="Ray cluster: `auto` or host:port")
+    ray_node_ip_address: str | None = Field(
+        default=None,
+        description="the Ray node this process attaches to, where several share one machine",
+    )
+    ray_key_cache_dir: Path | None = Field(
+        default=None,
+        description="proving-key cache on each Ray node (default: <tmp>/oracle-node-keys-<uid>)",
+    )
+    ray_retries: int = Field(
+        default=8, ge=0, le=100,
+        description="times a proof lost with its Ray worker or node is sent again",
+    )  # fmt: skip
+    ray_start_timeout: float = Field(
+        default=600.0, gt=0,
+        description="seconds to place the prover actors and build their proving keys",
+    )  # fmt: skip
     inference: int = Field(default=1, ge=1, le=64, description="onnxruntime threads")
     submit_retries: int = Field(default=5, ge=0, le=100)
+
+
+class InferenceSettings(_Section):
+    """Where onnxruntime runs the models (``ORACLE_INFERENCE__DEVICE``, ``__DEVICE_ID``)."""
+
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto",
+        description="auto: CUDA when onnxruntime-gpu offers it, else CPU; cpu: never CUDA; "
+        "cuda: refuse to start without the CUDA provider",
+    )
+    device_id: int = Field(
+        default=0, ge=0, description="CUDA device index (the CUDA provider's device_id)"
+    )
 
 
 class ApiSettings(_Section):
@@ -200,6 +236,7 @@ class NodeSettings(BaseSettings):
     chain: ChainSettings = Field(default_factory=lambda: ChainSettings())
     keys: KeySettings = Field(default_factory=lambda: KeySettings())
     workers: WorkerSettings = Field(default_factory=lambda: WorkerSettings())
+    inference: InferenceSettings = Field(default_factory=lambda: InferenceSettings())
     api: ApiSettings = Field(default_factory=lambda: ApiSettings())
     models: list[ServedModel] = []
     data_dir: Path = Path("oracle-data")

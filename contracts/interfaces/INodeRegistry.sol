@@ -150,8 +150,9 @@ interface INodeRegistry {
 
     // ---------------------------------------------------------------- coordinator
 
-    /// @notice Draw a primary node for a request from the model's pool: `pool[seed % length]`,
-    ///         and count the assignment as open. Coordinator only.
+    /// @notice Draw a primary node for a request from the model's pool, with probability
+    ///         proportional to stake ({drawNode}), and count the assignment as open.
+    ///         Coordinator only. O(log n) in the pool's size.
     /// @dev The seed is pseudo-random (see the coordinator); the draw is only as fair as it is.
     function assignNode(uint256 modelId, uint256 seed) external returns (address node);
 
@@ -179,6 +180,13 @@ interface INodeRegistry {
 
     /// @notice The active nodes serving `modelId` (the draw pool).
     function getModelNodes(uint256 modelId) external view returns (address[] memory);
+
+    /// @notice The node `assignNode` would draw for `seed`: each active node serving `modelId`
+    ///         with probability stake / poolStake(modelId). Reverts with {NoActiveNodes}.
+    function drawNode(uint256 modelId, uint256 seed) external view returns (address);
+
+    /// @notice The total stake of the active nodes serving `modelId`.
+    function poolStake(uint256 modelId) external view returns (uint256);
 
     /// @notice Withdrawable slash credit of `account`.
     function credits(address account) external view returns (uint256);

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from oracle_node.chain.account import AccountState, Withdrawal
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
-from oracle_node.node.provers import ProverPool
+from oracle_node.node.provers import ProverBackend
 from oracle_node.settings import NodeSettings
 from oracle_node.store import JobStore
 
@@ -22,7 +22,7 @@ class NodeView(Protocol):
     settings: NodeSettings
     store: JobStore
     models: ModelSet
-    pool: ProverPool
+    pool: ProverBackend
     metrics: NodeMetrics
     address: str
     started_at: float | None

@@ -54,12 +54,8 @@ def contract_name(model_name: str) -> str:
 
 
 def toolchain_dir() -> Path:
-    env = os.environ.get("ORACLE_TOOLCHAIN_DIR")
-    if not env:
-        raise ConfigError(
-            "ORACLE_TOOLCHAIN_DIR is not set: run `make setup` and use the project's .venv"
-        )
-    return Path(env)
+    """The checked solc toolchain for EZKL's verifier (see :func:`proving.evm_toolchain_dir`)."""
+    return proving.evm_toolchain_dir()
 
 
 @dataclass
@@ -103,6 +99,7 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         raise ConfigError(f"model name {name!r} must be snake_case: [a-z][a-z0-9_]*")
     if options.target not in ("resources", "accuracy"):
         raise ConfigError(f"calibration target {options.target!r}: use resources or accuracy")
+    toolchain = toolchain_dir()  # before calibration and keys: the verifier step needs solc
     summary = inspect_onnx(options.onnx_path)
     samples = check_calibration(options.calibration_path, summary)
     clock(
@@ -167,7 +164,7 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         raw_sol = Path(tmp) / "Halo2Verifier.sol"
         with heartbeat(clock, "verifier", options.heartbeat_s):
             proving.generate_evm_verifier(
-                work / VK_FILE, settings_path, raw_sol, srs_path, toolchain_dir()
+                work / VK_FILE, settings_path, raw_sol, srs_path, toolchain
             )
         options.verifiers_dir.mkdir(parents=True, exist_ok=True)
         verifier_path = options.verifiers_dir / f"{contract}.sol"

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from oracle_node.exceptions import UnknownModelError
+from oracle_node.extras import needs_extra
 
 SPLIT_SEED = 20240611
 TEST_FRACTION = 0.2
@@ -42,8 +43,9 @@ class Split:
 
 def load_split(model_name: str) -> Split:
     """Load the bundled data set behind ``model_name``, split it and prepare the features."""
-    from sklearn.datasets import load_breast_cancer, load_digits, make_classification
-    from sklearn.model_selection import train_test_split
+    with needs_extra("the reference data sets", "kit"):
+        from sklearn.datasets import load_breast_cancer, load_digits, make_classification
+        from sklearn.model_selection import train_test_split
 
     if model_name in ("breast_cancer", "anomaly_ae"):
         bunch = load_breast_cancer()

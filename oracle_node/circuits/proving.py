@@ -166,6 +166,36 @@ def setup_keys(compiled_path: Path, vk_path: Path, pk_path: Path, srs_path: Path
         raise ProvingError(f"EZKL setup failed for {compiled_path}")
 
 
+TOOLCHAIN_ENV = "ORACLE_TOOLCHAIN_DIR"
+# Where svm-rs (inside ezkl) looks for solc when XDG_DATA_HOME is the toolchain folder.
+SVM_SOLC = Path("svm") / SOLC_VERSION_FOR_EZKL / f"solc-{SOLC_VERSION_FOR_EZKL}"
+
+
+def evm_toolchain_dir(toolchain_dir: Path | None = None) -> Path:
+    """The folder whose ``svm/<ver>/solc-<ver>`` EZKL's verifier generation compiles with.
+
+    Checked before a build's expensive steps: ``toolchain_dir``, else ``$ORACLE_TOOLCHAIN_DIR``
+    (set by this repository's venv after ``make setup``), must hold an executable solc there.
+    """
+    if toolchain_dir is None:
+        env = os.environ.get(TOOLCHAIN_ENV)
+        if not env:
+            raise ToolchainError(
+                f"{TOOLCHAIN_ENV} is not set: EZKL's verifier needs solc {SOLC_VERSION_FOR_EZKL} "
+                f"at ${TOOLCHAIN_ENV}/{SVM_SOLC}; in this repository run "
+                "`make setup` and use its .venv (or export ORACLE_TOOLCHAIN_DIR=<repo>/.toolchain)"
+            )
+        toolchain_dir = Path(env)
+    solc = toolchain_dir / SVM_SOLC
+    if not solc.is_file() or not os.access(solc, os.X_OK):
+        state = "is not executable" if solc.is_file() else "is missing"
+        raise ToolchainError(
+            f"{solc} {state}: EZKL's verifier needs solc {SOLC_VERSION_FOR_EZKL} there; run "
+            f"`make setup` (it links the solc-js wrapper) or point {TOOLCHAIN_ENV} elsewhere"
+        )
+    return toolchain_dir
+
+
 def generate_evm_verifier(
     vk_path: Path, settings_path: Path, sol_path: Path, srs_path: Path, toolchain_dir: Path
 ) -> None:
@@ -175,9 +205,7 @@ def generate_evm_verifier(
     ``<toolchain_dir>/svm``; it sometimes aborts the interpreter at exit after succeeding, so
     the child's exit code is not trusted: the source file it writes is.
     """
-    solc = toolchain_dir / "svm" / SOLC_VERSION_FOR_EZKL / f"solc-{SOLC_VERSION_FOR_EZKL}"
-    if not solc.exists():
-        raise ToolchainError(f"{solc} is missing: run `make setup` to link the solc-js wrapper")
+    evm_toolchain_dir(toolchain_dir)
     env = {**os.environ, "XDG_DATA_HOME": str(toolchain_dir)}
     abi_path = sol_path.with_suffix(".abi.json")
     command = [sys.executable, "-m", "oracle_node.circuits.proving", "evm-verifier"]

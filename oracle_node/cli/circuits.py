@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from oracle_node.circuits.build import BuildOptions, build_circuit
-from oracle_node.circuits.manifest import load_manifest
+from oracle_node.circuits.manifest import MANIFEST_FILE, load_manifest
 from oracle_node.circuits.resources import estimate_cost, heartbeat
+from oracle_node.exceptions import ArtifactCheckError, OracleError
 
 
 def _echo(message: str) -> None:
@@ -102,10 +103,43 @@ def build(
 @circuits.command("verify-artifacts")
 @click.argument("model_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
 def verify_artifacts(model_dirs: tuple[Path, ...]) -> None:
-    """Check every file of MODEL_DIRS (and its verifier source) against its manifest."""
+    """Check every file of MODEL_DIRS (and its verifier source) against its manifest.
+
+    Every folder is checked and reported on its own line; files, and folders without a
+    manifest (such as circuits/srs), are skipped with a note. Exits 1 if any folder failed or
+    none was checked, so `verify-artifacts circuits/*` checks every circuit in one go.
+    """
+    failed: list[Path] = []
+    checked = 0
     for model_dir in model_dirs:
-        manifest = load_manifest(model_dir, verifier_root=model_dir.resolve().parents[1])
-        click.echo(f"{model_dir}: ok ({manifest.verifier_contract}, vk {manifest.vk_sha256})")
+        status, ok = _verify_one(model_dir)
+        click.echo(f"{model_dir}: {status}")
+        if not status.startswith(SKIPPED):
+            checked += 1
+        if not ok:
+            failed.append(model_dir)
+    if failed or not checked:
+        raise ArtifactCheckError(failed, len(model_dirs))
+
+
+SKIPPED = "skipped: "
+
+
+def _verify_one(model_dir: Path) -> tuple[str, bool]:
+    """``(what to print, whether it passed)`` for one path given to ``verify-artifacts``."""
+    if not model_dir.exists():
+        return "FAILED: no such folder", False
+    if not model_dir.is_dir():
+        return SKIPPED + "not a folder", True
+    if not (model_dir / MANIFEST_FILE).is_file():
+        return SKIPPED + f"not a circuit folder (no {MANIFEST_FILE})", True
+    # The manifest's verifier path is relative to the project: the circuits folder's parent.
+    project_root = model_dir.resolve().parent.parent
+    try:
+        manifest = load_manifest(model_dir, verifier_root=project_root)
+    except OracleError as exc:
+        return f"FAILED: {exc}", False
+    return f"ok ({manifest.verifier_contract}, vk {manifest.vk_sha256})", True
 
 
 @circuits.command()

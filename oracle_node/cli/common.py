@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,45 @@ config_option = click.option(
 )
 
 
+@dataclass(frozen=True)
+class ChainArgs:
+    """The command line's chain and key options; :meth:`settings` applies them."""
+
+    rpc: str | None
+    deployment: Path | None
+    keystore: Path | None
+    password_file: Path | None
+    config_file: Path | None
+
+    def settings(self, *, with_key: bool = True) -> NodeSettings:
+        """Node settings with these overrides (``with_key=False``: the key is left as set,
+        and no password is asked for: for read-only commands)."""
+        if not with_key:
+            return settings_from(self.config_file, self.rpc, self.deployment, self.keystore, None,
+                                 prompt=False)  # fmt: skip
+        return settings_from(
+            self.config_file, self.rpc, self.deployment, self.keystore, self.password_file
+        )
+
+
 def chain_options(func: Any) -> Any:
-    """``--rpc``, ``--deployment``, ``--keystore`` and ``--password-file`` on a command; each
-    overrides the matching setting (``ORACLE_CHAIN__RPC_URL`` and friends)."""
+    """Adds ``--rpc``, ``--deployment``, ``--keystore``, ``--password-file`` and ``--config``
+    to a command, handed to it as one ``chain: ChainArgs`` argument; each overrides the
+    matching setting (``ORACLE_CHAIN__RPC_URL`` and friends)."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        rpc: str | None,
+        deployment: Path | None,
+        keystore: Path | None,
+        password_file: Path | None,
+        config_file: Path | None,
+        **kwargs: Any,
+    ) -> Any:
+        chain = ChainArgs(rpc, deployment, keystore, password_file, config_file)
+        return func(*args, chain=chain, **kwargs)
+
     options = [
         click.option("--rpc", default=None, help="JSON-RPC URL (default: chain.rpc_url)"),
         click.option(
@@ -49,9 +87,10 @@ def chain_options(func: Any) -> Any:
         ),
         config_option,
     ]
+    wrapped: Any = command
     for option in reversed(options):
-        func = option(func)
-    return func
+        wrapped = option(wrapped)
+    return wrapped
 
 
 def settings_from(
@@ -60,6 +99,8 @@ def settings_from(
     deployment: Path | None = None,
     keystore: Path | None = None,
     password_file: Path | None = None,
+    *,
+    prompt: bool = True,
 ) -> NodeSettings:
     """Node settings with the command line's overrides applied."""
     chain: dict[str, Any] = {}
@@ -72,7 +113,7 @@ def settings_from(
         keys = {"keystore": keystore, "dev_private_key": None, "allow_dev_key": False}
         if password_file is not None:
             keys["password_file"] = password_file
-        elif not _has_password_setting():
+        elif prompt and not _has_password_setting():
             keys["password"] = _prompt_password(keystore)
     overrides: dict[str, Any] = {}
     if chain:

@@ -6,6 +6,8 @@ import click
 
 from oracle_node.devchain import port_is_free
 from oracle_node.exceptions import PortInUseError
+from oracle_node.extras import require_extra
+from oracle_node.inference import onnxruntime_module
 
 
 @click.command()
@@ -20,6 +22,8 @@ def demo(port: int, samples: int, keep_api: bool, timeout_s: float) -> None:
 
     Prints one row per proven fulfilment and a summary; stops everything it started.
     """
+    require_extra("`oracle-node demo`", "kit")
+    onnxruntime_module()  # the demo's nodes run inference
     if not port_is_free("127.0.0.1", port):
         raise PortInUseError("127.0.0.1", port)
     from oracle_node.demo import Demo

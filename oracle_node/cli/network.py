@@ -13,11 +13,11 @@ from pathlib import Path
 import click
 
 from oracle_node.cli.common import (
+    ChainArgs,
     chain_options,
     contracts_for,
     eth,
     parse_eth,
-    settings_from,
     signer,
     table,
 )
@@ -126,11 +126,7 @@ def _param(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--param", "params", multiple=True, help="protocol parameter NAME=INT (repeat)")
 @click.option("--force", is_flag=True, help="overwrite an existing record")
 def deploy(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
     out: Path,
     network: str | None,
     treasury: str | None,
@@ -150,7 +146,7 @@ def deploy(
             f"{out} already exists: it records a deployment; choose another --out or pass --force"
         )
     chosen = ProtocolParams(**_param(params))
-    settings = settings_from(config_file, rpc, None, keystore, password_file)
+    settings = chain.settings()
     account = signer(settings)
     w3 = connect(settings.chain.rpc_url, settings.chain.chain_id)
     click.echo(f"deploying from {account.address} to chain {w3.eth.chain_id} ...")
@@ -188,11 +184,7 @@ def models() -> None:
 )  # fmt: skip
 def publish(
     model_dir: Path,
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
     fee_text: str,
     artifacts_uri: str,
     verifier: Path | None,
@@ -206,7 +198,7 @@ def publish(
             f"{model_dir} is not a built circuit folder (no manifest.json): run "
             "`oracle-node circuits build` first"
         )
-    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    settings = chain.settings()
     record_path = settings.chain.deployment
     if record_path is None:
         raise DeploymentRecordError("publishing needs the deployment record: pass --deployment")
@@ -257,17 +249,13 @@ def _model_rows(
 @chain_options
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def list_models(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
     as_json: bool,
 ) -> None:
     """Every model registered in the deployment (names from the record where known)."""
     import json
 
-    settings = settings_from(config_file, rpc, deployment, None, None)
+    settings = chain.settings(with_key=False)
     contracts = contracts_for(settings)
     names = _record_names(settings.chain.deployment)
     count = int(contracts.model_registry.functions.modelCount().call())
@@ -301,14 +289,10 @@ def list_models(
 @chain_options
 def show_model(
     model_id: int,
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
 ) -> None:
     """One model's on-chain record, and the nodes serving it."""
-    settings = settings_from(config_file, rpc, deployment, None, None)
+    settings = chain.settings(with_key=False)
     contracts = contracts_for(settings)
     count = int(contracts.model_registry.functions.modelCount().call())
     if not 1 <= model_id <= count:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import signal
-from pathlib import Path
 from typing import Any
 
 import click
 
 from oracle_node.cli.common import (
+    ChainArgs,
     address_of,
     chain_options,
     contracts_for,
@@ -24,7 +24,6 @@ from oracle_node.cli.common import (
     iso,
     parse_eth,
     send,
-    settings_from,
     signer,
     table,
     until,
@@ -39,11 +38,7 @@ REGISTER_GAS_PER_TX = 200_000
 @chain_options
 @click.option("-v", "--verbose", is_flag=True, help="debug logging")
 def run(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
     verbose: bool,
 ) -> None:
     """Run the node: listen, infer, prove, fulfil; serve the operator API."""
@@ -53,7 +48,7 @@ def run(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    node = OracleNode(settings_from(config_file, rpc, deployment, keystore, password_file))
+    node = OracleNode(chain.settings())
     api = None
     if node.settings.api.enabled:
         from oracle_node.api.server import ApiService
@@ -80,16 +75,12 @@ def run(
 )
 @click.option("--model", "model_ids", type=int, multiple=True, help="model id to serve (repeat)")
 def register(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
     stake_text: str | None,
     model_ids: tuple[int, ...],
 ) -> None:
     """Stake and declare the models this node serves (default: those in the settings)."""
-    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    settings = chain.settings()
     contracts = contracts_for(settings)
     account = signer(settings)
     registry = contracts.node_registry.functions
@@ -121,14 +112,10 @@ def _check_funds(contracts: Any, address: str, value: int, transactions: int) ->
 @click.command()
 @chain_options
 def unstake(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
 ) -> None:
     """Leave every draw pool and start the unbonding period."""
-    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    settings = chain.settings()
     contracts = contracts_for(settings)
     account = signer(settings)
     registry = contracts.node_registry.functions
@@ -145,31 +132,22 @@ def unstake(
 @chain_options
 @click.option("--to", "recipient", default=None, help="recipient (default: the node's address)")
 def withdraw(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
     recipient: str | None,
 ) -> None:
     """Withdraw fees earned, slash credit, and the stake once unbonded."""
-    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    settings = chain.settings()
     contracts = contracts_for(settings)
     account = signer(settings)
+    from oracle_node.chain.account import read_account, withdraw_credits
+
     to = contracts.w3.to_checksum_address(recipient or account.address)
-    coordinator, registry = contracts.coordinator.functions, contracts.node_registry.functions
-    did = False
-    fees = int(coordinator.credits(account.address).call())
-    if fees:
-        send(contracts, account, coordinator.withdraw(to), f"withdraw fees {eth(fees)}")
-        did = True
-    credit = int(registry.credits(account.address).call())
-    if credit:
-        send(
-            contracts, account, registry.withdrawCredit(to), f"withdraw slash credit {eth(credit)}"
-        )
-        did = True
-    stake, unlock_at, open_assignments = registry.getNode(account.address).call()[:3]
+    done = withdraw_credits(
+        contracts, account.address, to, lambda call, what: send(contracts, account, call, what)
+    )
+    did = bool(done)
+    state = read_account(contracts, account.address)
+    stake, unlock_at, open_assignments = state.stake_wei, state.unlock_at, state.open_assignments
     now = _chain_now(contracts)
     if unlock_at and stake:
         if now < unlock_at:
@@ -180,7 +158,8 @@ def withdraw(
         elif open_assignments:
             click.echo(f"stake {eth(stake)} waits for {open_assignments} open assignment(s) to end")
         else:
-            send(contracts, account, registry.withdrawStake(to), f"withdraw stake {eth(stake)}")
+            call = contracts.node_registry.functions.withdrawStake(to)
+            send(contracts, account, call, f"withdraw stake {eth(stake)}")
             did = True
     if not did:
         click.echo("nothing to withdraw")
@@ -195,14 +174,10 @@ def _chain_now(contracts: Any) -> int:
 @chain_options
 def remove_model(
     model_id: int,
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
 ) -> None:
     """Stop serving MODEL_ID: leave its draw pool (open assignments still count)."""
-    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    settings = chain.settings()
     contracts = contracts_for(settings)
     account = signer(settings)
     send(
@@ -218,16 +193,12 @@ def remove_model(
 @chain_options
 def cancel(
     request_id: int,
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
 ) -> None:
     """Cancel REQUEST_ID after its deadline: the requester is refunded, the primary slashed."""
     from oracle_node.chain.contracts import commitment_tuple
 
-    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    settings = chain.settings()
     contracts = contracts_for(settings)
     coordinator = contracts.coordinator
     logs = coordinator.events.InferenceRequested().get_logs(
@@ -256,37 +227,33 @@ def cancel(
     "--jobs", "job_rows", type=int, default=10, show_default=True, help="recent jobs shown"
 )
 def status(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
     as_json: bool,
     job_rows: int,
 ) -> None:
     """Stake, models, credits and jobs of this node (read-only: the key is not decrypted)."""
     from oracle_node.store import JobStore
 
-    settings = settings_from(
-        config_file, rpc, deployment, keystore, None if keystore else password_file
-    )
+    settings = chain.settings(with_key=False)
     address = address_of(settings.keys)
     contracts = contracts_for(settings)
-    registry, coordinator = contracts.node_registry.functions, contracts.coordinator.functions
-    stake, unlock_at, open_assignments = registry.getNode(address).call()[:3]
+    from oracle_node.chain.account import read_account
+
+    state = read_account(contracts, address)
+    stake, unlock_at, open_assignments = state.stake_wei, state.unlock_at, state.open_assignments
     now = _chain_now(contracts)
     report: dict[str, Any] = {
         "address": address,
         "chain_id": int(contracts.w3.eth.chain_id),
-        "active": bool(registry.isActive(address).call()),
-        "balance_wei": str(contracts.w3.eth.get_balance(address)),
+        "active": state.active,
+        "balance_wei": str(state.balance_wei),
         "stake_wei": str(stake),
-        "min_stake_wei": str(registry.minStake().call()),
+        "min_stake_wei": str(contracts.node_registry.functions.minStake().call()),
         "unlock_at": iso(unlock_at) if unlock_at else None,
-        "open_assignments": int(open_assignments),
-        "models": [int(m) for m in registry.getNodeModels(address).call()],
-        "fees_wei": str(coordinator.credits(address).call()),
-        "slash_credit_wei": str(registry.credits(address).call()),
+        "open_assignments": open_assignments,
+        "models": state.models,
+        "fees_wei": str(state.fee_credit_wei),
+        "slash_credit_wei": str(state.slash_credit_wei),
         "jobs": {},
         "recent_jobs": [],
     }
@@ -343,16 +310,12 @@ def status(
 @click.command()
 @chain_options
 def doctor(
-    rpc: str | None,
-    deployment: Path | None,
-    keystore: Path | None,
-    password_file: Path | None,
-    config_file: Path | None,
+    chain: ChainArgs,
 ) -> None:
     """Preflight: RPC, chain, deployment, key, balance, stake, models, SRS, port, proving keys."""
     from oracle_node.cli.doctor import run_checks
 
-    settings = settings_from(config_file, rpc, deployment, keystore, password_file)
+    settings = chain.settings()
     failed = 0
     for ok, line in run_checks(settings):
         click.echo(f"{'ok  ' if ok else 'FAIL'}  {line}")

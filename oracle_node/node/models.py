@@ -16,7 +16,7 @@ from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.encoding import int_to_float
 from oracle_node.exceptions import ModelNotServedError, OracleError
 from oracle_node.inference import ModelRuntime
-from oracle_node.settings import ServedModel
+from oracle_node.settings import InferenceSettings, ServedModel
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,11 @@ class ModelSet:
         self.refused: dict[int, str] = {}
 
     def load(
-        self, served: ServedModel, record: ModelRecord | None, *, use_gpu: bool = True
+        self,
+        served: ServedModel,
+        record: ModelRecord | None,
+        *,
+        inference: InferenceSettings | None = None,
     ) -> None:
         """Check and load one model; a mismatch is recorded in :attr:`refused`, not raised."""
         try:
@@ -111,7 +115,7 @@ class ModelSet:
                 self.refused[served.id] = problem
                 return
             expected = record.onnx_hash if record is not None else manifest.onnx_sha256
-            runtime = ModelRuntime(served.dir / "model.onnx", expected, use_gpu=use_gpu)
+            runtime = ModelRuntime(served.dir / "model.onnx", expected, settings=inference)
         except OracleError as exc:
             self.refused[served.id] = str(exc)
             return

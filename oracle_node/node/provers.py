@@ -1,4 +1,8 @@
-"""A bounded pool of EZKL proving processes (EZKL never runs in the node's own process).
+"""The prover-pool interface, and its embedded backend: a bounded pool of EZKL proving processes.
+
+The stages and the API talk to a :class:`ProverBackend` only; :mod:`oracle_node.node.backends`
+builds the one the settings name (this local pool, or the Ray cluster backend of
+:mod:`oracle_node.node.ray_backend`). EZKL never runs in the node's own process.
 
 Each worker keeps one :class:`~oracle_node.circuits.proving.Prover` per circuit folder, so its proving
 key path and manifest are read once; the key file itself is built once and cached on disk.
@@ -14,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 _PROVERS: dict[tuple[str, str | None, str | None], Any] = {}
 
@@ -36,6 +40,35 @@ class ProofOutcome:
     outputs: list[int]
     witness_s: float
     prove_s: float
+
+
+class ProverBackend(Protocol):
+    """Where proofs run. A backend owns placement, proving-key caching and retries.
+
+    A proof lost with its worker (a killed process, a dead machine) that the backend could not
+    place again ends its future with :class:`~concurrent.futures.process.BrokenProcessPool`
+    (local pool) or :class:`~oracle_node.exceptions.ProverLostError` (any backend); the caller
+    then calls :meth:`reset` and may submit again. Any other exception is the proof's own failure.
+    """
+
+    @property
+    def workers(self) -> int:
+        """How many proofs may usefully be in flight at once."""
+        ...
+
+    def submit(
+        self, model_dir: Path, srs_path: Path | None, inputs: list[int]
+    ) -> Future[ProofOutcome]: ...
+
+    def warm(self, model_dir: Path, srs_path: Path | None) -> str:
+        """Get ready to prove this circuit (its proving key built or found); blocks."""
+        ...
+
+    def reset(self) -> None:
+        """Replace workers that died (the local pool starts afresh); lost proofs stay lost."""
+        ...
+
+    def close(self) -> None: ...
 
 
 def _prover(model_dir: str, cache_dir: str | None, srs_path: str | None) -> Any:

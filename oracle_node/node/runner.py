@@ -21,10 +21,11 @@ from oracle_node.chain.contracts import open_contracts
 from oracle_node.chain.listener import Listener
 from oracle_node.chain.submitter import Submitter
 from oracle_node.exceptions import RevertError
+from oracle_node.inference import check_runtime
 from oracle_node.keys import load_signer
+from oracle_node.node.backends import prover_backend
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet, ProvingKey
-from oracle_node.node.provers import ProverPool
 from oracle_node.node.stages import InferenceStage, ProvingStage, SubmitStage
 from oracle_node.service import Service
 from oracle_node.settings import NodeSettings
@@ -49,6 +50,7 @@ class OracleNode:
 
     def setup(self) -> None:
         s = self.settings
+        providers = check_runtime(s.inference)
         s.require_chain()
         self.signer = load_signer(s.keys)
         self.address: str = Web3.to_checksum_address(self.signer.address)
@@ -65,10 +67,11 @@ class OracleNode:
             except RevertError as exc:
                 self.models.refused[served.id] = f"not in the registry ({exc})"
                 continue
-            self.models.load(served, record)
+            self.models.load(served, record, inference=s.inference)
+        log.info("onnxruntime providers: %s", providers)
         for model_id, reason in self.models.refused.items():
             log.warning("model %d is not served: %s", model_id, reason)
-        self.pool = ProverPool(s.workers.provers, s.key_cache_dir)
+        self.pool = prover_backend(s.workers, s.key_cache_dir)
         for model in self.models.models.values():
             started = time.monotonic()
             log.info("model %d (%s): loading or building its proving key (2^%d rows; a build "

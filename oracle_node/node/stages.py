@@ -17,10 +17,10 @@ from concurrent.futures.process import BrokenProcessPool
 
 from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
-from oracle_node.exceptions import OracleError
+from oracle_node.exceptions import OracleError, ProverLostError
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
-from oracle_node.node.provers import ProofOutcome, ProverPool
+from oracle_node.node.provers import ProofOutcome, ProverBackend
 from oracle_node.service import Backoff, Service, exponential_backoff
 from oracle_node.store import Job, JobState, JobStore
 
@@ -136,7 +136,7 @@ class ProvingStage(_Stage):
         metrics: NodeMetrics,
         wake: threading.Event,
         models: ModelSet,
-        pool: ProverPool,
+        pool: ProverBackend,
     ) -> None:
         super().__init__(store, metrics, wake)
         self.models = models
@@ -174,7 +174,7 @@ class ProvingStage(_Stage):
             del self.in_flight[request_id]
             try:
                 outcome = future.result()
-            except BrokenProcessPool:
+            except (BrokenProcessPool, ProverLostError):
                 self._pool_crashed(request_id)
                 continue
             except Exception as exc:  # EZKL or the worker: the job fails, the stage goes on

@@ -1,7 +1,7 @@
 """Test your consumer contract against the real protocol, inside your own Ape project.
 
-Installing ``oracle-node`` registers a pytest plugin (:mod:`oracle_node.testing.plugin`) with
-these fixtures:
+Installing ``oracle-node[kit]`` registers a pytest plugin (:mod:`oracle_node.testing.plugin`)
+with these fixtures:
 
 ``oracle``
     An :class:`OracleHarness`: the protocol deployed on the test chain, with one staked node.
@@ -12,13 +12,31 @@ these fixtures:
 A test then asks for inferences through its consumer and calls ``oracle.fulfill_pending()``,
 which proves each pending request with EZKL (real proofs, real verifier) and fulfils it from the
 assigned node, so the consumer's callback runs exactly as on a live network.
+
+The harness needs Ape (the ``kit`` extra). It is imported on first use, not with this package,
+so the plugin that pytest loads for every installation of ``oracle-node`` never imports Ape.
 """
 
-from oracle_node.testing.harness import (
-    Fulfillment,
-    OracleHarness,
-    PendingRequest,
-    RegisteredModel,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from oracle_node.extras import needs_extra
+
+if TYPE_CHECKING:
+    from oracle_node.testing.harness import (
+        Fulfillment,
+        OracleHarness,
+        PendingRequest,
+        RegisteredModel,
+    )
 
 __all__ = ["Fulfillment", "OracleHarness", "PendingRequest", "RegisteredModel"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with needs_extra("the testing kit", "kit"):
+        from oracle_node.testing import harness
+    return getattr(harness, name)

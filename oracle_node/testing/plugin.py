@@ -2,6 +2,9 @@
 
 They use the last two of Ape's test accounts (deployer and node), so a project's own tests can
 keep ``accounts[0]`` and friends for their roles.
+
+pytest loads this module for every installation of ``oracle-node``, the base one included, so
+it imports nothing but pytest: Ape (the ``kit`` extra) is imported when a fixture is used.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from typing import Any
 
 import pytest
 
+from oracle_node.extras import needs_extra
+
 
 @pytest.fixture(scope="session")
-def oracle(accounts: Any) -> Any:
+def oracle(request: pytest.FixtureRequest) -> Any:
     """The protocol deployed on the test chain with one staked node (an ``OracleHarness``)."""
-    from oracle_node.testing.harness import OracleHarness
+    with needs_extra("the `oracle` fixture", "kit"):
+        from oracle_node.testing.harness import OracleHarness
 
-    test_accounts = list(accounts)
+    test_accounts = list(request.getfixturevalue("accounts"))
     return OracleHarness(test_accounts[-1], [test_accounts[-2]])
 
 

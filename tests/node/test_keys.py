@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 from eth_account import Account
 
-from oracle_node.exceptions import KeystoreError
+from oracle_node.exceptions import KeystoreError, KeystoreExistsError
 from oracle_node.keys import load_signer, write_keystore
 from oracle_node.settings import KeySettings
 
@@ -51,3 +54,26 @@ def test_dev_key_is_used_with_the_flag():
 def test_no_key_configured_is_an_error():
     with pytest.raises(KeystoreError, match="no signing key"):
         load_signer(KeySettings())
+
+
+def test_a_new_keystore_is_readable_by_its_owner_only_whatever_the_umask(tmp_path):
+    path = tmp_path / "open-umask.json"
+    previous = os.umask(0)
+    try:
+        write_keystore(KEY, "s3cret", path, iterations=2)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_an_existing_keystore_is_never_overwritten(keystore):
+    before = keystore.read_bytes()
+    other = "0x" + "43" * 32
+    with pytest.raises(KeystoreExistsError, match="refusing to overwrite"):
+        write_keystore(other, "s3cret", keystore, iterations=2)
+    assert keystore.read_bytes() == before
+
+
+def test_a_keystore_in_a_missing_folder_is_one_keystore_error(tmp_path):
+    with pytest.raises(KeystoreError, match="cannot create keystore"):
+        write_keystore(KEY, "s3cret", tmp_path / "no" / "such" / "k.json", iterations=2)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from oracle_node.api.server import ApiService
-from oracle_node.exceptions import PortInUseError
+from oracle_node.exceptions import InferenceError, PortInUseError
 from oracle_node.node.runner import OracleNode
 from oracle_node.settings import ApiSettings, NodeSettings, load_settings
 
@@ -81,5 +81,20 @@ def test_a_wrong_chain_id_is_refused_before_anything_starts(chain, tmp_path, key
     settings.chain.chain_id = 1
     node = OracleNode(settings)
     with pytest.raises(Exception, match="serves chain 31337, settings say 1"):
+        node.start()
+    assert node.services == []
+
+
+def test_a_node_asked_for_cuda_without_the_cuda_provider_refuses_to_start(
+    chain, tmp_path, key_cache
+):
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        pytest.skip("this machine offers CUDA")
+    settings = settings_for(chain, tmp_path, key_cache)
+    settings.inference.device = "cuda"
+    node = OracleNode(settings)
+    with pytest.raises(InferenceError, match="install the `gpu` extra"):
         node.start()
     assert node.services == []

@@ -28,7 +28,7 @@ from oracle_node.node.stages import (
     ProvingStage,
     SubmitStage,
 )
-from oracle_node.settings import ServedModel
+from oracle_node.settings import InferenceSettings, ServedModel
 from oracle_node.store import JobState, JobStore
 from tests.support.jobs import new_job
 
@@ -46,7 +46,7 @@ def store(tmp_path) -> Iterator[JobStore]:
 @pytest.fixture(scope="module")
 def models() -> ModelSet:
     m = ModelSet()
-    m.load(ServedModel(id=1, dir=MODEL_DIR), None, use_gpu=False)
+    m.load(ServedModel(id=1, dir=MODEL_DIR), None, inference=InferenceSettings(device="cpu"))
     assert not m.refused
     return m
 
