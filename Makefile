@@ -6,12 +6,13 @@ PYTEST_ARGS ?=
 # The venv first on PATH: ape-foundry finds anvil with `which`.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup test lint demo bench clean help
+.PHONY: setup setup-models test lint demo bench bench-zoo clean help
 
 help:
 	@echo "make test   - set up (venv, node_modules, offline solc + anvil), lint, run the whole suite"
 	@echo "make demo   - set up, then run the end-to-end demo on a local anvil chain"
 	@echo "make bench  - run the benchmarks in bench/ and rewrite their result tables"
+	@echo "make bench-zoo - install the models extra (torch CPU, matplotlib), run bench/bench_zoo.py"
 	@echo "make lint   - ruff (lint + format check) and mypy --strict on oracle_node/"
 
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -49,6 +50,14 @@ bench: setup
 	$(BIN)/python -m bench.bench_node
 	$(BIN)/python -m bench.bench_gpu
 	$(BIN)/python -m bench.bench_ray
+
+# Model authoring and cost charts only: torch (CPU wheel, pinned) and matplotlib. Never needed
+# by the node or by `make test`.
+setup-models: setup
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,models]'
+
+bench-zoo: setup-models
+	$(BIN)/python -m bench.bench_zoo
 
 clean:
 	rm -rf .build .toolchain .mypy_cache .ruff_cache

@@ -37,6 +37,17 @@ def _inputs(name: str, scale: int) -> list[int]:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak RSS since it started (``VmHWM``).
+
+    Not ``ru_maxrss``: Linux carries that over from the parent across fork and exec, so a child
+    of a large benchmark process reported the parent's size (1.1 GB for every model).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 

@@ -17,6 +17,7 @@ Hierarchy::
     │   ├── UnknownModelError        no reference model by that name
     │   ├── UnsupportedModelError    the ONNX file cannot become a circuit (op, node, shape)
     │   ├── CalibrationDataError     calibration / proving input does not fit the model
+    │   ├── CircuitTooLargeError     the circuit's estimated memory exceeds what the machine has
     │   ├── SrsError                 structured reference string missing or wrong
     │   ├── CorruptArtifactError     an artifact folder does not match its manifest
     │   ├── ArtifactCheckError       `circuits verify-artifacts` found failures (or no circuit)
@@ -146,6 +147,24 @@ class UnsupportedModelError(CircuitError):
 
 class CalibrationDataError(CircuitError):
     """Input data whose shape or content does not match the model."""
+
+
+class CircuitTooLargeError(CircuitError):
+    """A circuit whose estimated setup/proving memory exceeds the memory available.
+
+    Raised before setup, so nothing has been spent yet; the message says what to change.
+    """
+
+    def __init__(self, name: str, logrows: int, need_bytes: int, have_bytes: int) -> None:
+        self.logrows = logrows
+        self.need_bytes = need_bytes
+        self.have_bytes = have_bytes
+        super().__init__(
+            f"circuit {name!r} needs 2^{logrows} rows: setup and proving need about "
+            f"{need_bytes / 2**30:.1f} GiB, this machine has {have_bytes / 2**30:.1f} GiB "
+            "available; lower the scales (--scale), use --target resources, --inner-cols 1, "
+            "a lower --max-logrows, or a smaller model"
+        )
 
 
 class SrsError(CircuitError):

@@ -28,7 +28,14 @@ from oracle_node.circuits.manifest import (
     Manifest,
     sha256_file,
 )
-from oracle_node.exceptions import CircuitError, ConfigError, SrsError, UnsupportedModelError
+from oracle_node.circuits.resources import estimate_cost, heartbeat, memory_budget_bytes
+from oracle_node.exceptions import (
+    CircuitError,
+    CircuitTooLargeError,
+    ConfigError,
+    SrsError,
+    UnsupportedModelError,
+)
 
 Log = Callable[[str], None]
 
@@ -66,6 +73,13 @@ class BuildOptions:
     max_logrows: int = 17
     cache_dir: Path | None = None
     num_inner_cols: int | None = None
+    # Bytes the build may plan to use; None: $ORACLE_BUILD_MEMORY_LIMIT or 90 % of available.
+    memory_limit_bytes: int | None = None
+    heartbeat_s: float = 5.0
+
+
+# Committed circuits stay at or below this (their dev SRS is committed, 16 MiB at 2^17).
+MAX_COMMITTED_LOGROWS = 17
 
 
 class _Clock:
@@ -116,34 +130,42 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
             raise
         scales = f" scales {options.scales}" if options.scales else ""
         clock(f"calibrating for {options.target}{scales} (max 2^{options.max_logrows} rows)")
-        proving.calibrate_settings(
-            calibration_path,
-            onnx_path,
-            settings_path,
-            options.target,
-            options.scales or None,
-            options.max_logrows,
-        )
+        with heartbeat(clock, "calibrate", options.heartbeat_s):
+            proving.calibrate_settings(
+                calibration_path,
+                onnx_path,
+                settings_path,
+                options.target,
+                options.scales or None,
+                options.max_logrows,
+            )
         settings = json.loads(settings_path.read_text())
         run_args = settings["run_args"]
         logrows = int(run_args["logrows"])
         clock(
             f"calibrated: 2^{logrows} rows, input scale {run_args['input_scale']}, "
             f"param scale {run_args['param_scale']}, output scales {settings['model_output_scales']}"
+            f", {settings.get('num_rows', '?')} rows used"
         )
-        proving.compile_circuit(onnx_path, compiled_path, settings_path)
+        check_fits(name, logrows, options, clock)
+        with heartbeat(clock, "compile", options.heartbeat_s):
+            proving.compile_circuit(onnx_path, compiled_path, settings_path)
 
         srs_path = _resolve_srs(options, circuits_dir, logrows, clock)
 
         clock(f"setup: verifying and proving keys from {srs_path.name}")
         pk_tmp = Path(tmp) / "pk.key"
-        proving.setup_keys(compiled_path, work / VK_FILE, pk_tmp, srs_path)
+        with heartbeat(clock, "setup", options.heartbeat_s):
+            proving.setup_keys(compiled_path, work / VK_FILE, pk_tmp, srs_path)
         vk_sha = sha256_file(work / VK_FILE)
 
         contract = contract_name(name)
         clock(f"generating the Solidity verifier {contract}")
         raw_sol = Path(tmp) / "Halo2Verifier.sol"
-        proving.generate_evm_verifier(work / VK_FILE, settings_path, raw_sol, srs_path, toolchain)
+        with heartbeat(clock, "verifier", options.heartbeat_s):
+            proving.generate_evm_verifier(
+                work / VK_FILE, settings_path, raw_sol, srs_path, toolchain
+            )
         options.verifiers_dir.mkdir(parents=True, exist_ok=True)
         verifier_path = options.verifiers_dir / f"{contract}.sol"
         source = rename_verifier(
@@ -193,6 +215,20 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
     return manifest
 
 
+def check_fits(name: str, logrows: int, options: BuildOptions, log: Log) -> None:
+    """Print the cost estimate; refuse (before setup) a circuit the machine cannot hold."""
+    estimate = estimate_cost(logrows, options.num_inner_cols)
+    log(estimate.describe())
+    budget = options.memory_limit_bytes or memory_budget_bytes()
+    if budget is not None and estimate.peak_bytes > budget:
+        raise CircuitTooLargeError(name, logrows, estimate.peak_bytes, budget)
+    if logrows > MAX_COMMITTED_LOGROWS:
+        log(
+            f"note: 2^{logrows} rows is above 2^{MAX_COMMITTED_LOGROWS}: keep this circuit and "
+            "its SRS out of git (benchmark or local use only)"
+        )
+
+
 def rename_verifier(
     source: str, contract: str, model_name: str, vk_sha: str, num_inner_cols: int | None = None
 ) -> str:
@@ -232,10 +268,12 @@ def _resolve_srs(options: BuildOptions, circuits_dir: Path, logrows: int, clock:
         return options.srs_path
     srs_path = dev_srs_path(circuits_dir, logrows)
     if not srs_path.is_file():
-        clock(f"no dev SRS for 2^{logrows}: generating INSECURE {srs_path} (commit it once)")
+        keep = "commit it once" if logrows <= MAX_COMMITTED_LOGROWS else "never commit it"
+        clock(f"no dev SRS for 2^{logrows}: generating INSECURE {srs_path} ({keep})")
         srs_path.parent.mkdir(parents=True, exist_ok=True)
         partial = srs_path.with_suffix(".partial")
-        proving.generate_srs(partial, logrows)
+        with heartbeat(clock, "gen_srs"):
+            proving.generate_srs(partial, logrows)
         os.replace(partial, srs_path)
     return srs_path
 

@@ -1,9 +1,14 @@
 """The reference data sets: bundled with scikit-learn, split and scaled reproducibly.
 
-Both reference models take *prepared* features: ``breast_cancer`` standardises the 30 raw
-features with the training split's mean and standard deviation, ``digits`` maps the 64 pixel
-intensities (0-16) to 0-1. The split uses a fixed seed, so :func:`held_out` returns the same
-samples on every machine; nothing is downloaded.
+Every reference model takes *prepared* features: ``breast_cancer`` and ``anomaly_ae``
+standardise the 30 raw features with the training split's mean and standard deviation,
+``digits`` and ``digits_cnn`` map the 64 pixel intensities (0-16) to 0-1, ``credit_gbt`` takes
+a generated 12-feature tabular set (``make_classification``, fixed seed) as it is. The split
+uses a fixed seed, so :func:`held_out` returns the same samples on every machine; nothing is
+downloaded.
+
+``anomaly_ae`` is trained on the benign tumours of the training split only; its label is 1 for
+an anomaly (a malignant tumour, scikit-learn's class 0) and 0 for a normal sample.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ SPLIT_SEED = 20240611
 TEST_FRACTION = 0.2
 
 REFERENCE_MODELS = ("breast_cancer", "digits")
+# The model zoo: shapes that users bring (tree ensemble, CNN, anomaly detector).
+ZOO_MODELS = ("credit_gbt", "digits_cnn", "anomaly_ae")
+ALL_MODELS = REFERENCE_MODELS + ZOO_MODELS
 
 
 @dataclass(frozen=True)
@@ -36,29 +44,44 @@ class Split:
 def load_split(model_name: str) -> Split:
     """Load the bundled data set behind ``model_name``, split it and prepare the features."""
     with needs_extra("the reference data sets", "kit"):
-        from sklearn.datasets import load_breast_cancer, load_digits
+        from sklearn.datasets import load_breast_cancer, load_digits, make_classification
         from sklearn.model_selection import train_test_split
 
-    if model_name == "breast_cancer":
+    if model_name in ("breast_cancer", "anomaly_ae"):
         bunch = load_breast_cancer()
-    elif model_name == "digits":
+        x, y = bunch.data, bunch.target
+        names = tuple(str(name) for name in bunch.target_names)
+    elif model_name in ("digits", "digits_cnn"):
         bunch = load_digits()
+        x, y = bunch.data, bunch.target
+        names = tuple(str(name) for name in bunch.target_names)
+    elif model_name == "credit_gbt":
+        x, y = make_classification(
+            n_samples=2000, n_features=12, n_informative=6, n_redundant=2, class_sep=0.8,
+            flip_y=0.02, random_state=SPLIT_SEED,
+        )  # fmt: skip
+        names = ("low risk", "high risk")
     else:
-        raise UnknownModelError(model_name, REFERENCE_MODELS)
-    x = np.asarray(bunch.data, dtype=np.float64)
-    y = np.asarray(bunch.target, dtype=np.int64)
+        raise UnknownModelError(model_name, ALL_MODELS)
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.int64)
     train_x, test_x, train_y, test_y = train_test_split(
         x, y, test_size=TEST_FRACTION, random_state=SPLIT_SEED, stratify=y
     )
-    if model_name == "breast_cancer":
+    if model_name in ("breast_cancer", "anomaly_ae"):
         mean = train_x.mean(axis=0)
         std = train_x.std(axis=0)
         train_x = (train_x - mean) / std
         test_x = (test_x - mean) / std
-    else:
+    elif model_name in ("digits", "digits_cnn"):
         train_x = train_x / 16.0
         test_x = test_x / 16.0
-    names = tuple(str(name) for name in bunch.target_names)
+    if model_name == "anomaly_ae":
+        # Train on normal (benign) samples only; label 1 marks an anomaly (malignant).
+        train_x = train_x[train_y == 1]
+        train_y = np.zeros(len(train_x), dtype=np.int64)
+        test_y = (test_y == 0).astype(np.int64)
+        names = ("normal", "anomaly")
     return Split(train_x, train_y, test_x, test_y, names)
 
 
@@ -69,7 +92,11 @@ def held_out(model_name: str) -> tuple[list[list[float]], list[int]]:
 
 
 def predicted_label(outputs: list[float] | list[int]) -> int:
-    """Class that a reference model's outputs pick: one logit means ``logit > 0``, else argmax."""
+    """Class that a reference model's outputs pick: one output means ``> 0``, else argmax.
+
+    ``credit_gbt`` outputs a logit (``> 0``: high risk), ``anomaly_ae`` its reconstruction
+    error minus its threshold (``> 0``: anomaly).
+    """
     if len(outputs) == 1:
         return int(outputs[0] > 0)
     return int(np.argmax(np.asarray(outputs)))

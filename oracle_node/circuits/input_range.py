@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from oracle_node.circuits.manifest import SETTINGS_FILE
+from oracle_node.circuits.manifest import CALIBRATION_FILE, SETTINGS_FILE
 from oracle_node.exceptions import CorruptArtifactError, UnsupportedModelError
 
 ONNX_FILE = "model.onnx"
@@ -55,7 +55,14 @@ def provable_input_bound(onnx_path: Path, settings: Mapping[str, Any]) -> int:
 
 
 def read_max_abs_input(model_dir: Path) -> int:
-    """:func:`provable_input_bound` of a circuit folder (``model.onnx``, ``settings.json``)."""
+    """The input range to register for a circuit folder (``model.onnx``, ``settings.json``).
+
+    :func:`provable_input_bound` when every operator of the graph can be bounded. Otherwise
+    (convolutions, pooling, tree ensembles, ...) the largest |x| of the folder's calibration
+    data at the input scale: the range EZKL calibrated the circuit for. That bound is
+    empirical, not derived: the build should calibrate on data that spans every input a
+    requester may send (``scripts/train_zoo_models.py`` widens it with each feature's range).
+    """
     path = Path(model_dir) / SETTINGS_FILE
     try:
         settings = json.loads(path.read_text())
@@ -63,8 +70,25 @@ def read_max_abs_input(model_dir: Path) -> int:
         raise CorruptArtifactError(path, f"cannot read the settings: {exc}") from exc
     try:
         return provable_input_bound(Path(model_dir) / ONNX_FILE, settings)
+    except UnsupportedModelError:
+        return calibrated_input_bound(Path(model_dir), settings)
     except ValueError as exc:
         raise CorruptArtifactError(path, f"no input range: {exc}") from exc
+
+
+def calibrated_input_bound(model_dir: Path, settings: Mapping[str, Any]) -> int:
+    """The largest |x| of the calibration data, at the circuit's input scale."""
+    path = model_dir / CALIBRATION_FILE
+    try:
+        data = json.loads(path.read_text())["input_data"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise CorruptArtifactError(path, f"cannot read the calibration data: {exc}") from exc
+    values = np.abs(np.asarray([v for tensor in data for v in np.ravel(tensor)], dtype=np.float64))
+    scale = 2.0 ** int(settings.get("run_args", {}).get("input_scale", 0))
+    bound = int(values.max() * scale) if values.size else 0
+    if bound < 1:
+        raise CorruptArtifactError(path, "the calibration data holds no non-zero input")
+    return bound
 
 
 def _interval_gains(onnx_path: Path) -> list[tuple[float, float]]:

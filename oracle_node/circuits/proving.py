@@ -77,7 +77,10 @@ _UNIMPLEMENTED = re.compile(r'node #\d+ "(?P<node>[^"]*)" Unimplemented\((?P<op>
 
 
 def generate_settings(
-    onnx_path: Path, settings_path: Path, num_inner_cols: int | None = None
+    onnx_path: Path,
+    settings_path: Path,
+    num_inner_cols: int | None = None,
+    scale: int | None = None,
 ) -> None:
     """``gen_settings`` with public inputs, public outputs and fixed parameters.
 
@@ -90,6 +93,9 @@ def generate_settings(
     run_args.param_visibility = "fixed"
     if num_inner_cols is not None:
         run_args.num_inner_cols = num_inner_cols
+    if scale is not None:  # without calibration: rows at this scale, for sizing studies
+        run_args.input_scale = scale
+        run_args.param_scale = scale
     try:
         ok = ezkl.gen_settings(str(onnx_path), str(settings_path), py_run_args=run_args)
     except RuntimeError as exc:

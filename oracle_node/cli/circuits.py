@@ -10,6 +10,7 @@ import click
 
 from oracle_node.circuits.build import BuildOptions, build_circuit
 from oracle_node.circuits.manifest import MANIFEST_FILE, load_manifest
+from oracle_node.circuits.resources import estimate_cost, heartbeat
 from oracle_node.exceptions import ArtifactCheckError, OracleError
 
 
@@ -46,7 +47,19 @@ def circuits() -> None:
     "--target", type=click.Choice(["resources", "accuracy"]), default="resources", show_default=True
 )
 @click.option("--scale", "scales", type=int, multiple=True, help="fixed-point scales to try")
-@click.option("--max-logrows", type=int, default=17, show_default=True)
+@click.option(
+    "--max-logrows",
+    type=click.IntRange(15, 20),
+    default=17,
+    show_default=True,
+    help="largest circuit calibration may pick; above 17 keep the circuit out of git",
+)
+@click.option(
+    "--memory-limit-gib",
+    type=float,
+    default=None,
+    help="refuse circuits estimated to need more (default: 90% of available memory)",
+)
 @click.option(
     "--inner-cols",
     type=click.IntRange(1, 8),
@@ -63,6 +76,7 @@ def build(
     target: str,
     scales: tuple[int, ...],
     max_logrows: int,
+    memory_limit_gib: float | None,
     inner_cols: int | None,
 ) -> None:
     """Build circuits/<name>/ and contracts/verifiers/<Name>Verifier.sol from ONNX_PATH.
@@ -80,6 +94,7 @@ def build(
         scales=list(scales),
         max_logrows=max_logrows,
         num_inner_cols=inner_cols,
+        memory_limit_bytes=int(memory_limit_gib * 2**30) if memory_limit_gib else None,
     )
     manifest = build_circuit(options, log=_echo)
     click.echo(json.dumps(manifest.model_dump(mode="json"), indent=2))
@@ -145,10 +160,13 @@ def prove(
 
     inputs = json.loads(inputs_json.read_text())
     prover = Prover(model_dir, cache_dir=cache_dir, srs_path=srs_path, log=_echo)
-    prover.ensure_proving_key()
+    _echo(estimate_cost(prover.manifest.logrows).describe())
+    with heartbeat(_echo, "proving key"):
+        prover.ensure_proving_key()
     started = time.monotonic()
     _echo(f"proving {prover.manifest.name}...")
-    result = prover.prove(inputs)
+    with heartbeat(_echo, "prove"):
+        result = prover.prove(inputs)
     _echo(f"proved in {time.monotonic() - started:.2f}s, verifies: {prover.verify(result)}")
     if out:
         out.write_text(result.proof_json)

@@ -14,7 +14,14 @@ from .conftest import CIRCUITS
 
 
 @pytest.mark.parametrize(
-    ("name", "features", "classes"), [("breast_cancer", 30, 2), ("digits", 64, 10)]
+    ("name", "features", "classes"),
+    [
+        ("breast_cancer", 30, 2),
+        ("digits", 64, 10),
+        ("credit_gbt", 12, 2),
+        ("digits_cnn", 64, 10),
+        ("anomaly_ae", 30, 2),
+    ],
 )
 def test_held_out_split_is_reproducible_and_disjoint(name, features, classes):
     x1, y1 = held_out(name)
@@ -29,7 +36,8 @@ def test_held_out_split_is_reproducible_and_disjoint(name, features, classes):
 
 def test_unknown_model_is_a_clear_error():
     with pytest.raises(
-        UnknownModelError, match="unknown reference model 'iris'; known: breast_cancer, digits"
+        UnknownModelError,
+        match="unknown reference model 'iris'; known: breast_cancer, digits, credit_gbt",
     ):
         held_out("iris")
 

@@ -70,3 +70,21 @@ def test_worst_case_inputs_at_the_bound_prove_and_far_outside_do_not(name, pk_ca
         prover.prove([int(sign * bound * s) for s in signs])
     with pytest.raises(ProvingError):
         prover.prove([2**28 - 1] * len(signs))
+
+
+def test_a_graph_that_cannot_be_bounded_registers_its_calibrated_range():
+    import json
+
+    import pytest
+
+    from oracle_node.circuits.input_range import provable_input_bound
+    from oracle_node.exceptions import UnsupportedModelError
+
+    folder = CIRCUITS / "digits_cnn"
+    settings = json.loads((folder / "settings.json").read_text())
+    with pytest.raises(UnsupportedModelError, match="register the model's input range"):
+        provable_input_bound(folder / "model.onnx", settings)
+    data = json.loads((folder / "calibration.json").read_text())["input_data"]
+    largest = max(abs(v) for tensor in data for v in tensor)
+    scale = 2 ** settings["run_args"]["input_scale"]
+    assert read_max_abs_input(folder) == int(largest * scale) > 0

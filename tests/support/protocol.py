@@ -63,13 +63,23 @@ class Deployment:
     fee: int
     params: ProtocolParams
 
-    def register_model(self, *, input_len: int | None = None) -> int:
+    def register_model(
+        self,
+        *,
+        input_len: int | None = None,
+        manifest: Manifest | None = None,
+        verifier: Contract | None = None,
+    ) -> int:
+        """Register a model (default: breast_cancer with the deployment's verifier)."""
+        manifest = manifest or self.manifest
+        verifier = verifier or self.verifier
+        folder = BREAST_CANCER.parent / manifest.name
         spec = list(
             model_spec(
-                self.manifest,
-                self.verifier.address,
+                manifest,
+                verifier.address,
                 fee=self.fee,
-                max_abs_input=read_max_abs_input(BREAST_CANCER),
+                max_abs_input=read_max_abs_input(folder),
             )
         )
         if input_len is not None:
