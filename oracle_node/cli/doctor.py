@@ -90,7 +90,7 @@ def _key_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
 
 def _model_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
     from oracle_node.circuits.manifest import load_manifest
-    from oracle_node.circuits.proving import check_srs, default_cache_dir, proving_key_path
+    from oracle_node.circuits.proving import check_srs, proving_key_path
     from oracle_node.node.models import check_record
 
     if not settings.models:
@@ -116,12 +116,7 @@ def _model_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
             yield False, f"{label}: {exc}"
         else:
             yield True, f"{label}: SRS {srs} hashes to the manifest's value"
-        cache = (
-            settings.key_cache_dir
-            if settings.key_cache_dir
-            else default_cache_dir(served.dir.parent)
-        )
-        key = proving_key_path(cache, manifest.name, manifest.vk_sha256)
+        key = proving_key_path(settings.key_cache_dir, manifest.name, manifest.vk_sha256)
         if key.is_file():
             yield True, f"{label}: proving key cached at {key}"
         else:

@@ -253,10 +253,11 @@ class SubmitStage(_Stage):
     def _receipt_due(self, request_id: int) -> bool:
         """Whether to poll this job's receipt now; spaces polls out exponentially."""
         now = self.monotonic()
-        due, interval = self.receipt_polls.get(request_id, (now + RECEIPT_FIRST_POLL, 0.0))
-        if request_id not in self.receipt_polls:
-            self.receipt_polls[request_id] = (due, RECEIPT_FIRST_POLL)
+        scheduled = self.receipt_polls.get(request_id)
+        if scheduled is None:  # just sent: first poll after RECEIPT_FIRST_POLL
+            self.receipt_polls[request_id] = (now + RECEIPT_FIRST_POLL, RECEIPT_FIRST_POLL)
             return False
+        due, interval = scheduled
         if now < due:
             return False
         interval = min(RECEIPT_MAX_POLL, interval * 2)
