@@ -52,6 +52,7 @@ class Manifest(BaseModel):
     param_scale: int
     input_len: int = Field(ge=1)
     output_len: int = Field(ge=1)
+    batch_size: int = Field(default=1, ge=1)
     input_visibility: str
     output_visibility: str
     param_visibility: str
