@@ -16,7 +16,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from oracle_node.chain.submitter import Submitter
-from oracle_node.circuits.batching import filler_sample
 from oracle_node.encoding import int_to_felt
 from oracle_node.exceptions import OracleError, ProverLostError
 from oracle_node.node.metrics import NodeMetrics
@@ -126,7 +125,8 @@ class ProvingStage(_Stage):
     """``inferred -> proved``: at most ``pool.workers`` proofs in flight.
 
     A proof covers one request, or, for a batched circuit (``manifest.batch_size`` N > 1), a
-    batch of up to the model's ``batch_limit`` requests, padded to N with the filler sample.
+    batch of up to the model's ``batch_limit`` requests (the prover pads it to N with the
+    filler sample).
     A batch is proven once it is full or once its oldest request has waited ``batch_wait_s``.
     Batches live in memory until their proof is stored: after a crash their requests are
     simply ``inferred`` again and form new batches.
@@ -198,9 +198,7 @@ class ProvingStage(_Stage):
     def _start(self, unit: tuple[LoadedModel, list[Job]]) -> None:
         model, jobs = unit
         ids = [job.request_id for job in jobs]
-        inputs = [x for job in jobs for x in job.input]
-        if model.batch_size > 1:
-            inputs += filler_sample(model.manifest.input_len) * (model.batch_size - len(jobs))
+        inputs = [x for job in jobs for x in job.input]  # the worker pads a partial batch
         self.store.transition_many(
             ids, [JobState.INFERRED], JobState.INFERRED, timings={"prove_started": time.time()}
         )
@@ -236,9 +234,8 @@ class ProvingStage(_Stage):
     def _proved(self, ids: list[int], outcome: ProofOutcome) -> None:
         jobs = self.store.get_many(ids)
         batched = self._batch_size(jobs[0].model_id) > 1
-        size = self._batch_size(jobs[0].model_id) if batched else 1
         in_len = len(jobs[0].input)
-        out_len = len(outcome.outputs) // size
+        out_len = len(outcome.outputs) // len(jobs)  # the real samples' outputs only
         outputs: dict[int, list[int]] = {}
         for slot, job in enumerate(jobs):
             expected = [int_to_felt(x) for x in job.input]

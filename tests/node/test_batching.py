@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from oracle_node.circuits.batching import filler_sample
 from oracle_node.encoding import int_to_felt
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import LoadedModel, ModelSet
@@ -24,8 +23,9 @@ N = 4
 
 
 class EchoPool:
-    """Proves anything at once: instances are the inputs it was given, then one output per
-    slot (the slot's first input value plus one)."""
+    """Proves anything at once, as a batched circuit's worker answers: instances are the
+    samples it was given padded with zero samples to N, then one output per slot (the slot's
+    first input value plus one); outputs are the real samples' only."""
 
     workers = 1
 
@@ -34,11 +34,13 @@ class EchoPool:
 
     def submit(self, _dir: Any, _srs: Any, inputs: list[int]) -> Future[ProofOutcome]:
         self.calls.append(list(inputs))
-        in_len = len(inputs) // N
-        outputs = [inputs[slot * in_len] + 1 for slot in range(N)]
+        in_len = len(features())
+        count = len(inputs) // in_len
+        padded = list(inputs) + [0] * in_len * (N - count)
+        outputs = [padded[slot * in_len] + 1 for slot in range(N)]
         future: Future[ProofOutcome] = Future()
-        instances = [int_to_felt(x) for x in inputs] + [int_to_felt(y) for y in outputs]
-        future.set_result(ProofOutcome(b"batch-proof", instances, outputs, 0.1, 0.2))
+        instances = [int_to_felt(x) for x in padded] + [int_to_felt(y) for y in outputs]
+        future.set_result(ProofOutcome(b"batch-proof", instances, outputs[:count], 0.1, 0.2))
         return future
 
     def reset(self) -> None:
@@ -77,12 +79,12 @@ def test_a_full_batch_is_proven_at_once_and_shared_out_by_slot(store, batched): 
     pool = EchoPool()
     stage = stage_at(store, batched, pool, wall=created)  # no time has passed
     assert stage.step() is True
-    # max_batch 3: the first three requests known, in ascending id order, padded to N
+    # max_batch 3: the first three requests known, in ascending id order (the worker pads)
     assert len(pool.calls) == 1
     sample_len = len(features())
     call = pool.calls[0]
-    assert [call[i * sample_len] for i in range(N)] == [50, 60, 70, 0]
-    assert call[3 * sample_len :] == filler_sample(sample_len)
+    assert len(call) == 3 * sample_len
+    assert [call[i * sample_len] for i in range(3)] == [50, 60, 70]
     stage.step()  # collect
     members = [store.get(r) for r in (5, 6, 7)]
     assert all(j.state is JobState.PROVED for j in members)
@@ -113,7 +115,7 @@ def test_a_batch_whose_proof_names_other_inputs_fails_every_member(store, batche
     class LyingPool(EchoPool):
         def submit(self, d: Any, s: Any, inputs: list[int]) -> Future[ProofOutcome]:
             inputs = list(inputs)
-            inputs[len(inputs) // N] += 1  # slot 1's input differs from request 2's
+            inputs[len(features())] += 1  # slot 1's input differs from request 2's
             return super().submit(d, s, inputs)
 
     stage = stage_at(store, batched, LyingPool(), wall=store.get(1).created_at + 60)
