@@ -110,10 +110,8 @@ class GasBench:
         size = prover.batch_size
         samples = _samples(name, prover.manifest.input_scale, size)
         started = time.monotonic()
-        if size == 1:
-            result = prover.prove(samples[0])
-        else:
-            result = prover.prove_batch(samples).result
+        one = size == 1
+        result = prover.prove(samples[0]) if one else prover.prove_batch(samples).result
         prove_s = time.monotonic() - started
         verifier = self.w3.eth.contract(
             address=published.verifier,
