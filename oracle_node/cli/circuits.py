@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from oracle_node.circuits.build import BuildOptions, build_circuit
+from oracle_node.circuits.build import BuildOptions, build_circuit, parse_batch
 from oracle_node.circuits.manifest import MANIFEST_FILE, load_manifest
 from oracle_node.circuits.resources import estimate_cost, heartbeat
 from oracle_node.exceptions import ArtifactCheckError, OracleError
@@ -66,6 +66,13 @@ def circuits() -> None:
     default=None,
     help="EZKL num_inner_cols (default: EZKL's, 2); 1 proves faster at these sizes",
 )
+@click.option(
+    "--batch",
+    default="auto",
+    show_default=True,
+    help="samples per proof: a number, or auto = the largest that fits the rows the lookup "
+    "tables already need (models with a symbolic first dimension only)",
+)
 def build(
     onnx_path: Path,
     calibration_path: Path,
@@ -78,6 +85,7 @@ def build(
     max_logrows: int,
     memory_limit_gib: float | None,
     inner_cols: int | None,
+    batch: str,
 ) -> None:
     """Build circuits/<name>/ and contracts/verifiers/<Name>Verifier.sol from ONNX_PATH.
 
@@ -94,6 +102,7 @@ def build(
         scales=list(scales),
         max_logrows=max_logrows,
         num_inner_cols=inner_cols,
+        batch=parse_batch(batch),
         memory_limit_bytes=int(memory_limit_gib * 2**30) if memory_limit_gib else None,
     )
     manifest = build_circuit(options, log=_echo)
