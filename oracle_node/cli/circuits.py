@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -164,7 +165,8 @@ def prove(
     cache_dir: Path | None,
     out: Path | None,
 ) -> None:
-    """Prove MODEL_DIR on INPUTS_JSON (a JSON list of ints at the model's input scale)."""
+    """Prove MODEL_DIR on INPUTS_JSON: a JSON list of ints at the model's input scale, or, for a
+    batched circuit, a list of 1 to N such lists (one proof; free slots get the filler sample)."""
     from oracle_node.circuits.proving import Prover
 
     inputs = json.loads(inputs_json.read_text())
@@ -173,15 +175,27 @@ def prove(
     with heartbeat(_echo, "proving key"):
         prover.ensure_proving_key()
     started = time.monotonic()
-    _echo(f"proving {prover.manifest.name}...")
+    batched = prover.batch_size > 1
+    _echo(
+        f"proving {prover.manifest.name}"
+        + (f" (batch of {prover.batch_size})" if batched else "")
+        + "..."
+    )
+    outputs: list[Any]
     with heartbeat(_echo, "prove"):
-        result = prover.prove(inputs)
+        if batched:
+            samples = inputs if inputs and isinstance(inputs[0], list) else [inputs]
+            batch = prover.prove_batch(samples)
+            result, outputs = batch.result, batch.outputs
+        else:
+            result = prover.prove(inputs)
+            outputs = result.outputs
     _echo(f"proved in {time.monotonic() - started:.2f}s, verifies: {prover.verify(result)}")
     if out:
         out.write_text(result.proof_json)
     click.echo(
         json.dumps(
-            {"outputs": result.outputs, "instances": [str(i) for i in result.instances]},
+            {"outputs": outputs, "instances": [str(i) for i in result.instances]},
             indent=2,
         )
     )
