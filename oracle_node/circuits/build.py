@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oracle_node.chain.solc import compile_contract
 from oracle_node.circuits import proving
 from oracle_node.circuits.inputs import check_calibration, inspect_onnx
 from oracle_node.circuits.manifest import (
@@ -224,7 +223,7 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
             )
             verifier_tmp = Path(tmp) / f"{contract}.sol"
             verifier_tmp.write_text(source)
-            code_bytes = verifier_code_size(verifier_tmp, contract)
+            code_bytes = proving.verifier_code_size(verifier_tmp, contract, toolchain)
             clock(f"{contract}: {code_bytes:,} bytes of code (EIP-170 limit {MAX_CODE_BYTES:,})")
             if code_bytes <= MAX_CODE_BYTES:
                 break
@@ -395,12 +394,6 @@ class BatchPlanner:
             f"--batch {batch} needs more than 2^{max_logrows} rows: use a smaller batch "
             "(or --batch auto) or raise --max-logrows"
         )
-
-
-def verifier_code_size(source: Path, contract: str) -> int:
-    """Bytes of runtime code ``contract`` compiles to with the project's solc settings."""
-    compiled = compile_contract(source, contract)
-    return len(compiled.runtime_bytecode.removeprefix("0x")) // 2
 
 
 def check_fits(name: str, logrows: int, options: BuildOptions, log: Log) -> None:

@@ -275,6 +275,48 @@ def generate_evm_verifier(
         )
 
 
+# The project's compiler settings for contracts it deploys (ape-config.yaml; a test checks
+# that a verifier's size measured here is its exported artifact's).
+PROJECT_SOLC_VERSION = "0.8.28"
+PROJECT_EVM_VERSION = "cancun"
+PROJECT_OPTIMIZER_RUNS = 200
+
+
+def verifier_code_size(source: Path, contract: str, toolchain_dir: Path) -> int:
+    """Bytes of runtime code ``contract`` in ``source`` compiles to (the EIP-170 measure).
+
+    Compiled like the project's contracts: ``<toolchain>/solcx/solc-v0.8.28`` (``make setup``),
+    optimizer on with 200 runs, EVM cancun; without that compiler, EZKL's own solc 0.8.20.
+    """
+    solc = toolchain_dir / "solcx" / f"solc-v{PROJECT_SOLC_VERSION}"
+    if not (solc.is_file() and os.access(solc, os.X_OK)):
+        solc = evm_toolchain_dir(toolchain_dir) / SVM_SOLC
+    request = {
+        "language": "Solidity",
+        "sources": {source.name: {"content": source.read_text()}},
+        "settings": {
+            "optimizer": {"enabled": True, "runs": PROJECT_OPTIMIZER_RUNS},
+            "evmVersion": PROJECT_EVM_VERSION,
+            "outputSelection": {source.name: {contract: ["evm.deployedBytecode.object"]}},
+        },
+    }
+    done = subprocess.run(
+        [str(solc), "--standard-json"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    try:
+        output = json.loads(done.stdout)
+        code = output["contracts"][source.name][contract]["evm"]["deployedBytecode"]["object"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        errors = done.stdout.strip()[-800:] or done.stderr.strip()[-800:]
+        raise ToolchainError(f"{solc} could not compile {source}: {errors}") from None
+    return len(str(code).removeprefix("0x")) // 2
+
+
 def _evm_verifier_main(argv: list[str]) -> int:
     import asyncio
 

@@ -12,6 +12,7 @@ import pytest
 
 from oracle_node.circuits import proving
 from oracle_node.circuits.build import (
+    MAX_CODE_BYTES,
     MAX_INSTANCES,
     RESERVED_ROWS,
     BatchPlanner,
@@ -286,3 +287,23 @@ def test_batched_verifier_accepts_the_batch_on_chain(project, accounts, batched,
     assert verifier.verifyProof.call(result.proof, result.instances) is True
     with pytest.raises(Exception):  # noqa: B017  (the verifier reverts with empty data)
         verifier.verifyProof.call(result.proof, result.instances[: -batched.manifest.output_len])
+
+
+@pytest.mark.parametrize("name", sorted(BATCHED_MODELS))
+def test_the_builds_code_size_is_the_shipped_verifiers(name):
+    """The EIP-170 check compiles as the project does: same size as the exported artifact."""
+    from oracle_node import artifacts
+    from oracle_node.chain import solc
+
+    assert (proving.PROJECT_SOLC_VERSION, proving.PROJECT_EVM_VERSION) == (
+        solc.SOLC_VERSION,
+        solc.EVM_VERSION,
+    )
+    assert proving.PROJECT_OPTIMIZER_RUNS == solc.OPTIMIZER_RUNS
+    manifest = load_manifest(CIRCUITS / name)
+    size = proving.verifier_code_size(
+        ROOT / manifest.verifier_path, manifest.verifier_contract, proving.evm_toolchain_dir()
+    )
+    shipped = artifacts.load(manifest.verifier_contract)["runtimeBytecode"]["bytecode"]
+    assert size == len(bytes.fromhex(shipped.removeprefix("0x")))
+    assert size <= MAX_CODE_BYTES
