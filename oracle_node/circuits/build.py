@@ -227,7 +227,13 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
             clock(f"{contract}: {code_bytes:,} bytes of code (EIP-170 limit {MAX_CODE_BYTES:,})")
             if code_bytes <= MAX_CODE_BYTES:
                 break
-            if requested != AUTO or batch == 1:
+            if batch == 1:  # nothing to step down: built as before, deployable where allowed
+                clock(
+                    f"WARNING: {contract} is over the EIP-170 limit: chains that enforce it "
+                    "(mainnet and most L2s) refuse to deploy it"
+                )
+                break
+            if requested != AUTO:
                 raise CircuitError(
                     f"the verifier of {name} at N={batch} is {code_bytes:,} bytes of code, over "
                     f"the EIP-170 limit of {MAX_CODE_BYTES:,}: build with a smaller --batch"

@@ -155,9 +155,20 @@ def _batched_mlp(path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_auto_build_of_a_small_batchable_model_picks_the_largest_n(scratch_project, tiny_model):
+def test_auto_build_picks_the_largest_n_and_steps_down_for_the_verifiers_size(
+    scratch_project, tiny_model, monkeypatch
+):
+    """A tiny batchable MLP; the first verifier is reported over EIP-170 (a fault injected)."""
     _, calibration = tiny_model
     onnx_path = _batched_mlp(scratch_project / "tiny_batched.onnx")
+    real_size = proving.verifier_code_size
+    sizes: list[int] = []
+
+    def first_too_large(source: Path, contract: str, toolchain: Path) -> int:
+        sizes.append(real_size(source, contract, toolchain))
+        return MAX_CODE_BYTES + 1 if len(sizes) == 1 else sizes[-1]
+
+    monkeypatch.setattr(proving, "verifier_code_size", first_too_large)
     lines: list[str] = []
     options = BuildOptions(
         onnx_path=onnx_path,
@@ -169,22 +180,22 @@ def test_auto_build_of_a_small_batchable_model_picks_the_largest_n(scratch_proje
         num_inner_cols=1,
     )
     manifest = build_circuit(options, log=lines.append)
-    n = manifest.batch_size
-    # 4 inputs + 3 outputs per sample: the search stops at its cap of 64 or at the rows
-    assert 1 < n <= 64
+    picked = [int(line.split("batch: N=")[1].split()[0]) for line in lines if " fills " in line]
+    first, n = picked[0], manifest.batch_size
+    assert len(sizes) == 2 and 1 < first <= 64
+    assert n == first // 2 and picked[-1] == n
+    assert any(f"stepping the batch down to N={n}" in line for line in lines)
     assert (manifest.input_len, manifest.output_len) == (4, 3)
     assert manifest.input_shape == [n, 4] and manifest.output_shape == [n, 3]
-    assert any(f"batch: N={n} fills" in line for line in lines)
-    settings = json.loads(
-        (scratch_project / "circuits" / "tiny_batched" / "settings.json").read_text()
-    )
+    folder = scratch_project / "circuits" / "tiny_batched"
+    settings = json.loads((folder / "settings.json").read_text())
     assert settings["run_args"]["variables"] == [["batch_size", n]]
-    if n < 64:  # one more sample would not fit
+    if first < 64:  # the first pick was the largest N whose rows fit
         bigger = proving.batch_settings(
             onnx_path,
             scratch_project / "probe.json",
             settings,
-            ("batch_size", n + 1),
+            ("batch_size", first + 1),
             manifest.logrows,
         )
         assert not fits(bigger["num_rows"], manifest.logrows)
