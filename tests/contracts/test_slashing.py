@@ -61,9 +61,7 @@ def test_draw_only_sees_slots_and_stakes_of_the_request_block(
     assert {registry.drawNode(served, seed, count, at) for seed in SEEDS} == draws
     # Seen from a later block, node_b weighs nothing: only node_a is drawn.
     later = chain.blocks.head.number
-    assert {registry.drawNode(served, seed, count, later) for seed in SEEDS} == {
-        node_a.address
-    }
+    assert {registry.drawNode(served, seed, count, later) for seed in SEEDS} == {node_a.address}
     # Over no slots, or before anyone joined, nobody is drawn.
     assert registry.drawNode(served, 1, 0, at) == ZERO
     assert registry.drawNode(served, 1, count, 0) == ZERO
