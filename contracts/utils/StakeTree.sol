@@ -8,19 +8,24 @@ pragma solidity ^0.8.24;
 ///         existed then. Changing one weight and drawing both touch O(log n) tree nodes.
 /// @dev Tree node `i` holds the sum of the weights at positions (i - lowbit(i), i]. Its newest
 ///      checkpoint lives in `latest[i]` (one storage word, read first by every draw); the ones
-///      it replaced, oldest first, in `past[i]`. A change in the block of the newest checkpoint
-///      overwrites it, so a block has at most one checkpoint per tree node: its final value.
+///      it replaced, oldest first, in `past[i][0 .. latest[i].pastCount)`. Keeping the count in
+///      the newest checkpoint's word saves a length word: a change in a new block writes one new
+///      word (the replaced checkpoint) and rewrites `latest[i]`. A change in the block of the
+///      newest checkpoint overwrites it, so a block has at most one checkpoint per tree node:
+///      its final value.
 library StakeTree {
     /// @notice A tree node's partial sum from block `fromBlock` on, packed in one word.
+    ///         `pastCount` (the number of older checkpoints) is only kept in `latest`.
     struct Checkpoint {
         uint64 fromBlock;
-        uint192 sum;
+        uint32 pastCount;
+        uint160 sum;
     }
 
     struct Tree {
         uint256 positions;
         mapping(uint256 index => Checkpoint) latest;
-        mapping(uint256 index => Checkpoint[]) past;
+        mapping(uint256 index => mapping(uint256 k => Checkpoint)) past;
     }
 
     /// @notice Number of positions.
@@ -96,10 +101,10 @@ library StakeTree {
     function _valueAt(Tree storage t, uint256 i, uint256 atBlock) private view returns (uint256) {
         Checkpoint memory last = t.latest[i];
         if (last.fromBlock <= atBlock) return last.sum;
-        Checkpoint[] storage past = t.past[i];
+        mapping(uint256 k => Checkpoint) storage past = t.past[i];
         // First checkpoint after atBlock in past[lo..hi); the newest one is after it too.
         uint256 lo = 0;
-        uint256 hi = past.length;
+        uint256 hi = last.pastCount;
         while (lo < hi) {
             uint256 mid = (lo + hi) >> 1;
             if (past[mid].fromBlock > atBlock) hi = mid;
@@ -111,9 +116,14 @@ library StakeTree {
     /// @dev Sets tree node `i`'s partial sum from this block on.
     function _write(Tree storage t, uint256 i, uint256 sum) private {
         Checkpoint memory last = t.latest[i];
-        // A block number fits 64 bits; a sum of uint96 stakes fits 192 bits.
-        if (last.fromBlock != block.number && last.fromBlock != 0) t.past[i].push(last);
-        t.latest[i] = Checkpoint(uint64(block.number), uint192(sum));
+        uint32 pastCount = last.pastCount;
+        if (last.fromBlock != block.number && last.fromBlock != 0) {
+            t.past[i][pastCount] = last;
+            ++pastCount;
+        }
+        // A block number fits 64 bits and a change count 32 bits (one per block); a sum of
+        // stakes 160 bits (10^48 wei, far above the ether supply).
+        t.latest[i] = Checkpoint(uint64(block.number), pastCount, uint160(sum));
     }
 
     function _lowbit(uint256 i) private pure returns (uint256) {
