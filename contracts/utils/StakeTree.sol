@@ -9,10 +9,13 @@ pragma solidity ^0.8.24;
 /// @dev Tree node `i` holds the sum of the weights at positions (i - lowbit(i), i]. Its newest
 ///      checkpoint lives in `latest[i]` (one storage word, read first by every draw); the ones
 ///      it replaced, oldest first, in `past[i][0 .. latest[i].pastCount)`. Keeping the count in
-///      the newest checkpoint's word saves a length word: a change in a new block writes one new
-///      word (the replaced checkpoint) and rewrites `latest[i]`. A change in the block of the
-///      newest checkpoint overwrites it, so a block has at most one checkpoint per tree node:
-///      its final value.
+///      the newest checkpoint's word saves a length word: a change writes one new word (the
+///      replaced checkpoint) and rewrites `latest[i]`. Several changes in one block leave
+///      several checkpoints of that block; the newest is the block's final value, and the
+///      lookups below pick it. A change never overwrites a checkpoint of its own block
+///      instead: its gas would then depend on whether the checkpoint is of the current block,
+///      and estimates run in the latest block's context (anvil, py-evm) would fall short of
+///      the mined transaction by a storage word per tree node, beyond the callers' margin.
 library StakeTree {
     /// @notice A tree node's partial sum from block `fromBlock` on, packed in one word.
     ///         `pastCount` (the number of older checkpoints) is only kept in `latest`.
@@ -97,7 +100,8 @@ library StakeTree {
     }
 
     /// @dev Tree node `i`'s partial sum as of the end of block `atBlock`: nearly always the
-    ///      newest checkpoint (one read); else a binary search of the older ones.
+    ///      newest checkpoint (one read); else a binary search of the older ones for the last
+    ///      checkpoint from a block at or before `atBlock`.
     function _valueAt(Tree storage t, uint256 i, uint256 atBlock) private view returns (uint256) {
         Checkpoint memory last = t.latest[i];
         if (last.fromBlock <= atBlock) return last.sum;
@@ -117,12 +121,12 @@ library StakeTree {
     function _write(Tree storage t, uint256 i, uint256 sum) private {
         Checkpoint memory last = t.latest[i];
         uint32 pastCount = last.pastCount;
-        if (last.fromBlock != block.number && last.fromBlock != 0) {
+        if (last.fromBlock != 0) {
             t.past[i][pastCount] = last;
             ++pastCount;
         }
-        // A block number fits 64 bits and a change count 32 bits (one per block); a sum of
-        // stakes 160 bits (10^48 wei, far above the ether supply).
+        // A block number fits 64 bits and a change count 32 bits; a sum of stakes 160 bits
+        // (10^48 wei, far above the ether supply).
         t.latest[i] = Checkpoint(uint64(block.number), pastCount, uint160(sum));
     }
 

@@ -221,3 +221,33 @@ def test_several_changes_in_one_block_weigh_as_the_block_ends(
     assert slot_weights(registry, model, block) == [ETHER, 3 * ETHER]
     assert slot_weights(registry, model, block - 1, count=1) == [ETHER]
     assert_draws_follow_intervals(registry, model, block)
+    # A later change to the same tree nodes: the block is now read from the older checkpoints,
+    # two of them from that block, and the later one holds its value.
+    registry.stake(sender=node_a, value=ETHER)
+    assert slot_weights(registry, model, block) == [ETHER, 3 * ETHER]
+    assert_draws_follow_intervals(registry, model, block)
+
+
+def test_a_stake_change_uses_no_more_gas_than_estimated_in_the_block_before():
+    """Anvil runs estimates in the latest block's context, a transaction lands in the next
+    one; a change writes the same words in either, so the estimate holds (the node adds a 25%
+    margin to it, not more). Own anvil: the default py-evm estimates in the pending block."""
+    from web3 import Web3
+
+    from oracle_node.devchain import Anvil
+    from tests.support.protocol import deploy_protocol, send
+
+    with Anvil(accounts=4) as anvil:
+        w3 = Web3(Web3.HTTPProvider(anvil.url))
+        owner, _, node_a, node_b = w3.eth.accounts
+        deployment = deploy_protocol(w3, owner, PARAMS, 10**15, verifier_name="MockVerifier")
+        model = deployment.register_model()
+        registry = deployment.node_registry.functions
+        for node in (node_a, node_b):
+            deployment.stake(node, [model])
+        send(w3, registry.removeModel(model), node_a)  # writes both tree nodes in this block
+        estimate = registry.addModel(model).estimate_gas({"from": node_a})
+        tx = registry.addModel(model).transact({"from": node_a, "gas": estimate})
+        receipt = w3.eth.wait_for_transaction_receipt(tx)
+        assert receipt["status"] == 1
+        assert receipt["gasUsed"] <= estimate
