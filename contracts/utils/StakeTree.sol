@@ -14,8 +14,8 @@ pragma solidity ^0.8.24;
 ///      several checkpoints of that block; the newest is the block's final value, and the
 ///      lookups below pick it. A change never overwrites a checkpoint of its own block
 ///      instead: its gas would then depend on whether the checkpoint is of the current block,
-///      and estimates run in the latest block's context (anvil, py-evm) would fall short of
-///      the mined transaction by a storage word per tree node, beyond the callers' margin.
+///      and an estimate run in the latest block's context (as anvil runs them) would fall short
+///      of the mined transaction by a storage word per tree node, beyond the callers' margin.
 library StakeTree {
     /// @notice A tree node's partial sum from block `fromBlock` on, packed in one word.
     ///         `pastCount` (the number of older checkpoints) is only kept in `latest`.
