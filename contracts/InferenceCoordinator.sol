@@ -209,7 +209,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (callbackGasLimit > maxGas) revert CallbackGasLimitTooHigh(callbackGasLimit, maxGas);
         (bytes32 inputHash, uint256 bad) = BN254Field.hashInput(input, m.maxAbsInput);
         if (bad != BN254Field.ALL_IN_RANGE) revert InputOutOfRange(bad, input[bad], m.maxAbsInput);
-        (uint256 historyLength, uint96 slashAmount, uint16 harmedShareBps) =
+        (uint256 slotCount, uint96 slashAmount, uint16 harmedShareBps) =
             INodeRegistry(nodeRegistry).requestTerms(modelId);
         c.modelId = modelId;
         c.requester = msg.sender;
@@ -219,7 +219,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         c.inputLen = m.inputLen;
         c.outputLen = m.outputLen;
         c.requestBlock = uint64(block.number);
-        c.poolHistoryLength = uint64(historyLength);
+        c.poolHistoryLength = uint64(slotCount);
         c.windowEnd = uint64(block.timestamp) + exclusiveWindow;
         c.deadline = uint64(block.timestamp) + requestTimeout;
         c.slashAmount = slashAmount;
@@ -234,8 +234,8 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     }
 
     /// @dev The request's primary (see the interface notice): zero while the request's block is
-    ///      the current one or more than 256 blocks old (`blockhash` is zero then), or when the
-    ///      registry's draw finds no live entry.
+    ///      the current one or more than 256 blocks old (`blockhash` is zero then), or when no
+    ///      slot of the pool had stake in the request's block.
     function _draw(uint256 requestId, Commitment calldata c) private view returns (address) {
         bytes32 hash = blockhash(c.requestBlock);
         if (hash == 0) return address(0);

@@ -5,14 +5,17 @@ import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {Ownable2Step} from "./utils/Ownable2Step.sol";
 import {ReentrancyGuard} from "./utils/ReentrancyGuard.sol";
+import {StakeTree} from "./utils/StakeTree.sol";
 
 /// @title Staking registry of oracle nodes
-/// @notice See {INodeRegistry}. Invariant: a node is in a model's pool exactly when it is active
-///         and declared the model; every change of stake, unbonding state or model list keeps it.
+/// @notice See {INodeRegistry}. Invariants: a node is in a model's pool exactly when it is active
+///         and declared the model, and its slot's weight in the model's stake tree is its stake
+///         while it is in the pool and zero otherwise; every change of stake, unbonding state or
+///         model list keeps both.
 contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
+    using StakeTree for StakeTree.Tree;
+
     uint16 private constant BPS = 10_000;
-    /// @dev Pool-history entries tried per draw before giving up (see {drawNode}).
-    uint256 private constant DRAW_TRIES = 8;
 
     /// @inheritdoc INodeRegistry
     uint256 public immutable minStake;
@@ -35,9 +38,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     mapping(uint256 modelId => address[]) private s_pools;
     /// @dev Index + 1 of a node in the model's pool; zero when not in it.
     mapping(uint256 modelId => mapping(address node => uint256)) private s_poolSlot;
-    mapping(uint256 modelId => PoolEntry[]) private s_poolHistory;
-    /// @dev Index of a node's live entry in the model's pool history (valid while in the pool).
-    mapping(uint256 modelId => mapping(address node => uint256)) private s_historyIndex;
+    /// @dev Each model's pool weights by permanent slot, with their history (see {StakeTree}).
+    mapping(uint256 modelId => StakeTree.Tree) private s_weights;
+    /// @dev A node's permanent slot in the model's stake tree; zero before it first joins.
+    mapping(uint256 modelId => mapping(address node => uint256)) private s_slotOf;
+    mapping(uint256 modelId => mapping(uint256 slot => address)) private s_slotNode;
     mapping(address account => uint256) private s_credits;
 
     modifier onlyCoordinator() {
@@ -115,7 +120,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         bool wasActive = _isActive(n);
         // uint96 holds 79 billion ether, far above the ether supply.
         n.stake += uint96(msg.value);
-        if (!wasActive && _isActive(n)) _joinPools(msg.sender);
+        if (wasActive) _reweigh(msg.sender, msg.value, true);
+        else if (_isActive(n)) _joinPools(msg.sender);
         emit NodeStaked(msg.sender, msg.value, n.stake);
     }
 
@@ -144,7 +150,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         models.pop();
         delete s_declared[msg.sender][modelId];
         s_nodes[msg.sender].modelCount -= 1;
-        if (s_poolSlot[modelId][msg.sender] != 0) _removeFromPool(modelId, msg.sender);
+        if (s_poolSlot[modelId][msg.sender] != 0) {
+            _removeFromPool(modelId, msg.sender, s_nodes[msg.sender].stake);
+        }
         emit NodeModelRemoved(msg.sender, modelId);
     }
 
@@ -153,7 +161,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         Node storage n = s_nodes[msg.sender];
         if (n.unlockAt != 0) revert NodeUnbonding(msg.sender, n.unlockAt);
         if (n.stake == 0) revert NoStake(msg.sender);
-        if (_isActive(n)) _leavePools(msg.sender);
+        if (_isActive(n)) _leavePools(msg.sender, n.stake);
         uint64 unlockAt = uint64(block.timestamp) + unbondingPeriod;
         n.unlockAt = unlockAt;
         emit UnstakeRequested(msg.sender, n.stake, unlockAt);
@@ -198,7 +206,10 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         if (cut == 0) return 0;
         bool wasActive = _isActive(n);
         n.stake -= cut;
-        if (wasActive && !_isActive(n)) _leavePools(node);
+        if (wasActive) {
+            if (_isActive(n)) _reweigh(node, cut, false);
+            else _leavePools(node, n.stake + cut);
+        }
         taken = cut;
         uint256 harmedShare = taken * harmedShareBps_ / BPS;
         uint256 treasuryShare = taken - harmedShare;
@@ -211,25 +222,23 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     function requestTerms(uint256 modelId)
         external
         view
-        returns (uint256 historyLength, uint96 slashAmount_, uint16 harmedShareBps_)
+        returns (uint256 slotCount, uint96 slashAmount_, uint16 harmedShareBps_)
     {
         if (s_pools[modelId].length == 0) revert NoActiveNodes(modelId);
-        return (s_poolHistory[modelId].length, s_slashAmount, s_harmedShareBps);
+        return (s_weights[modelId].size(), s_slashAmount, s_harmedShareBps);
     }
 
     /// @inheritdoc INodeRegistry
-    function drawNode(uint256 modelId, uint256 seed, uint256 historyLength, uint256 atBlock)
+    function drawNode(uint256 modelId, uint256 seed, uint256 slotCount, uint256 atBlock)
         external
         view
         returns (address node)
     {
-        if (historyLength == 0) return address(0);
-        PoolEntry[] storage history = s_poolHistory[modelId];
-        for (uint256 i = 0; i < DRAW_TRIES; ++i) {
-            PoolEntry memory e = history[uint256(keccak256(abi.encode(seed, i))) % historyLength];
-            if (e.joinedBlock <= atBlock && (e.leftBlock == 0 || e.leftBlock > atBlock)) return e.node;
-        }
-        return address(0);
+        StakeTree.Tree storage weights = s_weights[modelId];
+        if (slotCount > weights.size()) return address(0);
+        uint256 total = weights.sumAt(slotCount, atBlock);
+        if (total == 0) return address(0);
+        return s_slotNode[modelId][weights.findAt(slotCount, seed % total, atBlock)];
     }
 
     // ------------------------------------------------------------------------------- views
@@ -260,13 +269,25 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     }
 
     /// @inheritdoc INodeRegistry
-    function poolEntry(uint256 modelId, uint256 index) external view returns (PoolEntry memory) {
-        return s_poolHistory[modelId][index];
+    function poolSlotCount(uint256 modelId) external view returns (uint256) {
+        return s_weights[modelId].size();
     }
 
     /// @inheritdoc INodeRegistry
-    function poolHistoryLength(uint256 modelId) external view returns (uint256) {
-        return s_poolHistory[modelId].length;
+    function slotOf(uint256 modelId, address node) external view returns (uint256) {
+        return s_slotOf[modelId][node];
+    }
+
+    /// @inheritdoc INodeRegistry
+    function nodeAtSlot(uint256 modelId, uint256 slot) external view returns (address) {
+        return s_slotNode[modelId][slot];
+    }
+
+    /// @inheritdoc INodeRegistry
+    function poolStakeAt(uint256 modelId, uint256 slotCount, uint256 atBlock) external view returns (uint256) {
+        StakeTree.Tree storage weights = s_weights[modelId];
+        if (slotCount > weights.size()) slotCount = weights.size();
+        return weights.sumAt(slotCount, atBlock);
     }
 
     /// @inheritdoc INodeRegistry
@@ -307,10 +328,23 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         }
     }
 
-    function _leavePools(address node) private {
+    /// @dev `weight` is the node's weight in each pool (its stake before the change that
+    ///      makes it leave).
+    function _leavePools(address node, uint256 weight) private {
         uint256[] storage models = s_nodeModels[node];
         for (uint256 i = 0; i < models.length; ++i) {
-            _removeFromPool(models[i], node);
+            _removeFromPool(models[i], node, weight);
+        }
+    }
+
+    /// @dev A pool member's stake went up (`up`) or down by `amount`: so does its weight in
+    ///      every pool (all of its models: it is active).
+    function _reweigh(address node, uint256 amount, bool up) private {
+        uint256[] storage models = s_nodeModels[node];
+        for (uint256 i = 0; i < models.length; ++i) {
+            uint256 modelId = models[i];
+            if (up) s_weights[modelId].add(s_slotOf[modelId][node], amount);
+            else s_weights[modelId].sub(s_slotOf[modelId][node], amount);
         }
     }
 
@@ -318,12 +352,18 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         address[] storage pool = s_pools[modelId];
         pool.push(node);
         s_poolSlot[modelId][node] = pool.length;
-        PoolEntry[] storage history = s_poolHistory[modelId];
-        s_historyIndex[modelId][node] = history.length;
-        history.push(PoolEntry(node, uint48(block.number), 0));
+        uint256 weight = s_nodes[node].stake;
+        uint256 slot = s_slotOf[modelId][node];
+        if (slot != 0) {
+            s_weights[modelId].add(slot, weight);
+        } else {
+            slot = s_weights[modelId].push(weight);
+            s_slotOf[modelId][node] = slot;
+            s_slotNode[modelId][slot] = node;
+        }
     }
 
-    function _removeFromPool(uint256 modelId, address node) private {
+    function _removeFromPool(uint256 modelId, address node, uint256 weight) private {
         address[] storage pool = s_pools[modelId];
         uint256 slot = s_poolSlot[modelId][node];
         address last = pool[pool.length - 1];
@@ -331,7 +371,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         s_poolSlot[modelId][last] = slot;
         pool.pop();
         delete s_poolSlot[modelId][node];
-        s_poolHistory[modelId][s_historyIndex[modelId][node]].leftBlock = uint48(block.number);
+        s_weights[modelId].sub(s_slotOf[modelId][node], weight);
     }
 
     function _send(address payable to, uint256 amount) private {

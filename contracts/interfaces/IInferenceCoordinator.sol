@@ -22,13 +22,15 @@ pragma solidity ^0.8.24;
 ///         Primary draw: lazy, from randomness the requester cannot know when it sends the
 ///         request. `seed = keccak256(requestId, blockhash(requestBlock))`, where `requestBlock`
 ///         is the request's own block, whose hash exists only once that block is sealed; the node
-///         is drawn by the node registry among the model's pool-history entries that existed
-///         when the request was made and were live in its block (`drawNode`), so later joins and
-///         leaves cannot move it. `primaryOf` computes it; it is fixed from the block after the
+///         is drawn by the node registry with probability proportional to stake, among the
+///         model's pool slots that existed when the request was made, with the stakes and pool
+///         membership as they stood at the end of its block (`drawNode`), so later joins,
+///         leaves, top-ups and slashes cannot move it. The draw costs O(log n) storage reads
+///         for a pool of n slots, paid at fulfilment or cancellation; the request itself only
+///         stores the slot count. `primaryOf` computes it; it is fixed from the block after the
 ///         request on. Limits: the producer of the request's block can bias it (by withholding
 ///         the block or choosing its contents); `blockhash` only reaches back 256 blocks, and a
-///         request settled later has no primary (nobody is slashed); a draw that finds no live
-///         entry in 8 tries has no primary either (anyone eligible may fulfil at once).
+///         request settled later has no primary (nobody is slashed).
 ///
 ///         Sealing: a node other than the primary must first call `sealFulfillment` with
 ///         `fulfillmentSeal(requestId, node, proof, instances)` and fulfil in a later block. The
@@ -46,7 +48,10 @@ interface IInferenceCoordinator {
     /// @param inputLen Number of input instances.
     /// @param outputLen Number of output instances.
     /// @param requestBlock The block of the request, whose hash seeds the primary draw.
-    /// @param poolHistoryLength The model's pool-history length when the request was made.
+    /// @param poolHistoryLength The number of slots of the model's pool when the request was made
+    ///        (`INodeRegistry.requestTerms`; slots are permanent, one per node that ever joined):
+    ///        the primary is drawn among slots 1..poolHistoryLength. The name is kept from the
+    ///        pool history it once counted, for the commitment's ABI.
     /// @param windowEnd Until this timestamp (exclusive) only the primary may fulfil.
     /// @param deadline After this timestamp (exclusive) the request can only be cancelled.
     /// @param slashAmount What a slash of the primary takes for this request (snapshot).
@@ -227,7 +232,7 @@ interface IInferenceCoordinator {
     function withdraw(address payable recipient) external;
 
     /// @notice The primary of a pending request: zero while its block is the current one, when
-    ///         it is more than 256 blocks old, or when the draw found no live pool entry.
+    ///         it is more than 256 blocks old, or when no slot of the pool had stake in its block.
     function primaryOf(uint256 requestId, Commitment calldata commitment) external view returns (address);
 
     /// @notice `keccak256(abi.encode(requestId, node, keccak256(proof), keccak256(abi.encodePacked(instances))))`.

@@ -8,10 +8,16 @@ pragma solidity ^0.8.24;
 ///         `requestUnstake` leaves every pool at once, `withdrawStake` pays out after the unbonding
 ///         period, which the coordinator requires to be longer than a request's timeout.
 ///
-///         Each model also keeps an append-only pool history: one entry per time a node joined
-///         the pool, with the blocks it joined and left. The coordinator draws a request's primary
-///         from the entries that existed when the request was made and were live in its block, so
-///         nothing that happens to the pool after the request can move the draw onto another node.
+///         Primary draws are weighted by stake. The first time a node joins a model's pool it
+///         gets a permanent *slot* there (1, 2, ...; never reused or removed). The slot's weight
+///         is the node's stake while it is in the pool and zero while it is not; the weights sit
+///         in a Fenwick tree whose every node keeps checkpoints by block (`StakeTree`), so each
+///         change of a pool member's stake, and each join or leave, updates O(log n) tree nodes
+///         per model it serves, and a draw reads O(log n) of them. A request is drawn over the
+///         slots that existed when it was made (`requestTerms`' `slotCount`, which the
+///         coordinator keeps in the commitment), with the weights as they stood at the end of
+///         the request's block: nothing that happens to the pool after that block can move the
+///         draw onto another node, and a top-up or slash weighs from the next block on.
 ///
 ///         Only the coordinator slashes. A slash takes `min(amount, stake)` with the amount and the
 ///         harmed party's share that the request was made under (snapshotted by the coordinator):
@@ -27,16 +33,6 @@ interface INodeRegistry {
         uint96 stake;
         uint64 unlockAt;
         uint16 modelCount;
-    }
-
-    /// @notice One stay of a node in a model's pool, packed in one slot.
-    /// @param node The node.
-    /// @param joinedBlock The block in which it joined the pool.
-    /// @param leftBlock The block in which it left, zero while it is in the pool.
-    struct PoolEntry {
-        address node;
-        uint48 joinedBlock;
-        uint48 leftBlock;
     }
 
     /// @notice The caller is not the coordinator.
@@ -164,19 +160,24 @@ interface INodeRegistry {
 
     // ---------------------------------------------------------------- coordinator
 
-    /// @notice What a new request for `modelId` is made under: the length of the model's pool
-    ///         history now and the current slash parameters. Reverts with `NoActiveNodes` when no
-    ///         active node serves the model.
+    /// @notice What a new request for `modelId` is made under: the number of slots of the
+    ///         model's pool now (`poolSlotCount`, the draw's range) and the current slash
+    ///         parameters. Reverts with `NoActiveNodes` when no active node serves the model.
     function requestTerms(uint256 modelId)
         external
         view
-        returns (uint256 historyLength, uint96 slashAmount, uint16 harmedShareBps);
+        returns (uint256 slotCount, uint96 slashAmount, uint16 harmedShareBps);
 
-    /// @notice The node drawn by `seed` among the first `historyLength` pool-history entries of
-    ///         `modelId` that were live in block `atBlock` (joined at or before it, not left at or
-    ///         before it). Up to 8 entries are tried, each at `keccak256(seed, try) % historyLength`;
-    ///         zero when none of them was live (a pool with much churn) or `historyLength` is zero.
-    function drawNode(uint256 modelId, uint256 seed, uint256 historyLength, uint256 atBlock)
+    /// @notice The node drawn by `seed` among slots 1..`slotCount` of `modelId`'s pool, each with
+    ///         probability proportional to its weight (the node's stake while in the pool, zero
+    ///         otherwise) as of the end of block `atBlock`: with `total = poolStakeAt(modelId,
+    ///         slotCount, atBlock)`, the slot whose weight interval, in slot order, holds
+    ///         `seed % total`. Zero when `total` is zero or `slotCount` is above `poolSlotCount`.
+    ///         Reads O(log slotCount) storage words (one checkpoint per tree node, unless the
+    ///         tree node changed after `atBlock`: then a binary search of its checkpoints).
+    ///         `slotCount` must be a slot count of block `atBlock` or earlier (a later slot's tree
+    ///         node has no checkpoint at `atBlock`), as the coordinator's snapshot is.
+    function drawNode(uint256 modelId, uint256 seed, uint256 slotCount, uint256 atBlock)
         external
         view
         returns (address node);
@@ -206,11 +207,19 @@ interface INodeRegistry {
     /// @notice The active nodes serving `modelId` (the draw pool).
     function getModelNodes(uint256 modelId) external view returns (address[] memory);
 
-    /// @notice The pool-history entry `index` of `modelId`.
-    function poolEntry(uint256 modelId, uint256 index) external view returns (PoolEntry memory);
+    /// @notice Number of slots of `modelId`'s pool: of nodes that ever joined it.
+    function poolSlotCount(uint256 modelId) external view returns (uint256);
 
-    /// @notice Number of pool-history entries of `modelId`.
-    function poolHistoryLength(uint256 modelId) external view returns (uint256);
+    /// @notice `node`'s permanent slot in `modelId`'s pool; zero if it never joined it.
+    function slotOf(uint256 modelId, address node) external view returns (uint256);
+
+    /// @notice The node of slot `slot` in `modelId`'s pool; zero for a slot not yet given out.
+    function nodeAtSlot(uint256 modelId, uint256 slot) external view returns (address);
+
+    /// @notice Total weight (stake of the nodes in the pool) of slots 1..`slotCount` of
+    ///         `modelId`'s pool as of the end of block `atBlock` (`slotCount` capped at
+    ///         `poolSlotCount`, and subject to the same condition as in `drawNode`).
+    function poolStakeAt(uint256 modelId, uint256 slotCount, uint256 atBlock) external view returns (uint256);
 
     /// @notice Withdrawable slash credit of `account`.
     function credits(address account) external view returns (uint256);

@@ -182,7 +182,7 @@ class OracleContracts:
         fn = self.node_registry.functions.drawNode(
             int(commitment["modelId"]),
             draw_seed(request_id, block_hash),
-            int(commitment["poolHistoryLength"]),
+            int(commitment["poolHistoryLength"]),  # the pool's slot count at the request
             int(commitment["requestBlock"]),
         )
         return Web3.to_checksum_address(self.call("drawNode", fn))

@@ -3,6 +3,13 @@
 Everything is built in a temporary folder beside the target and moved into place only when
 complete, so a failed build leaves the previous artifacts (or nothing) behind, never a
 half-written folder that looks valid.
+
+Batching: a model whose ONNX input has a symbolic first dimension (``batch_size``) can be built
+for N samples per proof. With ``batch="auto"`` (the default) the build calibrates at N = 1,
+which fixes the scales and the rows (2^logrows) the lookup tables need, then lays the circuit
+out for growing N at those scales and keeps the largest N whose rows still fit, capped by
+:data:`MAX_BATCH`, by the registry's :data:`MAX_INSTANCES` and by the EIP-170 code size of the
+generated verifier. A model with a fixed first dimension is built for N = 1.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from oracle_node.circuits import proving
 from oracle_node.circuits.inputs import check_calibration, inspect_onnx
@@ -38,6 +46,7 @@ from oracle_node.exceptions import (
 )
 
 Log = Callable[[str], None]
+AUTO = "auto"
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 GENERATED_CONTRACT = "Halo2Verifier"
@@ -76,10 +85,21 @@ class BuildOptions:
     # Bytes the build may plan to use; None: $ORACLE_BUILD_MEMORY_LIMIT or 90 % of available.
     memory_limit_bytes: int | None = None
     heartbeat_s: float = 5.0
+    # Samples per proof: "auto" picks the largest that fits (see the module docstring).
+    batch: int | str = AUTO
 
 
 # Committed circuits stay at or below this (their dev SRS is committed, 16 MiB at 2^17).
 MAX_COMMITTED_LOGROWS = 17
+# The batch search's upper bound: past it, proofs get slow for little gas saved per sample.
+MAX_BATCH = 64
+# ModelRegistry.maxInstances: the public values one proof may carry.
+MAX_INSTANCES = 4096
+# EIP-170: the largest contract code the chain accepts.
+MAX_CODE_BYTES = 24_576
+# Rows at the end of every column that EZKL keeps for halo2's blinding factors
+# (ASSUMED_BLINDING_FACTORS 5 + RESERVED_BLINDING_ROWS_PAD 3): the layout must end before them.
+RESERVED_ROWS = 8
 
 
 class _Clock:
@@ -99,6 +119,7 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         raise ConfigError(f"model name {name!r} must be snake_case: [a-z][a-z0-9_]*")
     if options.target not in ("resources", "accuracy"):
         raise ConfigError(f"calibration target {options.target!r}: use resources or accuracy")
+    requested = parse_batch(options.batch)
     toolchain = toolchain_dir()  # before calibration and keys: the verifier step needs solc
     summary = inspect_onnx(options.onnx_path)
     samples = check_calibration(options.calibration_path, summary)
@@ -106,6 +127,18 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         f"{options.onnx_path}: input {summary.input_shape}, output {summary.output_shape}, "
         f"{len(summary.ops)} nodes; {samples} calibration samples"
     )
+    per_sample = summary.input_len + _prod(summary.output_shape)
+    if summary.batch_dim is None and requested not in (AUTO, 1):
+        raise ConfigError(
+            f"--batch {requested}: the input {summary.input_name!r} of {options.onnx_path} has a "
+            f"fixed first dimension; {NOT_BATCHABLE_HINT}"
+        )
+    if isinstance(requested, int) and requested * per_sample > MAX_INSTANCES:
+        raise ConfigError(
+            f"--batch {requested}: {requested} x {per_sample} public values per sample is over "
+            f"the registry's {MAX_INSTANCES}; use --batch {max(1, MAX_INSTANCES // per_sample)} "
+            "or less"
+        )
     circuits_dir = options.circuits_dir
     circuits_dir.mkdir(parents=True, exist_ok=True)
     target_dir = circuits_dir / name
@@ -118,10 +151,11 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         compiled_path = work / COMPILED_FILE
         shutil.copyfile(options.onnx_path, onnx_path)
         shutil.copyfile(options.calibration_path, calibration_path)
+        one = (summary.batch_dim, 1) if summary.batch_dim else None
 
         clock("generating settings (public input, public output, fixed params)")
         try:
-            proving.generate_settings(onnx_path, settings_path, options.num_inner_cols)
+            proving.generate_settings(onnx_path, settings_path, options.num_inner_cols, batch=one)
         except UnsupportedModelError as exc:
             unknown = summary.unknown_ops()
             if unknown:
@@ -147,48 +181,85 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
             f"param scale {run_args['param_scale']}, output scales {settings['model_output_scales']}"
             f", {settings.get('num_rows', '?')} rows used"
         )
-        check_fits(name, logrows, options, clock)
-        with heartbeat(clock, "compile", options.heartbeat_s):
-            proving.compile_circuit(onnx_path, compiled_path, settings_path)
-
-        srs_path = _resolve_srs(options, circuits_dir, logrows, clock)
-
-        clock(f"setup: verifying and proving keys from {srs_path.name}")
-        pk_tmp = Path(tmp) / "pk.key"
-        with heartbeat(clock, "setup", options.heartbeat_s):
-            proving.setup_keys(compiled_path, work / VK_FILE, pk_tmp, srs_path)
-        vk_sha = sha256_file(work / VK_FILE)
-
-        contract = contract_name(name)
-        clock(f"generating the Solidity verifier {contract}")
-        raw_sol = Path(tmp) / "Halo2Verifier.sol"
-        with heartbeat(clock, "verifier", options.heartbeat_s):
-            proving.generate_evm_verifier(
-                work / VK_FILE, settings_path, raw_sol, srs_path, toolchain
+        planner = BatchPlanner(onnx_path, Path(tmp), settings, summary.batch_dim, clock)
+        if summary.batch_dim is None:
+            clock(
+                f"batch: N=1 ({summary.input_name!r} has a fixed first dimension; "
+                f"{NOT_BATCHABLE_HINT})"
             )
+            batch = 1
+        elif requested == AUTO:
+            batch = planner.pick(logrows, cap=min(MAX_BATCH, MAX_INSTANCES // per_sample))
+        else:
+            batch = int(requested)
+            logrows = planner.logrows_for(batch, logrows, options.max_logrows)
+        calibrated = (1, int(run_args["logrows"]))
+        rewritten = False
+        while True:
+            if rewritten or (batch, logrows) != calibrated:
+                settings = planner.write(batch, logrows, settings_path)
+                rewritten = True
+            check_fits(name, logrows, options, clock)
+            with heartbeat(clock, "compile", options.heartbeat_s):
+                proving.compile_circuit(onnx_path, compiled_path, settings_path)
+
+            srs_path = _resolve_srs(options, circuits_dir, logrows, clock)
+
+            clock(f"setup: verifying and proving keys from {srs_path.name}")
+            pk_tmp = Path(tmp) / "pk.key"
+            with heartbeat(clock, "setup", options.heartbeat_s):
+                proving.setup_keys(compiled_path, work / VK_FILE, pk_tmp, srs_path)
+            vk_sha = sha256_file(work / VK_FILE)
+
+            contract = contract_name(name)
+            clock(f"generating the Solidity verifier {contract}")
+            raw_sol = Path(tmp) / "Halo2Verifier.sol"
+            with heartbeat(clock, "verifier", options.heartbeat_s):
+                proving.generate_evm_verifier(
+                    work / VK_FILE, settings_path, raw_sol, srs_path, toolchain
+                )
+            source = rename_verifier(
+                raw_sol.read_text(), contract, name, vk_sha, options.num_inner_cols, batch
+            )
+            verifier_tmp = Path(tmp) / f"{contract}.sol"
+            verifier_tmp.write_text(source)
+            code_bytes = proving.verifier_code_size(verifier_tmp, contract, toolchain)
+            clock(f"{contract}: {code_bytes:,} bytes of code (EIP-170 limit {MAX_CODE_BYTES:,})")
+            if code_bytes <= MAX_CODE_BYTES:
+                break
+            if batch == 1:  # nothing to step down: built as before, deployable where allowed
+                clock(
+                    f"WARNING: {contract} is over the EIP-170 limit: chains that enforce it "
+                    "(mainnet and most L2s) refuse to deploy it"
+                )
+                break
+            if requested != AUTO:
+                raise CircuitError(
+                    f"the verifier of {name} at N={batch} is {code_bytes:,} bytes of code, over "
+                    f"the EIP-170 limit of {MAX_CODE_BYTES:,}: build with a smaller --batch"
+                )
+            batch = planner.pick(logrows, cap=batch // 2)
+            clock(f"stepping the batch down to N={batch} for the verifier's size")
+
         options.verifiers_dir.mkdir(parents=True, exist_ok=True)
         verifier_path = options.verifiers_dir / f"{contract}.sol"
-        source = rename_verifier(
-            raw_sol.read_text(), contract, name, vk_sha, options.num_inner_cols
-        )
-        verifier_tmp = Path(tmp) / f"{contract}.sol"
-        verifier_tmp.write_text(source)
-
+        input_shape, output_shape = (list(s) for s in settings["model_instance_shapes"][:2])
         project_root = circuits_dir.resolve().parent
         manifest = Manifest(
             name=name,
             ezkl_version=proving.EZKL_VERSION,
             logrows=logrows,
-            input_shape=summary.input_shape,
-            output_shape=summary.output_shape,
+            input_shape=input_shape,
+            output_shape=output_shape,
             input_scale=int(settings["model_input_scales"][0]),
             output_scale=int(settings["model_output_scales"][0]),
-            param_scale=int(run_args["param_scale"]),
-            input_len=summary.input_len,
-            output_len=_prod(summary.output_shape),
-            input_visibility=str(run_args["input_visibility"]),
-            output_visibility=str(run_args["output_visibility"]),
-            param_visibility=str(run_args["param_visibility"]),
+            param_scale=int(settings["run_args"]["param_scale"]),
+            input_len=_prod(input_shape) // batch,
+            output_len=_prod(output_shape) // batch,
+            batch_size=batch,
+            input_visibility=str(settings["run_args"]["input_visibility"]),
+            output_visibility=str(settings["run_args"]["output_visibility"]),
+            param_visibility=str(settings["run_args"]["param_visibility"]),
             calibration_target=options.target + (f" scales={options.scales}" if scales else ""),
             onnx_sha256=sha256_file(onnx_path),
             calibration_sha256=sha256_file(calibration_path),
@@ -215,6 +286,122 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
     return manifest
 
 
+NOT_BATCHABLE_HINT = (
+    "to prove several samples per proof, export the model with a symbolic first dimension "
+    "named batch_size on its input and output (torch.onnx.export(..., dynamic_axes={'input': "
+    "{0: 'batch_size'}, 'output': {0: 'batch_size'}})) and build again"
+)
+
+
+def parse_batch(value: int | str) -> int | str:
+    """``"auto"`` or a whole number of samples >= 1 (``--batch``)."""
+    if isinstance(value, str) and value.strip().lower() == AUTO:
+        return AUTO
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"batch {value!r}: use auto or a whole number >= 1") from None
+    if number < 1 or str(number) != str(value).strip():
+        raise ConfigError(f"batch {value!r}: use auto or a whole number >= 1")
+    return number
+
+
+def fits(num_rows: int, logrows: int) -> bool:
+    """Whether a layout of ``num_rows`` rows leaves EZKL its reserved rows in ``2**logrows``."""
+    return num_rows + RESERVED_ROWS <= 1 << logrows
+
+
+def largest_fitting(rows: Callable[[int], int], logrows: int, cap: int) -> int:
+    """The largest N in ``[1, cap]`` with ``fits(rows(N), logrows)``; rows grow with N.
+
+    Doubles N while it fits, then bisects between the last N that fits and the first that
+    does not, so it asks for about 2 log2(cap) layouts. N = 1 is returned even if it does not
+    fit (calibration already chose logrows for it).
+    """
+    if cap <= 1:
+        return 1
+    good, bad = 1, cap + 1
+    while good * 2 <= cap:
+        if fits(rows(good * 2), logrows):
+            good *= 2
+        else:
+            bad = good * 2
+            break
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if fits(rows(middle), logrows):
+            good = middle
+        else:
+            bad = middle
+    return good
+
+
+class BatchPlanner:
+    """Lays the calibrated circuit out for N samples and remembers the rows each N takes."""
+
+    def __init__(
+        self,
+        onnx_path: Path,
+        scratch: Path,
+        calibrated: dict[str, Any],
+        batch_dim: str | None,
+        log: Log,
+    ) -> None:
+        self._onnx = onnx_path
+        self._scratch = scratch / "batch-settings.json"
+        self._calibrated = calibrated
+        self._dim = batch_dim
+        self._log = log
+        self._rows: dict[tuple[int, int], int] = {
+            (1, calibrated["run_args"]["logrows"]): int(calibrated["num_rows"])
+        }
+
+    @property
+    def layouts(self) -> dict[tuple[int, int], int]:
+        """Rows of every (N, logrows) laid out so far."""
+        return dict(self._rows)
+
+    def rows(self, batch: int, logrows: int) -> int:
+        key = (batch, logrows)
+        if key not in self._rows:
+            settings = self.write(batch, logrows, self._scratch)
+            self._rows[key] = int(settings["num_rows"])
+            self._log(
+                f"batch: N={batch} takes {self._rows[key]:,} rows "
+                f"({'fits' if fits(self._rows[key], logrows) else 'does not fit'} 2^{logrows})"
+            )
+        return self._rows[key]
+
+    def write(self, batch: int, logrows: int, settings_path: Path) -> dict[str, Any]:
+        if self._dim is None:
+            raise ConfigError("this model has a fixed first dimension and cannot be batched")
+        return proving.batch_settings(
+            self._onnx, settings_path, self._calibrated, (self._dim, batch), logrows
+        )
+
+    def pick(self, logrows: int, cap: int) -> int:
+        batch = largest_fitting(lambda n: self.rows(n, logrows), logrows, cap)
+        rows = self.rows(batch, logrows)
+        self._log(
+            f"batch: N={batch} fills {rows:,} of {2**logrows:,} rows "
+            f"(largest N that fits, at most {cap})"
+        )
+        return batch
+
+    def logrows_for(self, batch: int, logrows: int, max_logrows: int) -> int:
+        """The smallest logrows >= the calibrated one that holds ``batch`` samples."""
+        while logrows <= max_logrows:
+            rows = self.rows(batch, logrows)
+            if fits(rows, logrows):
+                self._log(f"batch: N={batch} fills {rows:,} of {2**logrows:,} rows")
+                return logrows
+            logrows = max(logrows + 1, (rows + RESERVED_ROWS - 1).bit_length())
+        raise ConfigError(
+            f"--batch {batch} needs more than 2^{max_logrows} rows: use a smaller batch "
+            "(or --batch auto) or raise --max-logrows"
+        )
+
+
 def check_fits(name: str, logrows: int, options: BuildOptions, log: Log) -> None:
     """Print the cost estimate; refuse (before setup) a circuit the machine cannot hold."""
     estimate = estimate_cost(logrows, options.num_inner_cols)
@@ -230,7 +417,12 @@ def check_fits(name: str, logrows: int, options: BuildOptions, log: Log) -> None
 
 
 def rename_verifier(
-    source: str, contract: str, model_name: str, vk_sha: str, num_inner_cols: int | None = None
+    source: str,
+    contract: str,
+    model_name: str,
+    vk_sha: str,
+    num_inner_cols: int | None = None,
+    batch_size: int = 1,
 ) -> str:
     """Give EZKL's ``Halo2Verifier`` its own name and a header saying how it was generated."""
     declaration = f"contract {GENERATED_CONTRACT} "
@@ -246,6 +438,7 @@ def rename_verifier(
         f"// Regenerate: oracle-node circuits build <model.onnx> <calibration.json> "
         f"--name {model_name}"
         + (f" --inner-cols {num_inner_cols}" if num_inner_cols is not None else "")
+        + (f" --batch {batch_size}" if batch_size > 1 else "")
         + "\n"
     )
     renamed = source.replace(declaration, f"contract {contract} ")

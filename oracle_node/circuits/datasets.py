@@ -28,6 +28,8 @@ REFERENCE_MODELS = ("breast_cancer", "digits")
 # The model zoo: shapes that users bring (tree ensemble, CNN, anomaly detector).
 ZOO_MODELS = ("credit_gbt", "digits_cnn", "anomaly_ae")
 ALL_MODELS = REFERENCE_MODELS + ZOO_MODELS
+# Batched circuits of the reference models (N samples per proof), each with its data set.
+BATCHED_MODELS = {"breast_cancer_b23": "breast_cancer", "digits_b9": "digits"}
 
 
 @dataclass(frozen=True)

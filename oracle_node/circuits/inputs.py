@@ -33,9 +33,12 @@ class OnnxSummary:
     """What the pipeline needs to know about an ONNX model before EZKL reads it."""
 
     input_name: str
-    input_shape: list[int]
+    input_shape: list[int]  # one sample: a symbolic first dimension reads as 1
     output_shape: list[int]
     ops: list[tuple[str, str]]  # (op_type, node name)
+    # Name of the input's symbolic first dimension (the batch a circuit can be built for), or
+    # None when the first dimension is fixed: such a model is proved one sample at a time.
+    batch_dim: str | None = None
 
     @property
     def input_len(self) -> int:
@@ -51,7 +54,7 @@ def _shape(value_info: Any, batch_default: int = 1) -> list[int]:
         if dim.HasField("dim_value") and dim.dim_value > 0:
             dims.append(int(dim.dim_value))
         elif i == 0:
-            dims.append(batch_default)  # symbolic batch dimension: EZKL proves one sample
+            dims.append(batch_default)  # symbolic batch dimension: shapes describe one sample
         else:
             raise UnsupportedModelError(
                 f"{value_info.name!r} has a symbolic dimension {i} ({dim.dim_param!r}): "
@@ -79,7 +82,12 @@ def inspect_onnx(path: Path) -> OnnxSummary:
             f"{path} has {len(inputs)} inputs and {len(graph.output)} outputs; "
             "the oracle serves models with exactly one input and one output tensor"
         )
+    first = inputs[0].type.tensor_type.shape.dim
+    batch_dim = None
+    if first and not (first[0].HasField("dim_value") and first[0].dim_value > 0):
+        batch_dim = first[0].dim_param or None
     return OnnxSummary(
+        batch_dim=batch_dim,
         input_name=inputs[0].name,
         input_shape=_shape(inputs[0]),
         output_shape=_shape(graph.output[0]),

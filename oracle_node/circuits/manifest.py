@@ -3,6 +3,12 @@
 :func:`load_manifest` re-hashes each file and raises :class:`CorruptArtifactError` on the
 first one that is missing or changed, so nothing proves against a tampered artifact.
 Hashes are ``0x``-prefixed sha256 hex (bytes32), the form the on-chain registry stores.
+
+A circuit proves ``batch_size`` (N) samples at once: ``input_shape`` and ``output_shape`` are the
+full tensor shapes with N first, while ``input_len`` and ``output_len`` count the values of ONE
+sample. A proof's instances are the N samples' inputs, then the N samples' outputs, row-major
+(``N * (input_len + output_len)`` values). Manifests written before batching have no
+``batch_size`` and load as N = 1.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oracle_node.exceptions import CorruptArtifactError
 
@@ -50,9 +56,11 @@ class Manifest(BaseModel):
     input_scale: int
     output_scale: int
     param_scale: int
+    # Per-sample lengths: one sample's input values and output values (the shapes hold N of them).
     input_len: int = Field(ge=1)
     output_len: int = Field(ge=1)
-    batch_size: int = Field(default=1, ge=1)
+    # Samples proved together by one proof (the first dimension of both shapes).
+    batch_size: int = 1
     input_visibility: str
     output_visibility: str
     param_visibility: str
@@ -67,6 +75,18 @@ class Manifest(BaseModel):
     verifier_contract: str
     verifier_path: str
     verifier_sha256: Bytes32Hex = Field(pattern=_HEX32)
+
+    @field_validator("batch_size")
+    @classmethod
+    def _positive_batch(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"batch_size must be at least 1, got {value}")
+        return value
+
+    @property
+    def instances_len(self) -> int:
+        """Public values of one proof: N inputs, then N outputs."""
+        return self.batch_size * (self.input_len + self.output_len)
 
     def file_hashes(self) -> dict[str, str]:
         """Files of the model folder and the hash each must have."""
@@ -92,7 +112,15 @@ def read_manifest(model_dir: Path) -> Manifest:
     try:
         return Manifest.model_validate_json(path.read_text())
     except ValidationError as exc:
-        raise CorruptArtifactError(path, f"manifest.json is invalid: {exc}") from exc
+        raise CorruptArtifactError(path, f"manifest.json is invalid: {_one_line(exc)}") from exc
+
+
+def _one_line(exc: ValidationError) -> str:
+    """Pydantic's errors as ``field: message; ...`` on one line."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or 'manifest'}: {error['msg']}"
+        for error in exc.errors()
+    )
 
 
 def load_manifest(model_dir: Path, verifier_root: Path | None = None) -> Manifest:

@@ -81,8 +81,12 @@ def generate_settings(
     settings_path: Path,
     num_inner_cols: int | None = None,
     scale: int | None = None,
+    batch: tuple[str, int] | None = None,
 ) -> None:
     """``gen_settings`` with public inputs, public outputs and fixed parameters.
+
+    ``batch`` names the model's symbolic first dimension and the number of samples to lay out
+    for it (EZKL's ``variables``; without it EZKL assumes ``batch_size`` = 1).
 
     ``num_inner_cols`` (EZKL's default is 2) trades columns for rows: 1 column measured about
     35 % less proving CPU time and a 90 MiB instead of 132 MiB proving key at 2^15 rows.
@@ -96,6 +100,58 @@ def generate_settings(
     if scale is not None:  # without calibration: rows at this scale, for sizing studies
         run_args.input_scale = scale
         run_args.param_scale = scale
+    if batch is not None:
+        run_args.variables = [batch]
+    _gen_settings(onnx_path, settings_path, run_args)
+
+
+# Calibrated run arguments carried over when the same model is laid out for another batch size.
+_CARRIED_RUN_ARGS = (
+    "input_scale",
+    "param_scale",
+    "scale_rebase_multiplier",
+    "num_inner_cols",
+    "rebase_frac_zero_constants",
+    "decomp_base",
+    "decomp_legs",
+    "bounded_log_lookup",
+    "ignore_range_check_inputs_outputs",
+    "epsilon",
+    "disable_freivalds",
+)
+
+
+def batch_settings(
+    onnx_path: Path,
+    settings_path: Path,
+    calibrated: dict[str, Any],
+    batch: tuple[str, int],
+    logrows: int,
+) -> dict[str, Any]:
+    """Settings for ``batch`` = (dimension name, N) samples at ``calibrated``'s scales.
+
+    ``gen_settings`` only lays the circuit out (milliseconds for small models), so the batch
+    search can afford one call per candidate N; ``num_rows`` of the result says whether it
+    fits ``2**logrows``. Returns the settings written to ``settings_path``.
+    """
+    source = calibrated["run_args"]
+    run_args = ezkl.PyRunArgs()
+    run_args.input_visibility = "public"
+    run_args.output_visibility = "public"
+    run_args.param_visibility = "fixed"
+    for key in _CARRIED_RUN_ARGS:
+        if source.get(key) is not None:
+            setattr(run_args, key, source[key])
+    run_args.lookup_range = tuple(source["lookup_range"])
+    run_args.check_mode = str(source["check_mode"]).lower()
+    run_args.logrows = logrows
+    run_args.variables = [batch]
+    _gen_settings(onnx_path, settings_path, run_args)
+    settings: dict[str, Any] = json.loads(settings_path.read_text())
+    return settings
+
+
+def _gen_settings(onnx_path: Path, settings_path: Path, run_args: Any) -> None:
     try:
         ok = ezkl.gen_settings(str(onnx_path), str(settings_path), py_run_args=run_args)
     except RuntimeError as exc:
@@ -219,6 +275,48 @@ def generate_evm_verifier(
         )
 
 
+# The project's compiler settings for contracts it deploys (ape-config.yaml; a test checks
+# that a verifier's size measured here is its exported artifact's).
+PROJECT_SOLC_VERSION = "0.8.28"
+PROJECT_EVM_VERSION = "cancun"
+PROJECT_OPTIMIZER_RUNS = 200
+
+
+def verifier_code_size(source: Path, contract: str, toolchain_dir: Path) -> int:
+    """Bytes of runtime code ``contract`` in ``source`` compiles to (the EIP-170 measure).
+
+    Compiled like the project's contracts: ``<toolchain>/solcx/solc-v0.8.28`` (``make setup``),
+    optimizer on with 200 runs, EVM cancun; without that compiler, EZKL's own solc 0.8.20.
+    """
+    solc = toolchain_dir / "solcx" / f"solc-v{PROJECT_SOLC_VERSION}"
+    if not (solc.is_file() and os.access(solc, os.X_OK)):
+        solc = evm_toolchain_dir(toolchain_dir) / SVM_SOLC
+    request = {
+        "language": "Solidity",
+        "sources": {source.name: {"content": source.read_text()}},
+        "settings": {
+            "optimizer": {"enabled": True, "runs": PROJECT_OPTIMIZER_RUNS},
+            "evmVersion": PROJECT_EVM_VERSION,
+            "outputSelection": {source.name: {contract: ["evm.deployedBytecode.object"]}},
+        },
+    }
+    done = subprocess.run(
+        [str(solc), "--standard-json"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    try:
+        output = json.loads(done.stdout)
+        code = output["contracts"][source.name][contract]["evm"]["deployedBytecode"]["object"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        errors = done.stdout.strip()[-800:] or done.stderr.strip()[-800:]
+        raise ToolchainError(f"{solc} could not compile {source}: {errors}") from None
+    return len(str(code).removeprefix("0x")) // 2
+
+
 def _evm_verifier_main(argv: list[str]) -> int:
     import asyncio
 
@@ -315,18 +413,65 @@ class Prover:
         self._log(f"proving key ready in {time.monotonic() - started:.1f}s: {self.pk_path}")
         return self.pk_path
 
+    @property
+    def batch_size(self) -> int:
+        """Samples one proof covers (the manifest's N)."""
+        return self.manifest.batch_size
+
     def witness_outputs(self, inputs: Sequence[int]) -> list[int]:
-        """The circuit's quantized outputs for ``inputs`` (no proof; milliseconds)."""
+        """The circuit's quantized outputs for one sample ``inputs`` (no proof; milliseconds).
+
+        A batched circuit runs the sample in the first slot, the others holding
+        :func:`filler_sample`.
+        """
         values = self._check_inputs(inputs)
-        return circuit_outputs(self.compiled_path, self.manifest.input_scale, values)
+        flat = pad_batch([values], self.batch_size, self.manifest.input_len)
+        outputs = circuit_outputs(self.compiled_path, self.manifest.input_scale, flat)
+        return outputs[: self.manifest.output_len]
 
     def prove(self, inputs: Sequence[int]) -> ProofResult:
-        """Prove the model on ``inputs`` (ints at the input scale)."""
+        """Prove the model on one sample ``inputs`` (ints at the input scale); N = 1 only.
+
+        A batched circuit (``batch_size`` > 1) proves through :meth:`prove_batch`, whose
+        result says which outputs belong to which sample.
+        """
+        values = self._check_inputs(inputs)
+        if self.batch_size != 1:
+            raise CalibrationDataError(
+                f"{self.manifest.name} proves batches of {self.batch_size} samples: "
+                "use prove_batch([sample, ...])"
+            )
+        return self._prove(values)
+
+    def prove_batch(self, samples: Sequence[Sequence[int]]) -> BatchProof:
+        """One proof of ``k`` <= N samples; the N - k free slots hold :func:`filler_sample`."""
+        count = len(samples)
+        if not 1 <= count <= self.batch_size:
+            raise CalibrationDataError(
+                f"{self.manifest.name} proves 1 to {self.batch_size} samples at once, got {count}"
+            )
+        checked = [self._check_inputs(sample, f"sample {i}: ") for i, sample in enumerate(samples)]
+        flat = pad_batch(checked, self.batch_size, self.manifest.input_len)
+        result = self._prove(flat)
+        if len(result.instances) != self.manifest.instances_len:
+            raise ProvingError(
+                f"the proof of {self.manifest.name} has {len(result.instances)} public values, "
+                f"the manifest says {self.manifest.instances_len}"
+            )
+        return BatchProof(
+            result=result,
+            count=count,
+            batch_size=self.batch_size,
+            input_len=self.manifest.input_len,
+            output_len=self.manifest.output_len,
+        )
+
+    def _prove(self, values: list[int]) -> ProofResult:
         pk = self.ensure_proving_key()
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             started = time.monotonic()
-            witness = self._witness(inputs, folder)
+            witness = compute_witness(self.compiled_path, self.manifest.input_scale, values, folder)
             witness_s = time.monotonic() - started
             proof_path = folder / "proof.json"
             started = time.monotonic()
@@ -348,7 +493,7 @@ class Prover:
         return ProofResult(
             proof=bytes.fromhex(proof["hex_proof"].removeprefix("0x")),
             instances=instances,
-            inputs=list(inputs),
+            inputs=values,
             outputs=outputs,
             proof_json=proof_text,
             witness_s=witness_s,
@@ -369,25 +514,65 @@ class Prover:
             except RuntimeError:
                 return False
 
-    def _witness(self, inputs: Sequence[int], folder: Path) -> dict[str, Any]:
-        values = self._check_inputs(inputs)
-        return compute_witness(self.compiled_path, self.manifest.input_scale, values, folder)
-
-    def _check_inputs(self, inputs: Sequence[int]) -> list[int]:
+    def _check_inputs(self, inputs: Sequence[int], where: str = "") -> list[int]:
         values = list(inputs)
         expected = self.manifest.input_len
         if len(values) != expected:
             raise CalibrationDataError(
-                f"{self.manifest.name} takes {expected} inputs, got {len(values)}"
+                f"{where}{self.manifest.name} takes {expected} inputs, got {len(values)}"
             )
         for i, x in enumerate(values):
             if not isinstance(x, int) or isinstance(x, bool):
                 raise CalibrationDataError(
-                    f"input {i} is {x!r}: inputs are ints at the input scale"
+                    f"{where}input {i} is {x!r}: inputs are ints at the input scale"
                 )
             if abs(x) >= _MAX_EXACT:
-                raise CalibrationDataError(f"input {i} = {x} is too large (|x| < 2^52)")
+                raise CalibrationDataError(f"{where}input {i} = {x} is too large (|x| < 2^52)")
         return values
+
+
+def filler_sample(input_len: int) -> list[int]:
+    """The sample in a batch's unused slots: all zeros (0.0 at any scale).
+
+    The circuit proves its outputs like any other sample's; they are public but belong to no
+    request, and :class:`BatchProof` leaves them out of its per-sample outputs.
+    """
+    return [0] * input_len
+
+
+def pad_batch(samples: Sequence[Sequence[int]], batch_size: int, input_len: int) -> list[int]:
+    """The circuit's flat input: ``samples`` in order, then fillers up to ``batch_size``."""
+    if len(samples) > batch_size:
+        raise CalibrationDataError(f"{len(samples)} samples do not fit a batch of {batch_size}")
+    padded = [*samples, *(filler_sample(input_len) for _ in range(batch_size - len(samples)))]
+    return [x for sample in padded for x in sample]
+
+
+@dataclass(frozen=True)
+class BatchProof:
+    """One proof of ``count`` samples in a circuit of ``batch_size`` slots.
+
+    ``result.instances`` are the N samples' inputs, then the N samples' outputs (slots past
+    ``count`` hold the filler sample and its outputs).
+    """
+
+    result: ProofResult
+    count: int
+    batch_size: int
+    input_len: int
+    output_len: int
+
+    @property
+    def inputs(self) -> list[list[int]]:
+        """The inputs of the ``count`` real samples, in order."""
+        flat, size = self.result.inputs, self.input_len
+        return [flat[i * size : (i + 1) * size] for i in range(self.count)]
+
+    @property
+    def outputs(self) -> list[list[int]]:
+        """The proved outputs of the ``count`` real samples, in order."""
+        flat, size = self.result.outputs, self.output_len
+        return [flat[i * size : (i + 1) * size] for i in range(self.count)]
 
 
 def compute_witness(
@@ -411,7 +596,7 @@ def compute_witness(
 
 
 def circuit_outputs(compiled_path: Path, input_scale: int, inputs: Sequence[int]) -> list[int]:
-    """A compiled circuit's outputs (signed ints at its output scale) for one input."""
+    """A compiled circuit's outputs (signed ints at its output scale) for its whole input."""
     with tempfile.TemporaryDirectory() as tmp:
         witness = compute_witness(compiled_path, input_scale, inputs, Path(tmp))
     return [felt_to_int(f) for f in felts_from_hex_le(witness["outputs"][0])]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
-from oracle_node.circuits.build import BuildOptions, build_circuit
+from oracle_node.circuits.build import BuildOptions, build_circuit, parse_batch
 from oracle_node.circuits.manifest import MANIFEST_FILE, load_manifest
 from oracle_node.circuits.resources import estimate_cost, heartbeat
 from oracle_node.exceptions import ArtifactCheckError, OracleError
@@ -66,6 +67,13 @@ def circuits() -> None:
     default=None,
     help="EZKL num_inner_cols (default: EZKL's, 2); 1 proves faster at these sizes",
 )
+@click.option(
+    "--batch",
+    default="auto",
+    show_default=True,
+    help="samples per proof: a number, or auto = the largest that fits the rows the lookup "
+    "tables already need (models with a symbolic first dimension only)",
+)
 def build(
     onnx_path: Path,
     calibration_path: Path,
@@ -78,6 +86,7 @@ def build(
     max_logrows: int,
     memory_limit_gib: float | None,
     inner_cols: int | None,
+    batch: str,
 ) -> None:
     """Build circuits/<name>/ and contracts/verifiers/<Name>Verifier.sol from ONNX_PATH.
 
@@ -94,6 +103,7 @@ def build(
         scales=list(scales),
         max_logrows=max_logrows,
         num_inner_cols=inner_cols,
+        batch=parse_batch(batch),
         memory_limit_bytes=int(memory_limit_gib * 2**30) if memory_limit_gib else None,
     )
     manifest = build_circuit(options, log=_echo)
@@ -155,7 +165,8 @@ def prove(
     cache_dir: Path | None,
     out: Path | None,
 ) -> None:
-    """Prove MODEL_DIR on INPUTS_JSON (a JSON list of ints at the model's input scale)."""
+    """Prove MODEL_DIR on INPUTS_JSON: a JSON list of ints at the model's input scale, or, for a
+    batched circuit, a list of 1 to N such lists (one proof; free slots get the filler sample)."""
     from oracle_node.circuits.proving import Prover
 
     inputs = json.loads(inputs_json.read_text())
@@ -164,15 +175,27 @@ def prove(
     with heartbeat(_echo, "proving key"):
         prover.ensure_proving_key()
     started = time.monotonic()
-    _echo(f"proving {prover.manifest.name}...")
+    batched = prover.batch_size > 1
+    _echo(
+        f"proving {prover.manifest.name}"
+        + (f" (batch of {prover.batch_size})" if batched else "")
+        + "..."
+    )
+    outputs: list[Any]
     with heartbeat(_echo, "prove"):
-        result = prover.prove(inputs)
+        if batched:
+            samples = inputs if inputs and isinstance(inputs[0], list) else [inputs]
+            batch = prover.prove_batch(samples)
+            result, outputs = batch.result, batch.outputs
+        else:
+            result = prover.prove(inputs)
+            outputs = result.outputs
     _echo(f"proved in {time.monotonic() - started:.2f}s, verifies: {prover.verify(result)}")
     if out:
         out.write_text(result.proof_json)
     click.echo(
         json.dumps(
-            {"outputs": result.outputs, "instances": [str(i) for i in result.instances]},
+            {"outputs": outputs, "instances": [str(i) for i in result.instances]},
             indent=2,
         )
     )

@@ -64,6 +64,8 @@ def test_build_writes_a_complete_hashed_folder_and_verifier(scratch_project, tin
     assert manifest.onnx_sha256 == sha256_file(onnx_path)
     assert (manifest.input_shape, manifest.output_shape) == ([1, 4], [1, 3])
     assert (manifest.input_len, manifest.output_len) == (4, 3)
+    assert manifest.batch_size == 1  # a fixed first dimension: one sample, and the hint
+    assert any("batch: N=1" in line and "dynamic_axes" in line for line in lines)
     assert manifest.logrows == 15
     settings = json.loads((model_dir / "settings.json").read_text())
     assert settings["run_args"]["num_inner_cols"] == 1

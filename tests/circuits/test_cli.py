@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from oracle_node.circuits.proving import SVM_SOLC, evm_toolchain_dir
+from oracle_node.circuits.proving import SVM_SOLC, Prover, evm_toolchain_dir
 from oracle_node.cli import main
 from oracle_node.exceptions import ToolchainError
 
@@ -143,3 +143,19 @@ def test_prove_command_prints_outputs_and_instances(provers, pk_cache, tmp_path,
     assert len(printed["instances"]) == 64 + 10
     assert "verifies: True" in captured.err
     assert "hex_proof" in json.loads(proof_path.read_text())
+
+
+@pytest.mark.slow
+def test_prove_command_proves_a_batch_of_samples(pk_cache, tmp_path, capsys):
+    batched = Prover(CIRCUITS / "breast_cancer_b23", cache_dir=pk_cache)
+    scale = batched.manifest.input_scale
+    samples = [sample("breast_cancer", i, scale) for i in (4, 5)]
+    inputs_path = tmp_path / "inputs.json"
+    inputs_path.write_text(json.dumps(samples))
+    args = ["circuits", "prove", str(CIRCUITS / "breast_cancer_b23"), str(inputs_path)]
+    assert main([*args, "--cache-dir", str(pk_cache)]) == 0
+    captured = capsys.readouterr()
+    printed = json.loads(captured.out)
+    assert printed["outputs"] == [batched.witness_outputs(s) for s in samples]
+    assert len(printed["instances"]) == 23 * (30 + 1)
+    assert "batch of 23" in captured.err and "verifies: True" in captured.err

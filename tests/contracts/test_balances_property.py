@@ -14,6 +14,7 @@ After EVERY step:
 * the node registry's balance equals the stakes plus its credits;
 * both agree with an independent model of who is owed what (fees, refunds, slashes at the
   terms each request was made under);
+* each slot of the draw's stake tree weighs its node's stake while the node is in the pool;
 * the diligent node, which always answers within its window, is never slashed;
 * no requester has received more than it paid, beyond compensation for a request it made that a
   primary could have proven (every input here is a held-out sample, provable by construction)
@@ -299,6 +300,19 @@ class EconomicsMachine(RuleBasedStateMachine):
         assert coord == self.coord_credit
         assert reg == self.reg_credit
         assert stakes == {a: self.stake[a] for a in self.stakers}
+
+    @invariant()
+    def draw_weights_are_the_pool_members_stakes(self) -> None:
+        """Each slot of the model's stake tree weighs its node's stake while the node is in the
+        pool and nothing otherwise (slashes, top-ups and leaves all reach the tree)."""
+        w = self.w
+        count = int(w.registry.poolSlotCount(self.model))
+        head = w.chain.blocks.head.number
+        sums = [int(w.registry.poolStakeAt(self.model, i, head)) for i in range(count + 1)]
+        for slot in range(1, count + 1):
+            node = str(w.registry.nodeAtSlot(self.model, slot))
+            live = w.registry.isEligible(node, self.model)
+            assert sums[slot] - sums[slot - 1] == (self.stake[node] if live else 0), node
 
     @invariant()
     def a_diligent_node_is_never_slashed(self) -> None:

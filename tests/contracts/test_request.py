@@ -37,7 +37,7 @@ def test_request_emits_the_full_request_and_stores_its_hash(
         INPUT_LEN,
         OUTPUT_LEN,
         receipt.block_number,
-        node_registry.poolHistoryLength(model_id),
+        node_registry.poolSlotCount(model_id),
         block_time + PARAMS.exclusive_window,
         block_time + PARAMS.request_timeout,
         PARAMS.slash_amount,

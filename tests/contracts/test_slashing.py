@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ape
 import pytest
+from eth_utils import keccak
 
 from .conftest import mock_spec
 
@@ -13,6 +14,9 @@ MIN_STAKE = ETHER
 SLASH = 3 * 10**17
 SHARE_BPS = 3_333
 ZERO = "0x" + "00" * 20
+# Seeds spread over uint256, as block-hash seeds are (a seed below the pool's stake in wei
+# would always land in the first slot's interval).
+SEEDS = [int.from_bytes(keccak(i.to_bytes(32, "big")), "big") for i in range(16)]
 
 
 @pytest.fixture
@@ -40,29 +44,29 @@ def test_only_the_coordinator_slashes(node_registry, coordinator, stranger, node
         node_registry.slash(node_a, stranger, SLASH, SHARE_BPS, sender=stranger)
 
 
-def test_draw_only_sees_entries_live_in_the_request_block(
+def test_draw_only_sees_slots_and_stakes_of_the_request_block(
     chain, registry, served, owner, node_a, node_b
 ):
-    """The pool history is append-only: joins after the request block are past the snapshot
-    length, and leaves after it do not change who was live in it."""
+    """Slots are permanent: joins after the request block are past the snapshot count, and
+    leaves after it do not change the weights of its block."""
     registry.stake(sender=node_b, value=MIN_STAKE)
     registry.addModel(served, sender=node_b)
-    length = registry.poolHistoryLength(served)
+    count = registry.poolSlotCount(served)
+    assert count == 2 and registry.nodeAtSlot(served, count) == node_b.address
     at = chain.blocks.head.number
-    draws = {registry.drawNode(served, seed, length, at) for seed in range(16)}
+    draws = {registry.drawNode(served, seed, count, at) for seed in SEEDS}
     assert draws == {node_a.address, node_b.address}
     registry.requestUnstake(sender=node_b)  # leaves after block `at`
-    entry = registry.poolEntry(served, length - 1)
-    assert (entry.node, entry.leftBlock) == (node_b.address, chain.blocks.head.number)
-    assert {registry.drawNode(served, seed, length, at) for seed in range(16)} == draws
-    # Seen from a later block, node_b is gone: only node_a is drawn (or, when all 8 tries of a
-    # seed land on node_b's dead entry, nobody).
+    assert registry.slotOf(served, node_b) == count  # keeps its slot, at zero weight
+    assert {registry.drawNode(served, seed, count, at) for seed in SEEDS} == draws
+    # Seen from a later block, node_b weighs nothing: only node_a is drawn.
     later = chain.blocks.head.number
-    later_draws = {registry.drawNode(served, seed, length, later) for seed in range(16)}
-    assert node_a.address in later_draws and later_draws <= {node_a.address, ZERO}
-    # Before anyone joined, nobody is drawn.
+    assert {registry.drawNode(served, seed, count, later) for seed in SEEDS} == {node_a.address}
+    # Over no slots, or before anyone joined, nobody is drawn.
     assert registry.drawNode(served, 1, 0, at) == ZERO
-    assert registry.drawNode(served, 1, length, entry.joinedBlock - 1) != node_b.address
+    assert registry.drawNode(served, 1, count, 0) == ZERO
+    # A slot count above the pool's is refused rather than read past the snapshot.
+    assert registry.drawNode(served, 1, count + 1, later) == ZERO
 
 
 def test_request_terms_snapshot_and_no_pool(registry, served, owner, model_registry):
