@@ -22,14 +22,24 @@ DELIVERED, REVERTED, OUT_OF_GAS, NO_CODE, SKIPPED = range(5)
 
 
 @pytest.fixture(scope="module")
+def nodes(accounts: Any, node_registry: Any) -> list[Any]:
+    """Two operators of their own (the shared fixtures' nodes may already serve as many models
+    as a node may), staked at the minimum."""
+    pair = [accounts[7], accounts[8]]
+    for node in pair:
+        node_registry.stake(sender=node, value=PARAMS.min_stake)
+    return pair
+
+
+@pytest.fixture(scope="module")
 def batch_model(
-    model_registry: Any, node_registry: Any, mock_verifier: Any, owner: Any, staked: list[Any]
+    model_registry: Any, node_registry: Any, mock_verifier: Any, owner: Any, nodes: list[Any]
 ) -> int:
-    """A mock model proven 16 requests at a time, served by node_a alone (so node_a is the
-    primary of every request made before node_b joins)."""
+    """A mock model proven 16 requests at a time, served by the first node alone (so it is the
+    primary of every request made before the second node joins)."""
     model_registry.registerModel(mock_spec(mock_verifier.address, batch_size=N), sender=owner)
     model = int(model_registry.modelCount())
-    node_registry.addModel(model, sender=staked[0])
+    node_registry.addModel(model, sender=nodes[0])
     return model
 
 
@@ -108,8 +118,8 @@ def fulfilled_logs(coordinator: Any, receipt: Any) -> list[Any]:
 # ---------------------------------------------------------------------------- settling
 
 
-def test_primary_settles_a_full_batch(coordinator, consumer, make, staked):
-    node_a = staked[0]
+def test_primary_settles_a_full_batch(coordinator, consumer, make, nodes):
+    node_a = nodes[0]
     reqs = make(N)
     assert {r.primary for r in reqs} == {node_a.address}
     args = batch_args(reqs)
@@ -128,16 +138,16 @@ def test_primary_settles_a_full_batch(coordinator, consumer, make, staked):
     assert list(consumer.lastOutput()) == output_of(N - 1)
 
 
-def test_a_partial_batch_discards_the_padding(coordinator, consumer, make, staked):
+def test_a_partial_batch_discards_the_padding(coordinator, consumer, make, nodes):
     reqs = make(3)
-    receipt = fulfil_batch(coordinator, reqs, staked[0])
+    receipt = fulfil_batch(coordinator, reqs, nodes[0])
     logs = fulfilled_logs(coordinator, receipt)
     assert [list(log.output) for log in logs] == [output_of(s) for s in range(3)]
     assert consumer.deliveries() == 3
-    assert coordinator.credits(staked[0]) == 3 * FEE
+    assert coordinator.credits(nodes[0]) == 3 * FEE
 
 
-def test_the_outputs_are_read_from_the_documented_slots(coordinator, make, staked):
+def test_the_outputs_are_read_from_the_documented_slots(coordinator, make, nodes):
     """Slot i's output is instances[N*inputLen + i*outputLen ...]; a negative felt decodes."""
     reqs = make(2)
     outputs = [[-5, 2**60], [0, -(2**100)]]
@@ -145,7 +155,7 @@ def test_the_outputs_are_read_from_the_documented_slots(coordinator, make, stake
     assert instances[N * INPUT_LEN + OUTPUT_LEN : N * INPUT_LEN + 2 * OUTPUT_LEN] == [
         to_felt(v) for v in outputs[1]
     ]
-    receipt = fulfil_batch(coordinator, reqs, staked[0], instances=instances)
+    receipt = fulfil_batch(coordinator, reqs, nodes[0], instances=instances)
     assert [list(log.output) for log in fulfilled_logs(coordinator, receipt)] == outputs
     assert from_felt(instances[N * INPUT_LEN]) == -5
 
@@ -180,17 +190,17 @@ _WATCHED: list[Any] = []
 
 
 @pytest.fixture(autouse=True)
-def _watch(consumer: Any, staked: list[Any]) -> None:
-    _WATCHED[:] = [consumer, *staked]
+def _watch(consumer: Any, nodes: list[Any], staked: list[Any]) -> None:
+    _WATCHED[:] = [consumer, *nodes, *staked]
 
 
-def test_refuses_mismatched_lengths(coordinator, make, staked):
+def test_refuses_mismatched_lengths(coordinator, make, nodes):
     reqs = make(2)
     ids, commitments, proof, instances = batch_args(reqs)
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.BatchLengthMismatch,
         (ids, commitments[:1], proof, instances),
         requestIds=2,
@@ -198,12 +208,12 @@ def test_refuses_mismatched_lengths(coordinator, make, staked):
     )
 
 
-def test_refuses_an_empty_batch(coordinator, make, staked):
+def test_refuses_an_empty_batch(coordinator, make, nodes):
     reqs = make(1)
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.BatchSizeOutOfRange,
         ([], [], PROOF, batch_instances([])),
         requests=0,
@@ -211,13 +221,13 @@ def test_refuses_an_empty_batch(coordinator, make, staked):
     )
 
 
-def test_refuses_more_requests_than_the_batch_size(coordinator, make, staked, pending):
+def test_refuses_more_requests_than_the_batch_size(coordinator, make, nodes, pending):
     reqs = make(1)
     args = batch_args(reqs * (N + 1))
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.BatchSizeOutOfRange,
         args,
         requests=N + 1,
@@ -228,7 +238,7 @@ def test_refuses_more_requests_than_the_batch_size(coordinator, make, staked, pe
     _refused(
         coordinator,
         [pending],
-        staked[0],
+        nodes[0],
         coordinator.BatchSizeOutOfRange,
         batch_args(two, instances=batch_instances(two, n=1)),
         requests=2,
@@ -236,14 +246,14 @@ def test_refuses_more_requests_than_the_batch_size(coordinator, make, staked, pe
     )
 
 
-def test_refuses_an_unknown_model(coordinator, make, staked):
+def test_refuses_an_unknown_model(coordinator, make, nodes):
     reqs = make(1)
     forged = list(reqs[0].commitment)
     forged[0] = 999
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.BatchSizeOutOfRange,
         batch_args(reqs, commitments=[tuple(forged)]),
         requests=1,
@@ -251,7 +261,7 @@ def test_refuses_an_unknown_model(coordinator, make, staked):
     )
 
 
-def test_refuses_a_request_of_another_model(coordinator, make, pending, staked):
+def test_refuses_a_request_of_another_model(coordinator, make, pending, nodes):
     """Slot 1 carries the real commitment of a request of the batch-size-1 model."""
     reqs = make(1)
     later = make(1, start=5)
@@ -261,7 +271,7 @@ def test_refuses_a_request_of_another_model(coordinator, make, pending, staked):
     _refused(
         coordinator,
         batch,
-        staked[0],
+        nodes[0],
         coordinator.BatchModelMismatch,
         batch_args(batch, commitments=commitments),
         requestId=later[0].request_id,
@@ -270,25 +280,25 @@ def test_refuses_a_request_of_another_model(coordinator, make, pending, staked):
     )
 
 
-def test_refuses_a_duplicate_request(coordinator, make, staked):
+def test_refuses_a_duplicate_request(coordinator, make, nodes):
     reqs = make(2)
     twice = [reqs[0], reqs[0], reqs[1]]
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.DuplicateRequestInBatch,
         batch_args(twice),
         requestId=reqs[0].request_id,
     )
 
 
-def test_refuses_descending_ids(coordinator, make, staked):
+def test_refuses_descending_ids(coordinator, make, nodes):
     reqs = make(2)
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.RequestIdsNotAscending,
         batch_args(list(reversed(reqs))),
         previous=reqs[1].request_id,
@@ -296,19 +306,19 @@ def test_refuses_descending_ids(coordinator, make, staked):
     )
 
 
-def test_refuses_padding_that_claims_to_be_a_request(coordinator, make, staked):
+def test_refuses_padding_that_claims_to_be_a_request(coordinator, make, nodes):
     reqs = make(2)
     for ids in ([0], [0, reqs[0].request_id]):
         _refused(
             coordinator,
             reqs,
-            staked[0],
+            nodes[0],
             coordinator.PaddingClaimedAsRequest,
             batch_args(reqs[: len(ids)], ids=ids),
         )
 
 
-def test_refuses_an_altered_commitment(coordinator, make, staked):
+def test_refuses_an_altered_commitment(coordinator, make, nodes):
     reqs = make(3)
     altered = list(reqs[1].commitment)
     altered[3] = FEE * 10  # claim a larger fee
@@ -316,7 +326,7 @@ def test_refuses_an_altered_commitment(coordinator, make, staked):
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.CommitmentMismatch,
         batch_args(reqs, commitments=commitments),
         requestId=reqs[1].request_id,
@@ -324,14 +334,14 @@ def test_refuses_an_altered_commitment(coordinator, make, staked):
 
 
 @pytest.mark.parametrize("delta", [-1, 1, -OUTPUT_LEN * N])
-def test_refuses_a_wrong_instance_count(coordinator, make, staked, delta):
+def test_refuses_a_wrong_instance_count(coordinator, make, nodes, delta):
     reqs = make(2)
     instances = batch_instances(reqs)
     instances = instances[:delta] if delta < 0 else instances + [0] * delta
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.BatchInstanceCountMismatch,
         batch_args(reqs, instances=instances),
         got=len(instances),
@@ -339,13 +349,13 @@ def test_refuses_a_wrong_instance_count(coordinator, make, staked, delta):
     )
 
 
-def test_refuses_inputs_in_the_wrong_slots(coordinator, make, staked):
+def test_refuses_inputs_in_the_wrong_slots(coordinator, make, nodes):
     reqs = make(2)
     swapped = batch_instances([reqs[1], reqs[0]])
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.InputInstancesMismatch,
         batch_args(reqs, instances=swapped),
         requestId=reqs[0].request_id,
@@ -356,7 +366,7 @@ def test_refuses_inputs_in_the_wrong_slots(coordinator, make, staked):
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.InputInstancesMismatch,
         batch_args(reqs, instances=bad),
         requestId=reqs[1].request_id,
@@ -364,13 +374,13 @@ def test_refuses_inputs_in_the_wrong_slots(coordinator, make, staked):
 
 
 @pytest.mark.parametrize("mode", [1, 2])
-def test_refuses_an_invalid_proof(coordinator, mock_verifier, owner, make, staked, mode):
+def test_refuses_an_invalid_proof(coordinator, mock_verifier, owner, make, nodes, mode):
     reqs = make(2)
     mock_verifier.setMode(mode, sender=owner)
     _refused(
         coordinator,
         reqs,
-        staked[0],
+        nodes[0],
         coordinator.InvalidProof,
         batch_args(reqs),
         requestId=reqs[0].request_id,
@@ -378,10 +388,10 @@ def test_refuses_an_invalid_proof(coordinator, mock_verifier, owner, make, stake
 
 
 def test_refuses_a_node_that_is_not_the_primary_inside_the_window(
-    coordinator, node_registry, make, batch_model, staked
+    coordinator, node_registry, make, batch_model, nodes
 ):
     reqs = make(2)
-    node_b = staked[1]
+    node_b = nodes[1]
     node_registry.addModel(batch_model, sender=node_b)
     _refused(
         coordinator,
@@ -391,7 +401,7 @@ def test_refuses_a_node_that_is_not_the_primary_inside_the_window(
         batch_args(reqs),
         requestId=reqs[0].request_id,
         node=node_b.address,
-        primary=staked[0].address,
+        primary=nodes[0].address,
         windowEnd=reqs[0].field("windowEnd"),
     )
 
@@ -399,8 +409,8 @@ def test_refuses_a_node_that_is_not_the_primary_inside_the_window(
 # ---------------------------------------------------------------------------- skips
 
 
-def test_settled_requests_are_skipped(coordinator, consumer, make, staked):
-    node_a = staked[0]
+def test_settled_requests_are_skipped(coordinator, consumer, make, nodes):
+    node_a = nodes[0]
     reqs = make(3)
     fulfil_batch(coordinator, reqs[1:2], node_a)  # someone settles the middle one first
     args = batch_args(reqs)
@@ -418,9 +428,9 @@ def test_settled_requests_are_skipped(coordinator, consumer, make, staked):
 
 
 def test_expired_requests_are_skipped_and_stay_cancellable(
-    chain, coordinator, consumer, make, staked
+    chain, coordinator, consumer, make, nodes
 ):
-    node_a = staked[0]
+    node_a = nodes[0]
     [old] = make(1)
     chain.pending_timestamp = old.field("deadline") + 1
     chain.mine()
@@ -436,9 +446,9 @@ def test_expired_requests_are_skipped_and_stay_cancellable(
 
 
 def test_nothing_left_to_settle_reverts_before_verifying(
-    coordinator, mock_verifier, owner, make, staked
+    coordinator, mock_verifier, owner, make, nodes
 ):
-    node_a = staked[0]
+    node_a = nodes[0]
     reqs = make(2)
     fulfil_batch(coordinator, reqs, node_a)
     # The verifier would reject now: the skip check comes first, so the error says why.
@@ -456,7 +466,7 @@ def _seal(coordinator, node, args, named_request):
     return seal
 
 
-def test_batch_seal_is_the_documented_hash(coordinator, make, staked):
+def test_batch_seal_is_the_documented_hash(coordinator, make, nodes):
     reqs = make(2)
     ids, _, proof, instances = batch_args(reqs)
     want = keccak(
@@ -464,20 +474,20 @@ def test_batch_seal_is_the_documented_hash(coordinator, make, staked):
             ["bytes32", "address", "bytes32", "bytes32"],
             [
                 keccak(b"".join(i.to_bytes(32, "big") for i in ids)),
-                staked[1].address,
+                nodes[1].address,
                 keccak(proof),
                 keccak(b"".join(x.to_bytes(32, "big") for x in instances)),
             ],
         )
     )
-    assert bytes(coordinator.batchSeal(ids, staked[1].address, proof, instances)) == want
+    assert bytes(coordinator.batchSeal(ids, nodes[1].address, proof, instances)) == want
 
 
 def test_stand_in_without_a_seal_is_refused(
-    chain, coordinator, node_registry, make, batch_model, staked
+    chain, coordinator, node_registry, make, batch_model, nodes
 ):
     reqs = make(2)
-    node_b = staked[1]
+    node_b = nodes[1]
     node_registry.addModel(batch_model, sender=node_b)
     chain.pending_timestamp = reqs[1].field("windowEnd")
     _refused(
@@ -497,7 +507,7 @@ def test_stand_in_without_a_seal_is_refused(
     _refused(coordinator, reqs, node_b, coordinator.FulfillmentNotSealed, args)
 
 
-def test_ineligible_stand_in_is_refused(chain, coordinator, make, staked, operator):
+def test_ineligible_stand_in_is_refused(chain, coordinator, make, nodes, operator):
     reqs = make(2)
     args = batch_args(reqs)
     _seal(coordinator, operator, args, reqs[0].request_id)
@@ -514,11 +524,11 @@ def test_ineligible_stand_in_is_refused(chain, coordinator, make, staked, operat
 
 
 def test_sealed_stand_in_settles_and_slashes_per_request(
-    chain, coordinator, node_registry, consumer, make, batch_model, staked, owner
+    chain, coordinator, node_registry, consumer, make, batch_model, nodes, owner
 ):
     """Each request's primary is slashed at the terms that request was made under, in its
     requester's favour; the seal is spent once."""
-    node_a, node_b = staked
+    node_a, node_b = nodes
     first = make(1)
     node_registry.setSlashParams(10**17, 5_000, sender=owner)
     second = make(1, start=1)
@@ -545,11 +555,11 @@ def test_sealed_stand_in_settles_and_slashes_per_request(
 
 
 def test_stand_in_is_slashed_for_only_the_requests_it_was_not_primary_of(
-    chain, coordinator, node_registry, make, batch_model, staked
+    chain, coordinator, node_registry, make, batch_model, nodes
 ):
     """node_b joins after the first request: it is primary of none of that one, and of some of
     the later ones; after the window it settles all of them with one seal."""
-    node_a, node_b = staked
+    node_a, node_b = nodes
     node_registry.stake(sender=node_a, value=10 * PARAMS.min_stake)  # room for every slash
     early = make(1)
     node_registry.addModel(batch_model, sender=node_b)
@@ -570,9 +580,9 @@ def test_stand_in_is_slashed_for_only_the_requests_it_was_not_primary_of(
 
 
 def test_a_primary_of_some_cannot_take_the_others_inside_the_window(
-    coordinator, node_registry, make, batch_model, staked
+    coordinator, node_registry, make, batch_model, nodes
 ):
-    node_a, node_b = staked
+    node_a, node_b = nodes
     node_registry.addModel(batch_model, sender=node_b)
     reqs = make(8)
     mine = [r for r in reqs if r.primary == node_b.address]
@@ -599,7 +609,7 @@ def test_a_primary_of_some_cannot_take_the_others_inside_the_window(
 
 
 def test_each_callback_gets_its_own_exact_gas_and_fails_alone(
-    project, coordinator, requester, make, staked
+    project, coordinator, requester, make, nodes
 ):
     reverting = requester.deploy(project.RevertingConsumer, coordinator.address)
     burning = requester.deploy(project.GasBurningConsumer, coordinator.address)
@@ -612,14 +622,14 @@ def test_each_callback_gets_its_own_exact_gas_and_fails_alone(
         for i, (via, limit) in enumerate(zip(vias, limits, strict=True))
     ]
     args = batch_args(reqs)
-    assert list(coordinator.fulfillBatch.call(*args, sender=staked[0])) == [
+    assert list(coordinator.fulfillBatch.call(*args, sender=nodes[0])) == [
         REVERTED,
         OUT_OF_GAS,
         DELIVERED,
         DELIVERED,
         DELIVERED,
     ]
-    receipt = coordinator.fulfillBatch(*args, sender=staked[0])
+    receipt = coordinator.fulfillBatch(*args, sender=nodes[0])
     assert [log.result for log in fulfilled_logs(coordinator, receipt)] == [
         REVERTED,
         OUT_OF_GAS,
@@ -633,18 +643,18 @@ def test_each_callback_gets_its_own_exact_gas_and_fails_alone(
         assert limit - 1_000 < left <= limit
     assert recording.deliveries() == 1 and list(recording.lastOutput()) == output_of(3)
     assert receipt.gas_used > sum(limits[:2])  # the burner used all of its limit
-    assert coordinator.credits(staked[0]) == 5 * FEE
+    assert coordinator.credits(nodes[0]) == 5 * FEE
 
 
-def test_too_little_gas_for_the_callbacks_reverts(coordinator, make, staked, consumer):
+def test_too_little_gas_for_the_callbacks_reverts(coordinator, make, nodes, consumer):
     reqs = make(2, gas=900_000)
     args = batch_args(reqs)
     want = 2 * (900_000 * 64 // 63 + 5_000)
-    before = state(coordinator, reqs, [staked[0], consumer])
+    before = state(coordinator, reqs, [nodes[0], consumer])
     with ape.reverts(coordinator.InsufficientGasForCallbacks, want=want):
-        coordinator.fulfillBatch(*args, sender=staked[0], gas=700_000)
-    assert state(coordinator, reqs, [staked[0], consumer]) == before
-    receipt = coordinator.fulfillBatch(*args, sender=staked[0], gas=2_500_000)
+        coordinator.fulfillBatch(*args, sender=nodes[0], gas=700_000)
+    assert state(coordinator, reqs, [nodes[0], consumer]) == before
+    receipt = coordinator.fulfillBatch(*args, sender=nodes[0], gas=2_500_000)
     assert len(fulfilled_logs(coordinator, receipt)) == 2
 
 
@@ -656,7 +666,7 @@ def _reentrant_batch(project, coordinator, requester, make):
 
 
 def test_a_reentrant_consumer_cannot_settle_a_later_request_of_its_batch(
-    project, coordinator, requester, consumer, make, staked
+    project, coordinator, requester, consumer, make, nodes
 ):
     reentrant, reqs = _reentrant_batch(project, coordinator, requester, make)
     later = reqs[1]
@@ -665,7 +675,7 @@ def test_a_reentrant_consumer_cannot_settle_a_later_request_of_its_batch(
         coordinator.fulfill.encode_input(later.request_id, later.commitment, PROOF, single),
         sender=requester,
     )
-    receipt = fulfil_batch(coordinator, reqs, staked[0])
+    receipt = fulfil_batch(coordinator, reqs, nodes[0])
     assert len(fulfilled_logs(coordinator, receipt)) == 3
     assert reentrant.deliveries() == 1 and not reentrant.reentrySucceeded()
     selector = keccak(b"RequestNotPending(uint256)")[:4]
@@ -673,29 +683,29 @@ def test_a_reentrant_consumer_cannot_settle_a_later_request_of_its_batch(
         ["uint256"], [later.request_id]
     )
     assert consumer.deliveries() == 2  # each later request delivered once
-    assert coordinator.credits(staked[0]) == 3 * FEE
+    assert coordinator.credits(nodes[0]) == 3 * FEE
     assert coordinator.credits(reentrant) == 0
 
 
 def test_a_reentrant_consumer_cannot_replay_the_batch(
-    project, coordinator, requester, consumer, make, staked
+    project, coordinator, requester, consumer, make, nodes
 ):
     reentrant, reqs = _reentrant_batch(project, coordinator, requester, make)
     reentrant.arm(coordinator.fulfillBatch.encode_input(*batch_args(reqs[1:])), sender=requester)
-    fulfil_batch(coordinator, reqs, staked[0])
+    fulfil_batch(coordinator, reqs, nodes[0])
     assert not reentrant.reentrySucceeded()
     assert bytes(reentrant.reentryRevertData()) == keccak(b"NothingToSettle()")[:4]
     assert consumer.deliveries() == 2
-    assert coordinator.credits(staked[0]) == 3 * FEE
+    assert coordinator.credits(nodes[0]) == 3 * FEE
 
 
 # ---------------------------------------------------------------------------- accounting
 
 
 def test_balance_is_pending_fees_plus_credits_after_batches(
-    chain, coordinator, node_registry, consumer, make, batch_model, staked, accounts
+    chain, coordinator, node_registry, consumer, make, batch_model, nodes, accounts
 ):
-    node_a, node_b = staked
+    node_a, node_b = nodes
     reqs = make(6)
     fulfil_batch(coordinator, reqs[:3], node_a)
     node_registry.addModel(batch_model, sender=node_b)
