@@ -28,6 +28,20 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     /// @inheritdoc IInferenceCoordinator
     address public immutable nodeRegistry;
 
+    /// @dev What `fulfillBatch` knows of its batch (in memory, to keep the stack shallow).
+    struct Batch {
+        uint256 modelId;
+        uint256 n;
+        uint256 inputLen;
+        uint256 outputLen;
+        address verifier;
+        uint256 settled;
+        uint256 fees;
+        uint256 callbackGas;
+        uint256 standInId;
+        uint256 inputsAt;
+    }
+
     /// @dev Starts at 1 (set in the constructor) so that no request pays a zero-to-nonzero write.
     uint256 private s_nextRequestId;
     mapping(uint256 requestId => bytes32) private s_commitments;
@@ -110,6 +124,60 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     }
 
     /// @inheritdoc IInferenceCoordinator
+    function fulfillBatch(
+        uint256[] calldata requestIds,
+        Commitment[] calldata commitments,
+        bytes calldata proof,
+        uint256[] calldata instances
+    ) external returns (FulfillmentResult[] memory results) {
+        uint256 k = requestIds.length;
+        if (k != commitments.length) revert BatchLengthMismatch(k, commitments.length);
+        if (k == 0) revert BatchSizeOutOfRange(0, 0);
+        Batch memory b;
+        b.modelId = commitments[0].modelId;
+        {
+            IModelRegistry.ModelTerms memory m = IModelRegistry(modelRegistry).getModelTerms(b.modelId);
+            b.n = m.batchSize;
+            b.inputLen = m.inputLen;
+            b.outputLen = m.outputLen;
+            b.verifier = m.verifier;
+        }
+        if (k > b.n) revert BatchSizeOutOfRange(k, b.n);
+        uint256 want = b.n * (b.inputLen + b.outputLen);
+        if (instances.length != want) revert BatchInstanceCountMismatch(instances.length, want);
+
+        // Checks of every request, before anything is paid or changed.
+        results = new FulfillmentResult[](k);
+        address[] memory slashable = new address[](k);
+        {
+            uint256 inputsAt;
+            assembly ("memory-safe") {
+                inputsAt := instances.offset
+            }
+            b.inputsAt = inputsAt;
+        }
+        _checkBatch(b, requestIds, commitments, results, slashable);
+        if (b.settled == 0) revert NothingToSettle();
+        if (b.standInId != 0) {
+            if (!INodeRegistry(nodeRegistry).isEligible(msg.sender, b.modelId)) {
+                revert NodeNotEligible(b.standInId, msg.sender);
+            }
+            bytes32 seal = batchSeal(requestIds, msg.sender, proof, instances);
+            uint256 sealedIn = s_seals[msg.sender][seal];
+            if (sealedIn == 0 || sealedIn >= block.number) {
+                revert FulfillmentNotSealed(b.standInId, msg.sender, sealedIn);
+            }
+            delete s_seals[msg.sender][seal];
+        }
+        if (!_verify(b.verifier, proof, instances)) revert InvalidProof(requestIds[0]);
+
+        // Every effect before any callback: a consumer that re-enters finds the whole batch settled.
+        uint256[] memory slashed = _settleBatch(b, requestIds, commitments, results, slashable);
+        if (gasleft() < b.callbackGas) revert InsufficientGasForCallbacks(gasleft(), b.callbackGas);
+        _deliverBatch(b, requestIds, commitments, instances, results, slashed);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
     function cancelRequest(uint256 requestId, Commitment calldata commitment) external {
         _checkPending(requestId, commitment);
         if (block.timestamp <= commitment.deadline) revert RequestNotExpired(requestId, commitment.deadline);
@@ -153,6 +221,22 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         returns (bytes32)
     {
         return keccak256(abi.encode(requestId, node, keccak256(proof), keccak256(abi.encodePacked(instances))));
+    }
+
+    /// @inheritdoc IInferenceCoordinator
+    function batchSeal(uint256[] calldata requestIds, address node, bytes calldata proof, uint256[] calldata instances)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(
+            abi.encode(
+                keccak256(abi.encodePacked(requestIds)),
+                node,
+                keccak256(proof),
+                keccak256(abi.encodePacked(instances))
+            )
+        );
     }
 
     /// @inheritdoc IInferenceCoordinator
@@ -241,6 +325,128 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (hash == 0) return address(0);
         uint256 seed = uint256(keccak256(abi.encode(requestId, hash)));
         return INodeRegistry(nodeRegistry).drawNode(c.modelId, seed, c.poolHistoryLength, c.requestBlock);
+    }
+
+    /// @dev The checks of `fulfillBatch` for every slot in use: ids strictly ascending and not
+    ///      the padding id 0, one model, and for each pending request its commitment, its input
+    ///      slice and the caller's right to settle it now. A request no longer pending or past
+    ///      its deadline is marked `Skipped`. For the others it tallies fees and callback gas,
+    ///      records the primary to slash when the caller stands in for it, and notes the first
+    ///      request the caller stands in for.
+    function _checkBatch(
+        Batch memory b,
+        uint256[] calldata requestIds,
+        Commitment[] calldata commitments,
+        FulfillmentResult[] memory results,
+        address[] memory slashable
+    ) private view {
+        for (uint256 i = 0; i < requestIds.length; ++i) {
+            uint256 requestId = requestIds[i];
+            if (i == 0) {
+                if (requestId == 0) revert PaddingClaimedAsRequest();
+            } else if (requestId <= requestIds[i - 1]) {
+                if (requestId == requestIds[i - 1]) revert DuplicateRequestInBatch(requestId);
+                revert RequestIdsNotAscending(requestIds[i - 1], requestId);
+            }
+            (bool settle, address primary) = _checkRequest(b, requestId, commitments[i], i);
+            if (settle) slashable[i] = primary;
+            else results[i] = FulfillmentResult.Skipped;
+        }
+    }
+
+    /// @dev One request of a batch, in slot `slot` (see `_checkBatch`). Returns whether it is settled and, when the caller stands in for a
+    ///      primary, that primary.
+    function _checkRequest(Batch memory b, uint256 requestId, Commitment calldata c, uint256 slot)
+        private
+        view
+        returns (bool settle, address slashable)
+    {
+        if (c.modelId != b.modelId) revert BatchModelMismatch(requestId, c.modelId, b.modelId);
+        bytes32 stored = s_commitments[requestId];
+        if (stored == 0) return (false, address(0));
+        if (_commitmentHash(requestId, c) != stored) revert CommitmentMismatch(requestId);
+        if (block.timestamp > c.deadline) return (false, address(0));
+        if (_inputSliceHash(b, slot) != c.inputHash) revert InputInstancesMismatch(requestId);
+        address primary = _draw(requestId, c);
+        if (msg.sender != primary) {
+            if (primary != address(0) && block.timestamp < c.windowEnd) {
+                revert NotPrimaryNode(requestId, msg.sender, primary, c.windowEnd);
+            }
+            if (b.standInId == 0) b.standInId = requestId;
+            slashable = primary;
+        }
+        b.settled += 1;
+        b.fees += c.fee;
+        b.callbackGas += uint256(c.callbackGasLimit) * 64 / 63 + CALLBACK_CALL_OVERHEAD;
+        settle = true;
+    }
+
+    /// @dev The effects of `fulfillBatch`: every settled request's commitment deleted, its
+    ///      primary slashed where the caller stood in for it, and one credit of all the fees.
+    ///      Returns what each slot's primary lost.
+    function _settleBatch(
+        Batch memory b,
+        uint256[] calldata requestIds,
+        Commitment[] calldata commitments,
+        FulfillmentResult[] memory results,
+        address[] memory slashable
+    ) private returns (uint256[] memory slashed) {
+        slashed = new uint256[](requestIds.length);
+        for (uint256 i = 0; i < requestIds.length; ++i) {
+            if (results[i] == FulfillmentResult.Skipped) continue;
+            delete s_commitments[requestIds[i]];
+            if (slashable[i] != address(0)) slashed[i] = _slash(slashable[i], commitments[i]);
+        }
+        s_credits[msg.sender] += b.fees;
+    }
+
+    /// @dev The callbacks and events of `fulfillBatch`, in slot order; records each result.
+    function _deliverBatch(
+        Batch memory b,
+        uint256[] calldata requestIds,
+        Commitment[] calldata commitments,
+        uint256[] calldata instances,
+        FulfillmentResult[] memory results,
+        uint256[] memory slashed
+    ) private {
+        uint256 outputsAt = b.n * b.inputLen;
+        for (uint256 i = 0; i < requestIds.length; ++i) {
+            if (results[i] == FulfillmentResult.Skipped) continue;
+            uint256 requestId = requestIds[i];
+            int256[] memory output = new int256[](b.outputLen);
+            uint256 at = outputsAt + i * output.length;
+            for (uint256 j = 0; j < output.length; ++j) {
+                output[j] = BN254Field.fromFelt(instances[at + j]);
+            }
+            Commitment calldata c = commitments[i];
+            FulfillmentResult result = _callback(requestId, c.requester, c.callbackGasLimit, output);
+            results[i] = result;
+            emit InferenceFulfilled(requestId, msg.sender, result, output, slashed[i]);
+        }
+    }
+
+    /// @dev `keccak256(abi.encode(requestId, c))` from one copy of the calldata struct (all its
+    ///      fields are static, so its calldata encoding is its ABI encoding; a non-canonical
+    ///      encoding hashes differently and is refused as a mismatch).
+    function _commitmentHash(uint256 requestId, Commitment calldata c) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, requestId)
+            calldatacopy(add(ptr, 0x20), c, 0x1c0)
+            h := keccak256(ptr, 0x1e0)
+        }
+    }
+
+    /// @dev `keccak256(abi.encodePacked(instances[slot * inputLen:(slot + 1) * inputLen]))`, the
+    ///      hash of a slot's input instances (in bounds: the instance count was checked).
+    function _inputSliceHash(Batch memory b, uint256 slot) private pure returns (bytes32 h) {
+        uint256 from = b.inputsAt + slot * b.inputLen * 32;
+        uint256 size = b.inputLen * 32;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, from, size)
+            h := keccak256(ptr, size)
+        }
     }
 
     /// @dev A node other than the primary may fulfil when it is eligible, the window is over (or

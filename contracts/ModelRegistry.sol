@@ -17,6 +17,9 @@ contract ModelRegistry is IModelRegistry {
         if (spec.inputLen == 0 || spec.outputLen == 0 || uint256(spec.inputLen) + spec.outputLen > maxInstances) {
             revert InvalidModelShape(spec.inputLen, spec.outputLen, maxInstances);
         }
+        if (spec.batchSize == 0) revert InvalidBatchSize(0);
+        uint256 batchInstances = uint256(spec.batchSize) * (uint256(spec.inputLen) + spec.outputLen);
+        if (batchInstances > maxInstances) revert BatchTooLarge(spec.batchSize, batchInstances, maxInstances);
         if (spec.verifier.code.length == 0) revert VerifierNotContract(spec.verifier);
         if (spec.maxAbsInput == 0) revert InvalidInputRange(spec.maxAbsInput);
         if (spec.onnxHash == 0) revert EmptyArtifactHash(0);
@@ -30,6 +33,7 @@ contract ModelRegistry is IModelRegistry {
         m.inputLen = spec.inputLen;
         m.outputLen = spec.outputLen;
         m.active = true;
+        m.batchSize = spec.batchSize;
         m.owner = msg.sender;
         m.fee = spec.fee;
         m.inputScale = spec.inputScale;
@@ -63,7 +67,9 @@ contract ModelRegistry is IModelRegistry {
     /// @inheritdoc IModelRegistry
     function getModelTerms(uint256 modelId) external view returns (ModelTerms memory) {
         Model storage m = s_models[modelId];
-        return ModelTerms(m.verifier, m.inputLen, m.outputLen, m.fee, m.active, m.maxCallbackGas, m.maxAbsInput);
+        return ModelTerms(
+            m.verifier, m.inputLen, m.outputLen, m.fee, m.active, m.maxCallbackGas, m.maxAbsInput, m.batchSize
+        );
     }
 
     /// @inheritdoc IModelRegistry

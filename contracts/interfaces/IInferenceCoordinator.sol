@@ -37,6 +37,18 @@ pragma solidity ^0.8.24;
 ///         seal names the node, so a proof copied from a pending transaction cannot be sealed in
 ///         time by anyone else: the copier would need its own seal mined before the copied
 ///         transaction. The primary fulfils without a seal.
+///
+///         Batches: a model registered with `batchSize` N > 1 has a circuit that proves N
+///         inferences at once, and its requests are settled with `fulfillBatch`: one proof and
+///         one verifier call settle up to N requests of that model. The proof's instances are the
+///         N inputs (slot i at `instances[i*inputLen : (i+1)*inputLen]`) followed by the N outputs
+///         (slot i at `instances[N*inputLen + i*outputLen : N*inputLen + (i+1)*outputLen]`).
+///         The k requests of a batch fill slots 0..k-1 in strictly ascending id order; slots
+///         k..N-1 are padding whose outputs are discarded (request id 0 marks padding and can
+///         never be claimed). `fulfill` passes exactly `inputLen + outputLen` instances, which a
+///         verifier of N > 1 inferences rejects, so such a model's requests can only be settled
+///         by `fulfillBatch` (`fulfill` reverts with `InvalidProof`). A batch of a model with
+///         N = 1 settles one request, like `fulfill`.
 interface IInferenceCoordinator {
     /// @notice Everything `fulfill` and `cancelRequest` need to know about a request. Its hash,
     ///         `keccak256(abi.encode(requestId, commitment))`, is all that is stored.
@@ -78,12 +90,15 @@ interface IInferenceCoordinator {
     /// @dev Delivered: the callback returned. CallbackReverted: it reverted. CallbackOutOfGas: it
     ///      used up all of `callbackGasLimit` (a revert that spends the last ~100 gas of the limit
     ///      is indistinguishable and reported as out of gas). NoCallbackCode: the requester has no
-    ///      code (an externally owned account), so nothing was called.
+    ///      code (an externally owned account), so nothing was called. Skipped (`fulfillBatch`
+    ///      only): the request was no longer pending (settled or cancelled meanwhile) or past its
+    ///      deadline; it was left as it was and no event names it.
     enum FulfillmentResult {
         Delivered,
         CallbackReverted,
         CallbackOutOfGas,
-        NoCallbackCode
+        NoCallbackCode,
+        Skipped
     }
 
     /// @notice A registry address given to the constructor, or a withdrawal recipient, is zero.
@@ -149,6 +164,38 @@ interface IInferenceCoordinator {
 
     /// @notice Too little gas is left to give the callback exactly `callbackGasLimit`.
     error InsufficientGasForCallback(uint256 requestId, uint256 have, uint256 want);
+
+    /// @notice `fulfillBatch` got a different number of request ids and commitments.
+    error BatchLengthMismatch(uint256 requestIds, uint256 commitments);
+
+    /// @notice A batch must name at least one and at most `batchSize` requests (`batchSize` is
+    ///         zero for an unknown model, and reported as zero for an empty batch).
+    error BatchSizeOutOfRange(uint256 requests, uint256 batchSize);
+
+    /// @notice The request's commitment names model `modelId`, the batch is of `batchModelId`
+    ///         (the first commitment's model).
+    error BatchModelMismatch(uint256 requestId, uint256 modelId, uint256 batchModelId);
+
+    /// @notice The batch names `requestId` twice (ids must be strictly ascending).
+    error DuplicateRequestInBatch(uint256 requestId);
+
+    /// @notice The batch's request ids are not ascending: `requestId` follows `previous`.
+    error RequestIdsNotAscending(uint256 previous, uint256 requestId);
+
+    /// @notice The batch claims request id 0, which marks a padding slot and is never a request.
+    error PaddingClaimedAsRequest();
+
+    /// @notice A batch proof's instance count is not `batchSize * (inputLen + outputLen)`.
+    error BatchInstanceCountMismatch(uint256 got, uint256 want);
+
+    /// @notice Every request of the batch was skipped (no longer pending or past its deadline);
+    ///         nothing was verified or paid.
+    error NothingToSettle();
+
+    /// @notice The transaction carries too little gas to give every settled request of the batch
+    ///         its exact `callbackGasLimit`: `want` is the sum of `limit * 64 / 63` plus a fixed
+    ///         overhead per settled request.
+    error InsufficientGasForCallbacks(uint256 have, uint256 want);
 
     /// @notice The caller has no credit to withdraw.
     error NothingToWithdraw(address account);
@@ -219,13 +266,43 @@ interface IInferenceCoordinator {
         uint256[] calldata instances
     ) external returns (FulfillmentResult result);
 
+    /// @notice Settle up to `batchSize` requests of one model with one proof of the model's batch
+    ///         circuit (see the contract notice for the slot layout). For every request: the
+    ///         commitment must hash to the stored one and its input slice to its `inputHash`; a
+    ///         request no longer pending or past its deadline is skipped (result `Skipped`). The
+    ///         caller must have the right to settle each other request as in `fulfill`: the
+    ///         primary at any time, another eligible node after the request's window (or at once
+    ///         when it has no primary). When the caller is not the primary of at least one
+    ///         request, it must have sealed `batchSeal(requestIds, msg.sender, proof, instances)`
+    ///         with `sealFulfillment` (naming any pending request of the batch) in an earlier
+    ///         block; the seal is spent. The proof is verified once. Then, for every settled
+    ///         request, the commitment is deleted, its fee credited to the caller (one credit for
+    ///         all), and its primary slashed when the caller stood in for it after the window (at
+    ///         the request's own terms, in its requester's favour); only after all of that are the
+    ///         requesters called back, in slot order, each with exactly its `callbackGasLimit`,
+    ///         each followed by its `InferenceFulfilled`. The transaction must carry enough gas for
+    ///         every callback (`InsufficientGasForCallbacks`). Any failed check reverts the whole
+    ///         batch before anything is paid or changed.
+    /// @param requestIds The requests of slots 0..k-1, strictly ascending, none zero; 1 <= k <= N.
+    /// @param commitments Their commitments, as emitted in `InferenceRequested`, in the same order.
+    /// @param proof EZKL proof bytes of the model's batch circuit.
+    /// @param instances `N * (inputLen + outputLen)` felts: the N inputs, then the N outputs.
+    /// @return results Per slot 0..k-1, how its callback went, or `Skipped`.
+    function fulfillBatch(
+        uint256[] calldata requestIds,
+        Commitment[] calldata commitments,
+        bytes calldata proof,
+        uint256[] calldata instances
+    ) external returns (FulfillmentResult[] memory results);
+
     /// @notice Cancel a request after its deadline: refund the requester (credit) and slash the
     ///         primary in its favour. Anyone may call; the refund always goes to the requester.
     function cancelRequest(uint256 requestId, Commitment calldata commitment) external;
 
     /// @notice Seal a fulfilment before sending it: `seal` must be
-    ///         `fulfillmentSeal(requestId, msg.sender, proof, instances)`. The request must be
-    ///         pending. A later seal of the same value by the same node keeps the first block.
+    ///         `fulfillmentSeal(requestId, msg.sender, proof, instances)` (for `fulfillBatch`:
+    ///         `batchSeal(requestIds, msg.sender, proof, instances)`, naming any pending request
+    ///         of the batch). The request must be pending. A later seal of the same value by the same node keeps the first block.
     function sealFulfillment(uint256 requestId, bytes32 seal) external;
 
     /// @notice Withdraw the caller's credit (node fees, refunds) to `recipient` (not zero).
@@ -237,6 +314,14 @@ interface IInferenceCoordinator {
 
     /// @notice `keccak256(abi.encode(requestId, node, keccak256(proof), keccak256(abi.encodePacked(instances))))`.
     function fulfillmentSeal(uint256 requestId, address node, bytes calldata proof, uint256[] calldata instances)
+        external
+        pure
+        returns (bytes32);
+
+    /// @notice The seal a stand-in must make before `fulfillBatch`:
+    ///         `keccak256(abi.encode(keccak256(abi.encodePacked(requestIds)), node, keccak256(proof),
+    ///         keccak256(abi.encodePacked(instances))))`.
+    function batchSeal(uint256[] calldata requestIds, address node, bytes calldata proof, uint256[] calldata instances)
         external
         pure
         returns (bytes32);

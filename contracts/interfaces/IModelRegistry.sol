@@ -35,6 +35,11 @@ interface IModelRegistry {
     ///        For an EZKL circuit with range-check decomposition base b and n legs, b^n - 1.
     /// @param maxCallbackGas Largest `callbackGasLimit` a request for this model may ask for; the
     ///        node pays that gas, so the fee must cover it.
+    /// @param batchSize Requests one proof settles (N, at least 1): the circuit proves N
+    ///        inferences at once and its public instances are the N inputs then the N outputs,
+    ///        N * (inputLen + outputLen) in all, at most `maxInstances`. A model with N = 1 is
+    ///        fulfilled with `fulfill` or `fulfillBatch`, a model with N > 1 only with
+    ///        `fulfillBatch` (see {IInferenceCoordinator}).
     /// @param ezklVersion EZKL version that built the circuit, e.g. "23.0.5".
     /// @param artifactsUri Where operators fetch the artifacts (ONNX, circuit, settings, vk).
     struct ModelSpec {
@@ -50,6 +55,7 @@ interface IModelRegistry {
         uint96 fee;
         uint128 maxAbsInput;
         uint32 maxCallbackGas;
+        uint16 batchSize;
         string ezklVersion;
         string artifactsUri;
     }
@@ -62,6 +68,7 @@ interface IModelRegistry {
         uint32 inputLen;
         uint32 outputLen;
         bool active;
+        uint16 batchSize;
         address owner;
         uint96 fee;
         int32 inputScale;
@@ -85,6 +92,7 @@ interface IModelRegistry {
     /// @param active False for an unknown or deactivated model.
     /// @param maxCallbackGas Largest callback gas limit a request may ask for.
     /// @param maxAbsInput Largest |x| of an input value.
+    /// @param batchSize Requests one proof settles (zero for an unknown model).
     struct ModelTerms {
         address verifier;
         uint32 inputLen;
@@ -93,6 +101,7 @@ interface IModelRegistry {
         bool active;
         uint32 maxCallbackGas;
         uint128 maxAbsInput;
+        uint16 batchSize;
     }
 
     /// @notice No model has id `modelId`.
@@ -109,6 +118,12 @@ interface IModelRegistry {
 
     /// @notice Input and output lengths must each be at least 1 and together at most `maxInstances`.
     error InvalidModelShape(uint32 inputLen, uint32 outputLen, uint256 maxInstances);
+
+    /// @notice The batch size must be at least 1.
+    error InvalidBatchSize(uint16 batchSize);
+
+    /// @notice A batch's instances, `batchSize * (inputLen + outputLen)`, exceed `maxInstances`.
+    error BatchTooLarge(uint16 batchSize, uint256 instances, uint256 maxInstances);
 
     /// @notice The verifier address holds no contract code.
     error VerifierNotContract(address verifier);
@@ -147,6 +162,6 @@ interface IModelRegistry {
     /// @notice Number of models registered so far (the highest id).
     function modelCount() external view returns (uint256);
 
-    /// @notice Upper bound on inputLen + outputLen.
+    /// @notice Upper bound on batchSize * (inputLen + outputLen), the proof's instance count.
     function maxInstances() external view returns (uint256);
 }

@@ -60,6 +60,7 @@ class ModelRecord:
     max_abs_input: int = 0
     max_callback_gas: int = 0
     verifier_code_hash: str = ""
+    batch_size: int = 1
 
 
 def commitment_to_json(commitment: Any) -> dict[str, Any]:
@@ -154,17 +155,18 @@ class OracleContracts:
             input_len=record[1],
             output_len=record[2],
             active=record[3],
-            fee=record[5],
-            input_scale=record[6],
-            output_scale=record[7],
-            max_callback_gas=record[8],
-            max_abs_input=record[9],
-            onnx_hash="0x" + bytes(record[10]).hex(),
-            circuit_hash="0x" + bytes(record[11]).hex(),
-            settings_hash="0x" + bytes(record[12]).hex(),
-            vk_hash="0x" + bytes(record[13]).hex(),
-            verifier_code_hash="0x" + bytes(record[14]).hex(),
-            ezkl_version=record[15],
+            batch_size=record[4],
+            fee=record[6],
+            input_scale=record[7],
+            output_scale=record[8],
+            max_callback_gas=record[9],
+            max_abs_input=record[10],
+            onnx_hash="0x" + bytes(record[11]).hex(),
+            circuit_hash="0x" + bytes(record[12]).hex(),
+            settings_hash="0x" + bytes(record[13]).hex(),
+            vk_hash="0x" + bytes(record[14]).hex(),
+            verifier_code_hash="0x" + bytes(record[15]).hex(),
+            ezkl_version=record[16],
         )
 
     def commitment_hash(self, request_id: int, commitment: dict[str, Any]) -> bytes:

@@ -113,17 +113,20 @@ def mock_spec(
     input_len: int = INPUT_LEN,
     max_abs_input: int = MAX_ABS_INPUT,
     max_callback_gas: int = MODEL_CALLBACK_GAS,
+    batch_size: int = 1,
+    output_len: int = OUTPUT_LEN,
 ) -> tuple[Any, ...]:
     return (
         *MOCK_SPEC_HASHES,
         verifier,
         input_len,
-        OUTPUT_LEN,
+        output_len,
         7,
         7,
         fee,
         max_abs_input,
         max_callback_gas,
+        batch_size,
         "23.0.5",
         "ipfs://mock",
     )

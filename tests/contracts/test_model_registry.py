@@ -37,6 +37,7 @@ def test_register_stores_the_record_and_emits_it(model_registry, mock_verifier, 
     assert record.fee == FEE
     assert (record.ezklVersion, record.artifactsUri) == ("23.0.5", "ipfs://mock")
     assert (record.maxAbsInput, record.maxCallbackGas) == (MAX_ABS_INPUT, MODEL_CALLBACK_GAS)
+    assert record.batchSize == 1
     assert model_registry.getModelTerms(model) == (
         mock_verifier.address,
         3,
@@ -45,6 +46,7 @@ def test_register_stores_the_record_and_emits_it(model_registry, mock_verifier, 
         True,
         MODEL_CALLBACK_GAS,
         MAX_ABS_INPUT,
+        1,
     )
     assert model_registry.isActive(model)
 
@@ -76,6 +78,41 @@ def test_register_rejects_bad_shapes(model_registry, mock_verifier, owner, input
         maxInstances=4096,
     ):
         model_registry.registerModel(tuple(spec), sender=owner)
+
+
+def test_register_records_the_batch_size(model_registry, mock_verifier, owner):
+    model_registry.registerModel(mock_spec(mock_verifier.address, batch_size=16), sender=owner)
+    model = model_registry.modelCount()
+    assert model_registry.getModel(model).batchSize == 16
+    assert model_registry.getModelTerms(model).batchSize == 16
+
+
+def test_register_rejects_batch_size_zero(model_registry, mock_verifier, owner):
+    before = model_registry.modelCount()
+    with ape.reverts(model_registry.InvalidBatchSize, batchSize=0):
+        model_registry.registerModel(mock_spec(mock_verifier.address, batch_size=0), sender=owner)
+    assert model_registry.modelCount() == before
+
+
+@pytest.mark.parametrize("batch_size,fits", [(819, True), (820, False), (65_535, False)])
+def test_register_bounds_the_batchs_instances(
+    model_registry, mock_verifier, owner, batch_size, fits
+):
+    """3 inputs + 2 outputs: 819 slots are 4,095 instances, 820 are 4,100 > 4,096."""
+    spec = mock_spec(mock_verifier.address, batch_size=batch_size)
+    before = model_registry.modelCount()
+    if fits:
+        model_registry.registerModel(spec, sender=owner)
+        assert model_registry.modelCount() == before + 1
+        return
+    with ape.reverts(
+        model_registry.BatchTooLarge,
+        batchSize=batch_size,
+        instances=batch_size * (3 + OUTPUT_LEN),
+        maxInstances=4096,
+    ):
+        model_registry.registerModel(spec, sender=owner)
+    assert model_registry.modelCount() == before
 
 
 def test_register_records_the_verifiers_code_hash(

@@ -127,3 +127,36 @@ def test_registered_model_binds_the_manifest(model_registry, real_models):
             manifest.output_scale,
         )
         assert record.ezklVersion == manifest.ezkl_version
+
+
+def test_a_real_proof_settles_through_fulfill_batch(coordinator, consumer, bc_request, real_staked):
+    """A batch-size-1 model: a batch of one request with the real verifier and proof."""
+    req, proof = bc_request
+    receipt = coordinator.fulfillBatch(
+        [req.request_id],
+        [req.commitment],
+        proof.proof,
+        proof.instances,
+        sender=primary_node(req, real_staked),
+    )
+    [log] = list(receipt.events.filter(coordinator.InferenceFulfilled))
+    assert (log.result, list(log.output)) == (DELIVERED, proof.outputs)
+    assert consumer.lastOutput() == proof.outputs
+
+
+def test_the_generated_verifier_refuses_another_instance_count(
+    project, model_registry, real_models, real_proof
+):
+    """What makes `fulfill` unusable for a model proven in batches: the generated verifier
+    accepts exactly its circuit's instance count, and `fulfill` passes one inference's."""
+    proof = real_proof("breast_cancer", 0)
+    verifier = project.BreastCancerVerifier.at(
+        model_registry.getModel(real_models["breast_cancer"]).verifier
+    )
+    assert verifier.verifyProof.call(proof.proof, proof.instances) is True
+    for instances in (proof.instances * 2, proof.instances[:-1]):
+        try:
+            accepted = verifier.verifyProof.call(proof.proof, instances)
+        except ape.exceptions.ContractLogicError:
+            accepted = False
+        assert accepted is False
