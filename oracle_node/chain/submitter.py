@@ -44,6 +44,14 @@ FATAL = {
     "InstanceCountMismatch",
     "NodeNotEligible",
     "ModelNotActive",
+    # a batch the node laid out wrongly: proving it again will not help
+    "BatchLengthMismatch",
+    "BatchSizeOutOfRange",
+    "BatchModelMismatch",
+    "DuplicateRequestInBatch",
+    "RequestIdsNotAscending",
+    "PaddingClaimedAsRequest",
+    "BatchInstanceCountMismatch",
 }
 
 
@@ -361,7 +369,7 @@ class Submitter:
                     self.settle_elsewhere(job)
             if still:
                 self._roll_back(still, str(error))
-        elif name in SETTLED_ELSEWHERE or name == "NothingToFulfill":
+        elif name in SETTLED_ELSEWHERE or name == "NothingToSettle":
             for job in members:
                 self.settle_elsewhere(job)
         elif name == "NotPrimaryNode":

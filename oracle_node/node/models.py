@@ -105,6 +105,11 @@ def check_record(manifest: Manifest, record: ModelRecord | None) -> str | None:
         problems.append(f"vk sha256 {manifest.vk_sha256} != registered {record.vk_hash}")
     if record.input_scale != manifest.input_scale or record.output_scale != manifest.output_scale:
         problems.append("fixed-point scales differ from the registry's")
+    if record.batch_size != manifest.batch_size:
+        problems.append(
+            f"the circuit proves batches of {manifest.batch_size}, the registry says "
+            f"{record.batch_size}"
+        )
     if not record.active:
         problems.append("the model is deactivated in the registry")
     return "; ".join(problems) or None

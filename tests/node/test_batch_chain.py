@@ -179,3 +179,13 @@ def test_a_stand_in_batch_is_sealed_first_and_the_primaries_are_slashed(chain, s
     confirm(chain, sub, store, ids)
     assert all(store.get(rid).state is JobState.FULFILLED for rid in ids)
     assert registry.functions.getNode(nodes[0]).call()[0] < stake_before
+
+
+def test_the_node_computes_the_batch_seal_as_the_coordinator_does(chain):
+    from oracle_node.chain.sealing import batch_seal
+
+    node = next(iter(chain.nodes))
+    ids, proof, instances = [3, 5, 9], b"\x07" * 40, [1, 2**255, 3]
+    on_chain = chain.protocol.coordinator.functions.batchSeal(ids, node, proof, instances).call()
+    assert batch_seal(ids, node, proof, instances) == bytes(on_chain)
+    assert batch_seal(ids[:2], node, proof, instances) != bytes(on_chain)
