@@ -48,6 +48,8 @@ bench: setup
 	$(BIN)/python -m bench.bench_circuits
 	$(BIN)/python -m bench.bench_gas
 	$(BIN)/python -m bench.bench_node
+	$(BIN)/python -m bench.bench_batch
+	$(BIN)/python -m bench.bench_batch_fulfil
 	$(BIN)/python -m bench.bench_gpu
 	$(BIN)/python -m bench.bench_ray
 

@@ -62,17 +62,25 @@ print(json.dumps({{"witness_s": statistics.median(w), "prove_s": statistics.medi
 class Bench:
     """A chain with the protocol, one staked node (always the primary), a consumer."""
 
-    def __init__(self, anvil_url: str, workdir: Path) -> None:
+    def __init__(self, anvil_url: str, workdir: Path, model_dir: Path = MODEL_DIR) -> None:
+        from oracle_node.circuits.manifest import load_manifest
         from oracle_node.protocol import ProtocolParams
         from tests.support.protocol import deploy, deploy_protocol
 
         self.w3 = Web3(Web3.HTTPProvider(anvil_url))
         self.url = anvil_url
         self.workdir = workdir
+        self.model_dir = model_dir
         owner = self.w3.eth.accounts[0]
         params = ProtocolParams(exclusive_window=3600, request_timeout=7200)
         self.protocol = deploy_protocol(self.w3, owner, params, FEE)
-        self.model_id = self.protocol.register_model()
+        manifest = load_manifest(model_dir)
+        verifier = (
+            self.protocol.verifier
+            if manifest.verifier_contract == self.protocol.manifest.verifier_contract
+            else deploy(self.w3, owner, manifest.verifier_contract)
+        )
+        self.model_id = self.protocol.register_model(manifest=manifest, verifier=verifier)
         self.node_account = self.w3.eth.accounts[1]
         self.protocol.stake(self.node_account, [self.model_id])
         self.gate = deploy(
@@ -85,7 +93,8 @@ class Bench:
 
         self.samples = [[float_to_int(v, 13) for v in row] for row in held_out("breast_cancer")[0]]
 
-    def node(self, provers: int, name: str) -> Any:
+    def node(self, provers: int, name: str, **policy: Any) -> Any:
+        """A node serving the bench's model; ``policy``: its batching settings, if any."""
         from oracle_node.devchain import dev_key
         from oracle_node.node.runner import OracleNode
         from oracle_node.settings import load_settings
@@ -101,7 +110,7 @@ class Bench:
                 "start_block": self.w3.eth.block_number + 1,
             },
             keys={"dev_private_key": dev_key(1), "allow_dev_key": True},
-            models=[{"id": self.model_id, "dir": MODEL_DIR}],
+            models=[{"id": self.model_id, "dir": self.model_dir, **policy}],
             workers={"provers": provers},
             api={"enabled": False},
             data_dir=self.workdir / name,
@@ -122,7 +131,7 @@ class Bench:
         )[0]
         return int(event["args"]["requestId"]), mined
 
-    def wait_callbacks(self, request_ids: set[int], timeout: float = 600) -> dict[int, float]:
+    def wait_callbacks(self, request_ids: set[int], timeout: float = 1800) -> dict[int, float]:
         """Poll the chain for ``InferenceFulfilled``; returns the time each was first seen."""
         seen: dict[int, float] = {}
         event = self.protocol.coordinator.events.InferenceFulfilled()
@@ -180,8 +189,9 @@ def single(bench: Bench, runs: int, cache: str) -> list[dict[str, float]]:
     return rows
 
 
-def burst(bench: Bench, provers: int, count: int) -> dict[str, float]:
-    node = bench.node(provers, f"burst{provers}")
+def burst(bench: Bench, provers: int, count: int, **policy: Any) -> dict[str, float]:
+    """``count`` requests sent at once; wall time to the last callback, and latencies."""
+    node = bench.node(provers, f"burst{provers}-{bench.model_dir.name}", **policy)
     try:
         started = time.perf_counter()
         sent = dict(bench.request(i) for i in range(count))
@@ -195,6 +205,7 @@ def burst(bench: Bench, provers: int, count: int) -> dict[str, float]:
         "wall_s": wall,
         "throughput_rps": count / wall,
         "latency_median_s": statistics.median(latencies),
+        "latency_p95_s": statistics.quantiles(latencies, n=20)[-1] if count > 1 else latencies[0],
         "latency_max_s": max(latencies),
     }
 

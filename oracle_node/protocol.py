@@ -61,12 +61,11 @@ def model_spec(
     max_abs_input: int,
     max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
     artifacts_uri: str = "",
-    batch_size: int = 1,
 ) -> tuple[Any, ...]:
     """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order. ``max_abs_input``
     is the circuit's provable input range
-    (:func:`oracle_node.circuits.input_range.read_max_abs_input`); ``batch_size`` is how many
-    requests one proof of the circuit settles (``fulfillBatch``)."""
+    (:func:`oracle_node.circuits.input_range.read_max_abs_input`); the manifest's
+    ``batch_size`` is how many requests one proof of the circuit settles (``fulfillBatch``)."""
     return (
         manifest.onnx_sha256,
         manifest.compiled_sha256,
@@ -80,7 +79,7 @@ def model_spec(
         fee,
         max_abs_input,
         max_callback_gas,
-        batch_size,
+        manifest.batch_size,
         manifest.ezkl_version,
         artifacts_uri,
     )

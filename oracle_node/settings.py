@@ -125,6 +125,17 @@ class ServedModel(_Section):
     srs_path: Path | None = Field(
         default=None, description="SRS file (operator-supplied in production)"
     )
+    max_batch: int | None = Field(
+        default=None,
+        ge=1,
+        description="most requests one proof covers (a batched circuit only); default: its N",
+    )
+    batch_wait_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        description="longest a request waits for others to fill its batch before it is proven",
+    )
 
     @model_validator(mode="after")
     def _folder_exists(self) -> ServedModel:

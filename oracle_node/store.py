@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     timings       TEXT NOT NULL DEFAULT '{}',
     gas_used      INTEGER NOT NULL DEFAULT 0,
     gas_wei       TEXT NOT NULL DEFAULT '0',
+    batch         TEXT,
     created_at    REAL NOT NULL,
     updated_at    REAL NOT NULL
 );
@@ -79,12 +80,15 @@ CREATE TABLE IF NOT EXISTS cursor (
 );
 """
 
-_JSON_FIELDS = ("input", "commitment", "float_output", "output", "instances", "timings")
+_JSON_FIELDS = (
+    "input", "commitment", "float_output", "output", "instances", "timings", "batch",
+)  # fmt: skip
 
 # Columns added after the first release: stores made before them gain them on open.
 _ADDED_COLUMNS = {
     "gas_used": "INTEGER NOT NULL DEFAULT 0",
     "gas_wei": "TEXT NOT NULL DEFAULT '0'",
+    "batch": "TEXT",
 }
 
 
@@ -134,6 +138,9 @@ class Job:
     """Gas of every fulfilment transaction of this job that was mined (reverted ones too)."""
     gas_wei: int = 0
     """What that gas cost: ``gasUsed * effectiveGasPrice`` summed over those receipts."""
+    batch: list[int] | None = None
+    """The request ids one proof covers, in slot order, when this job was proven in a batch
+    (its proof, instances and fulfilment transaction are the batch's, shared by every member)."""
 
     @property
     def fee_wei(self) -> int:
@@ -160,9 +167,15 @@ class Job:
             "fee_wei": str(self.fee_wei),
             "gas_used": self.gas_used,
             "gas_wei": str(self.gas_wei),
+            "batch": None if self.batch is None else [str(x) for x in self.batch],
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
+
+
+def past_deadline(job: Job, now: float) -> bool:
+    """Whether ``now`` (a block timestamp) is past the request's deadline."""
+    return now > int(job.commitment.get("deadline", 0) or 0) > 0
 
 
 def _to_row_value(name: str, value: Any) -> Any:
@@ -185,6 +198,8 @@ def _job_from_row(row: sqlite3.Row) -> Job:
     data["gas_wei"] = int(data["gas_wei"])
     if data["instances"] is not None:
         data["instances"] = [int(x) for x in data["instances"]]
+    if data["batch"] is not None:
+        data["batch"] = [int(x) for x in data["batch"]]
     return Job(**data)
 
 
@@ -275,6 +290,11 @@ class JobStore:
             )
             return cursor.rowcount == 1
 
+    def get_many(self, request_ids: Iterable[int]) -> list[Job]:
+        """The jobs of ``request_ids`` that exist, in the order given."""
+        jobs = (self.find(rid) for rid in request_ids)
+        return [job for job in jobs if job is not None]
+
     def get(self, request_id: int) -> Job:
         with self._lock:
             row = self._db.execute(
@@ -301,6 +321,34 @@ class JobStore:
 
         Returns whether the row changed, so a repeated or late step is a harmless no-op.
         """
+        with self._tx() as db:
+            return self._transition(db, request_id, list(from_states), to_state, dict(fields))
+
+    def transition_many(
+        self,
+        request_ids: Iterable[int],
+        from_states: Iterable[JobState],
+        to_state: JobState,
+        **fields: Any,
+    ) -> list[int]:
+        """:meth:`transition` for several jobs in one database transaction (a batch's members
+        move together or not at all); returns the ids that changed."""
+        allowed = list(from_states)
+        with self._tx() as db:
+            return [
+                rid
+                for rid in request_ids
+                if self._transition(db, rid, allowed, to_state, dict(fields))
+            ]
+
+    def _transition(
+        self,
+        db: sqlite3.Connection,
+        request_id: int,
+        from_states: list[JobState],
+        to_state: JobState,
+        fields: dict[str, Any],
+    ) -> bool:
         allowed = [state.value for state in from_states]
         timings = fields.pop("timings", None)
         columns = ["state = ?", "updated_at = ?"]
@@ -308,20 +356,40 @@ class JobStore:
         for name, value in fields.items():
             columns.append(f"{name} = ?")
             values.append(_to_row_value(name, value))
+        if timings:
+            row = db.execute(
+                "SELECT timings FROM jobs WHERE request_id = ?", (str(request_id),)
+            ).fetchone()
+            merged = {**(json.loads(row["timings"]) if row else {}), **timings}
+            columns.append("timings = ?")
+            values.append(json.dumps(merged))
+        marks = ",".join("?" for _ in allowed)
+        cursor = db.execute(
+            f"UPDATE jobs SET {', '.join(columns)} WHERE request_id = ? AND state IN ({marks})",
+            [*values, str(request_id), *allowed],
+        )
+        return cursor.rowcount == 1
+
+    def prove_batch(
+        self,
+        batch: list[int],
+        proof: bytes,
+        instances: list[int],
+        outputs: dict[int, list[int]],
+        timings: dict[str, float],
+    ) -> list[int]:
+        """Record one batch proof on every member still ``inferred``, in one transaction;
+        returns the members that moved to ``proved``."""
         with self._tx() as db:
-            if timings:
-                row = db.execute(
-                    "SELECT timings FROM jobs WHERE request_id = ?", (str(request_id),)
-                ).fetchone()
-                merged = {**(json.loads(row["timings"]) if row else {}), **timings}
-                columns.append("timings = ?")
-                values.append(json.dumps(merged))
-            marks = ",".join("?" for _ in allowed)
-            cursor = db.execute(
-                f"UPDATE jobs SET {', '.join(columns)} WHERE request_id = ? AND state IN ({marks})",
-                [*values, str(request_id), *allowed],
-            )
-            return cursor.rowcount == 1
+            return [
+                rid
+                for rid in batch
+                if self._transition(
+                    db, rid, [JobState.INFERRED], JobState.PROVED,
+                    {"proof": proof, "instances": instances, "output": outputs[rid],
+                     "batch": batch, "timings": timings},
+                )
+            ]  # fmt: skip
 
     def update(self, request_id: int, state: JobState, **fields: Any) -> bool:
         """Set ``fields`` on a job that is still in ``state`` (no state change)."""

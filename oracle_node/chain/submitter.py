@@ -29,10 +29,11 @@ from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCErro
 from web3.logs import DISCARD as _DISCARD
 
 from oracle_node.chain.contracts import OracleContracts, commitment_tuple, topic_of
-from oracle_node.chain.sealing import fulfillment_seal
+from oracle_node.chain.listener import REORG_REASON
+from oracle_node.chain.sealing import batch_seal, fulfillment_seal
 from oracle_node.chain.tx import GAS_MARGIN
 from oracle_node.exceptions import RevertError
-from oracle_node.store import OPEN_STATES, Job, JobState, JobStore
+from oracle_node.store import OPEN_STATES, Job, JobState, JobStore, past_deadline
 
 log = logging.getLogger("oracle_node.submitter")
 
@@ -43,6 +44,14 @@ FATAL = {
     "InstanceCountMismatch",
     "NodeNotEligible",
     "ModelNotActive",
+    # a batch the node laid out wrongly: proving it again will not help
+    "BatchLengthMismatch",
+    "BatchSizeOutOfRange",
+    "BatchModelMismatch",
+    "DuplicateRequestInBatch",
+    "RequestIdsNotAscending",
+    "PaddingClaimedAsRequest",
+    "BatchInstanceCountMismatch",
 }
 
 
@@ -79,29 +88,51 @@ class Submitter:
 
     def submit(self, job: Job) -> None:
         """Send the fulfilment of a ``proved`` job (re-sending a stored one after a crash)."""
-        if job.tx_hash is not None and job.raw_tx is not None:
-            if self._receipt(job.tx_hash) is not None:
-                self.store.transition(job.request_id, [JobState.PROVED], JobState.SUBMITTED)
-                return
-            if not self.contracts.is_pending(job.request_id, job.commitment):
-                self.settle_elsewhere(job)
-                return
-            self._broadcast(job, job.raw_tx)
+        self._submit([job], [job])
+
+    def submit_batch(self, batch: list[int]) -> None:
+        """Send the one ``fulfillBatch`` of a proven batch (``batch``: its request ids in slot
+        order). Members settled by someone else meanwhile stay in the call (the coordinator
+        skips them); if a member's request left the chain in a re-org, the batch is rolled
+        back: its other members go back to ``inferred`` to be proven again."""
+        slots = self.store.get_many(batch)
+        if len(slots) != len(batch):
+            missing = sorted(set(batch) - {job.request_id for job in slots})
+            raise RevertError("fulfillBatch", None, f"batch members {missing} are not in the store")
+        members = [j for j in slots if j.state is JobState.PROVED and j.batch == batch]
+        if not members:
             return
-        if not self.contracts.is_pending(job.request_id, job.commitment):
-            self.settle_elsewhere(job)
+        if any(_left_batch(job, batch) for job in slots):
+            self._roll_back(members, "a member's request left the chain in a re-org")
             return
-        call = self._fulfill_call(job)
+        self._submit(members, slots)
+
+    def _submit(self, members: list[Job], slots: list[Job]) -> None:
+        """One fulfilment transaction for ``members`` (the ``proved`` jobs of one unit: a job,
+        or the members of a batch); ``slots`` are the jobs the call names, in order."""
+        first = members[0]
+        if first.tx_hash is not None and first.raw_tx is not None:
+            if self._receipt(first.tx_hash) is not None:
+                self._move(members, JobState.SUBMITTED)
+                return
+            if not self._any_pending(members):
+                return
+            self._broadcast(members, first.raw_tx)
+            return
+        if not self._any_pending(members):
+            return
+        call = self._fulfill_call(slots)
+        what = "fulfill" if first.batch is None else "fulfillBatch"
         try:
             gas = int(call.estimate_gas({"from": self.address}) * GAS_MARGIN)
         except ContractLogicError as exc:
             decoded = self.contracts.decoder.decode(exc.data)
-            error = RevertError("fulfill (estimate)", decoded, str(exc.data or ""))
+            error = RevertError(f"{what} (estimate)", decoded, str(exc.data or ""))
             if error.error_name == "FulfillmentNotSealed":
-                if not self._draw_pending(job):
-                    self._seal(job)  # a stand-in: fulfil from a block after the seal's
+                if not self._draw_pending(members):
+                    self._seal(members, slots)  # a stand-in: fulfil from a block after the seal's
                 return
-            self.on_revert(job, error)
+            self._on_unit_revert(members, error)
             return
         with self._lock:
             nonce = self._take_nonce()
@@ -111,28 +142,66 @@ class Submitter:
             signed = self.account.sign_transaction(tx)
         tx_hash = "0x" + bytes(signed.hash).hex().removeprefix("0x")
         raw = bytes(signed.raw_transaction)
-        self.store.update(job.request_id, JobState.PROVED, tx_hash=tx_hash, raw_tx=raw, nonce=nonce)
-        self._broadcast(self.store.get(job.request_id), raw)
+        self._move(members, JobState.PROVED, tx_hash=tx_hash, raw_tx=raw, nonce=nonce)
+        self._broadcast(self.store.get_many(j.request_id for j in members), raw)
 
-    def _draw_pending(self, job: Job) -> bool:
-        """True while we are the drawn primary but the chain cannot see the draw yet: calls run
+    def _any_pending(self, members: list[Job]) -> bool:
+        """Whether any member is still pending on chain; the others are settled from the logs."""
+        pending = False
+        for job in members:
+            if self.contracts.is_pending(job.request_id, job.commitment):
+                pending = True
+            else:
+                self.settle_elsewhere(job)
+        return pending
+
+    def _now(self) -> float:
+        return float(self.w3.eth.get_block("latest")["timestamp"])
+
+    def _move(self, members: list[Job], to_state: JobState, **fields: Any) -> None:
+        """Move the ``proved`` members together (one database transaction)."""
+        ids = [j.request_id for j in members]
+        self.store.transition_many(ids, [JobState.PROVED], to_state, **fields)
+
+    def _roll_back(self, members: list[Job], why: str) -> None:
+        """Send a batch's ``proved`` members back to ``inferred``, to be proven again."""
+        self.store.transition_many(
+            [j.request_id for j in members], [JobState.PROVED], JobState.INFERRED,
+            proof=None, instances=None, output=None, batch=None,
+            tx_hash=None, raw_tx=None, nonce=None, reason=f"batch rolled back: {why}",
+        )  # fmt: skip
+        log.warning("%s rolled back: %s", _label(members), why)
+
+    def _draw_pending(self, members: list[Job]) -> bool:
+        """True while we are a drawn primary but the chain cannot see the draw yet: calls run
         in the latest block, and the draw's seed is the hash of the request's block, known only
         from the block after it on. Wait for a new block then (no seal is needed)."""
         latest = int(self.w3.eth.block_number)
-        return job.primary_node == self.address and latest <= int(job.commitment["requestBlock"])
+        return any(
+            job.primary_node == self.address and latest <= int(job.commitment["requestBlock"])
+            for job in members
+        )
 
-    def _seal(self, job: Job) -> None:
+    def _seal(self, members: list[Job], slots: list[Job]) -> None:
         """Seal this fulfilment (and wait for the seal's receipt) unless it is sealed already;
         the next pass fulfils once a later block runs the estimate."""
-        assert job.proof is not None and job.instances is not None
-        seal = fulfillment_seal(job.request_id, self.address, job.proof, job.instances)
+        first = members[0]
+        assert first.proof is not None and first.instances is not None
+        if first.batch is None:
+            seal = fulfillment_seal(first.request_id, self.address, first.proof, first.instances)
+        else:
+            seal = batch_seal(first.batch, self.address, first.proof, first.instances)
         coordinator = self.contracts.coordinator
         if int(coordinator.functions.sealedAt(self.address, seal).call()) != 0:
             return
-        self.send_call(coordinator.functions.sealFulfillment(job.request_id, seal), "seal")
-        log.info("request %d: stand-in fulfilment sealed", job.request_id)
+        pending = next(
+            (j for j in members if self.contracts.is_pending(j.request_id, j.commitment)), first
+        )
+        self.send_call(coordinator.functions.sealFulfillment(pending.request_id, seal), "seal")
+        log.info("request %d: stand-in fulfilment sealed", first.request_id)
 
-    def _broadcast(self, job: Job, raw: bytes) -> None:
+    def _broadcast(self, members: list[Job], raw: bytes) -> None:
+        first = members[0]
         try:
             self.w3.eth.send_raw_transaction(raw)
         except (ValueError, Web3RPCError) as exc:  # JSON-RPC error reply
@@ -140,24 +209,23 @@ class Submitter:
             if "already known" in text or "already imported" in text:
                 pass
             elif "nonce too low" in text:
-                self._nonce_reused(job)
+                self._nonce_reused(members)
                 return
             else:
                 raise
-        self.store.transition(
-            job.request_id, [JobState.PROVED], JobState.SUBMITTED, timings={"sent_at": time.time()}
-        )
-        log.info("request %d: fulfil sent in %s", job.request_id, job.tx_hash)
+        self._move(members, JobState.SUBMITTED, timings={"sent_at": time.time()})
+        log.info("%s: fulfil sent in %s", _label(members), first.tx_hash)
 
-    def _nonce_reused(self, job: Job) -> None:
+    def _nonce_reused(self, members: list[Job]) -> None:
         """Our stored transaction's nonce was used by another one: rebuild it."""
-        assert job.tx_hash is not None
-        if self._receipt(job.tx_hash) is not None:
-            self.store.transition(job.request_id, [JobState.PROVED], JobState.SUBMITTED)
+        first = members[0]
+        assert first.tx_hash is not None
+        if self._receipt(first.tx_hash) is not None:
+            self._move(members, JobState.SUBMITTED)
             return
         with self._lock:
             self._next_nonce = None
-        self.store.update(job.request_id, JobState.PROVED, tx_hash=None, raw_tx=None, nonce=None)
+        self._move(members, JobState.PROVED, tx_hash=None, raw_tx=None, nonce=None)
 
     def send_call(self, call: Any, what: str) -> Any:
         """Send another transaction from the node's key (e.g. a withdrawal) and wait for it.
@@ -190,44 +258,72 @@ class Submitter:
         self._next_nonce = nonce + 1
         return nonce
 
-    def _fulfill_call(self, job: Job) -> Any:
-        assert job.proof is not None and job.instances is not None
-        return self.contracts.coordinator.functions.fulfill(
-            job.request_id, commitment_tuple(job.commitment), job.proof, job.instances
+    def _fulfill_call(self, slots: list[Job]) -> Any:
+        first = slots[0]
+        assert first.proof is not None and first.instances is not None
+        functions = self.contracts.coordinator.functions
+        if first.batch is None:
+            return functions.fulfill(
+                first.request_id, commitment_tuple(first.commitment), first.proof, first.instances
+            )
+        return functions.fulfillBatch(
+            [job.request_id for job in slots],
+            [commitment_tuple(job.commitment) for job in slots],
+            first.proof,
+            first.instances,
         )
 
     # ------------------------------------------------------------ submitted
 
     def confirm(self, job: Job) -> bool:
         """Check a ``submitted`` job's receipt; True when the job reached a final state."""
-        assert job.tx_hash is not None
-        receipt = self._receipt(job.tx_hash)
+        return self.confirm_unit([job])
+
+    def confirm_unit(self, members: list[Job]) -> bool:
+        """Check the receipt of the transaction ``members`` (one job, or the ``submitted``
+        members of one batch) were sent in; True when they all reached a final state."""
+        first = members[0]
+        assert first.tx_hash is not None
+        receipt = self._receipt(first.tx_hash)
         if receipt is None:
-            sent_at = job.timings.get("sent_at", job.updated_at)
-            if time.time() - sent_at > self.tx_timeout and job.raw_tx is not None:
-                log.warning("request %d: %s not mined yet, re-sending", job.request_id, job.tx_hash)
-                self.store.transition(job.request_id, [JobState.SUBMITTED], JobState.PROVED)
+            sent_at = first.timings.get("sent_at", first.updated_at)
+            if time.time() - sent_at > self.tx_timeout and first.raw_tx is not None:
+                log.warning("%s: %s not mined yet, re-sending", _label(members), first.tx_hash)
+                self.store.transition_many(
+                    [j.request_id for j in members], [JobState.SUBMITTED], JobState.PROVED
+                )
             return False
-        submit_s = time.time() - job.timings.get("sent_at", time.time())
-        gas = {
-            "gas_used": job.gas_used + int(receipt["gasUsed"]),
-            "gas_wei": job.gas_wei + gas_cost(receipt),
-        }
+        submit_s = time.time() - first.timings.get("sent_at", time.time())
+        shares = _split(int(receipt["gasUsed"]), len(members))
+        wei = _split(gas_cost(receipt), len(members))
         if receipt["status"] == 1:
-            output = self._output_from(receipt)
-            self.store.transition(
-                job.request_id, [JobState.SUBMITTED], JobState.FULFILLED,
-                output=output if output is not None else job.output,
-                timings={"submit_s": submit_s, "gas_used": receipt["gasUsed"]}, **gas,
-            )  # fmt: skip
-            log.info("request %d fulfilled (gas %d)", job.request_id, receipt["gasUsed"])
+            outputs = self._outputs_from(receipt)
+            for job, gas_used, gas_wei in zip(members, shares, wei, strict=True):
+                gas = {"gas_used": job.gas_used + gas_used, "gas_wei": job.gas_wei + gas_wei}
+                if job.request_id not in outputs:  # skipped in the batch: settled meanwhile
+                    self.store.update(job.request_id, JobState.SUBMITTED, **gas)
+                    self.settle_elsewhere(self.store.get(job.request_id))
+                    continue
+                self.store.transition(
+                    job.request_id, [JobState.SUBMITTED], JobState.FULFILLED,
+                    output=outputs[job.request_id],
+                    timings={"submit_s": submit_s, "gas_used": gas_used}, **gas,
+                )  # fmt: skip
+            log.info("%s fulfilled (gas %d)", _label(members), receipt["gasUsed"])
             return True
-        self.store.transition(
-            job.request_id, [JobState.SUBMITTED], JobState.PROVED,
-            tx_hash=None, raw_tx=None, nonce=None, **gas,
-        )  # fmt: skip
-        self.on_revert(self.store.get(job.request_id), self._replay(job))
-        return self.store.get(job.request_id).state not in (JobState.PROVED, JobState.SUBMITTED)
+        for job, gas_used, gas_wei in zip(members, shares, wei, strict=True):
+            self.store.transition(
+                job.request_id, [JobState.SUBMITTED], JobState.PROVED,
+                tx_hash=None, raw_tx=None, nonce=None,
+                gas_used=job.gas_used + gas_used, gas_wei=job.gas_wei + gas_wei,
+            )  # fmt: skip
+        reverted = self.store.get_many(j.request_id for j in members)
+        slots = reverted if first.batch is None else self.store.get_many(first.batch)
+        self._on_unit_revert(reverted, self._replay(slots))
+        return all(
+            job.state not in (JobState.PROVED, JobState.SUBMITTED)
+            for job in self.store.get_many(j.request_id for j in members)
+        )
 
     def _receipt(self, tx_hash: str) -> Any:
         try:
@@ -235,43 +331,68 @@ class Submitter:
         except TransactionNotFound:
             return None
 
-    def _replay(self, job: Job) -> RevertError:
+    def _replay(self, slots: list[Job]) -> RevertError:
         """Re-run a reverted fulfilment as a call to learn its error."""
+        what = "fulfill" if slots[0].batch is None else "fulfillBatch"
         try:
-            self._fulfill_call(job).call({"from": self.address})
+            self._fulfill_call(slots).call({"from": self.address})
         except ContractLogicError as exc:
-            return RevertError("fulfill", self.contracts.decoder.decode(exc.data), str(exc.data))
-        return RevertError("fulfill", None, "reverted on chain, passes as a call now")
+            return RevertError(what, self.contracts.decoder.decode(exc.data), str(exc.data))
+        return RevertError(what, None, "reverted on chain, passes as a call now")
 
-    def _output_from(self, receipt: Any) -> list[int] | None:
+    def _outputs_from(self, receipt: Any) -> dict[int, list[int]]:
+        """Request id -> output of every ``InferenceFulfilled`` in a receipt."""
         events = self.contracts.coordinator.events.InferenceFulfilled().process_receipt(
             receipt, errors=_DISCARD
         )
-        for event in events:
-            return [int(x) for x in event["args"]["output"]]
-        return None
+        return {
+            int(event["args"]["requestId"]): [int(x) for x in event["args"]["output"]]
+            for event in events
+        }
 
     # --------------------------------------------------------------- errors
 
     def on_revert(self, job: Job, error: RevertError) -> None:
+        self._on_unit_revert([job], error)
+
+    def _on_unit_revert(self, members: list[Job], error: RevertError) -> None:
+        """What a decoded revert of one fulfilment (of a job or of a batch) means for its
+        ``proved`` members."""
         name = error.error_name
-        rid = job.request_id
-        log.warning("request %d: %s", rid, error)
-        if name in SETTLED_ELSEWHERE:
-            self.settle_elsewhere(job)
+        ids = [job.request_id for job in members]
+        log.warning("%s: %s", _label(members), error)
+        if name in SETTLED_ELSEWHERE and members[0].batch is not None:
+            # one member's commitment changed (a re-org): prove the pending ones again
+            still = [j for j in members if self.contracts.is_pending(j.request_id, j.commitment)]
+            for job in members:
+                if job not in still:
+                    self.settle_elsewhere(job)
+            if still:
+                self._roll_back(still, str(error))
+        elif name in SETTLED_ELSEWHERE or name == "NothingToSettle":
+            for job in members:
+                self.settle_elsewhere(job)
         elif name == "NotPrimaryNode":
-            window_end = int(job.commitment["windowEnd"])
-            self.store.update(rid, JobState.PROVED, not_before=window_end, reason=str(error))
+            window_end = max(int(job.commitment["windowEnd"]) for job in members)
+            self.store.transition_many(
+                ids, [JobState.PROVED], JobState.PROVED, not_before=window_end, reason=str(error)
+            )
         elif name == "FulfillmentNotSealed":
-            self.store.update(rid, JobState.PROVED, reason=str(error))
+            self.store.transition_many(ids, [JobState.PROVED], JobState.PROVED, reason=str(error))
         elif name == "RequestExpired":
-            self.store.transition(rid, [JobState.PROVED], JobState.EXPIRED, reason=str(error))
+            self.store.transition_many(ids, [JobState.PROVED], JobState.EXPIRED, reason=str(error))
         elif name in FATAL:
-            self.store.fail(rid, str(error))
-        elif job.attempts + 1 > self.retries:
-            self.store.fail(rid, f"gave up after {job.attempts + 1} attempts: {error}")
+            for rid in ids:
+                self.store.fail(rid, str(error))
         else:
-            self.store.update(rid, JobState.PROVED, attempts=job.attempts + 1, reason=str(error))
+            attempts = max(job.attempts for job in members) + 1
+            if attempts > self.retries:
+                for rid in ids:
+                    self.store.fail(rid, f"gave up after {attempts} attempts: {error}")
+            else:
+                self.store.transition_many(
+                    ids, [JobState.PROVED], JobState.PROVED, attempts=attempts, reason=str(error)
+                )
 
     def settle_elsewhere(self, job: Job) -> None:
         """The request is no longer pending: find out from the logs who settled it."""
@@ -307,4 +428,27 @@ class Submitter:
                         job.request_id, OPEN_STATES, JobState.TAKEN, taken_by=node
                     )
                 return
+        if past_deadline(job, self._now()):
+            self.store.transition(job.request_id, OPEN_STATES, JobState.EXPIRED,
+                                  reason="deadline passed before the fulfilment was mined")  # fmt: skip
+            return
         self.store.fail(job.request_id, "request is not pending on chain (re-org or unknown id)")
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """``total`` in ``parts`` near-equal shares that add up to it (the first ones larger)."""
+    share, rest = divmod(total, parts)
+    return [share + (1 if i < rest else 0) for i in range(parts)]
+
+
+def _left_batch(job: Job, batch: list[int]) -> bool:
+    """Whether a batch member is no longer one: revived or re-proven after a re-org."""
+    if job.state is JobState.FAILED:
+        return job.reason == REORG_REASON
+    return job.batch != batch or job.state in (JobState.NEW, JobState.INFERRED)
+
+
+def _label(members: list[Job]) -> str:
+    if len(members) == 1 and members[0].batch is None:
+        return f"request {members[0].request_id}"
+    return f"batch {members[0].batch}"

@@ -46,10 +46,25 @@ class LoadedModel:
     manifest: Manifest
     runtime: ModelRuntime
     proving_key: ProvingKey | None = None
+    max_batch: int | None = None
+    """Most requests one proof covers; None: the circuit's batch size."""
+    batch_wait_s: float = 2.0
+    """Longest a request waits for its batch to fill before the batch is proven anyway."""
 
     @property
     def name(self) -> str:
         return self.manifest.name
+
+    @property
+    def batch_size(self) -> int:
+        """The circuit's N: requests one proof covers (1 for an unbatched circuit)."""
+        return self.manifest.batch_size
+
+    @property
+    def batch_limit(self) -> int:
+        """How many requests this node puts in one proof of this model."""
+        limit = self.max_batch or self.batch_size
+        return max(1, min(limit, self.batch_size))
 
     def infer(self, inputs: list[int]) -> list[float]:
         """onnxruntime on the request's fixed-point input (dequantized at the input scale)."""
@@ -68,6 +83,8 @@ class LoadedModel:
             "input_scale": m.input_scale,
             "output_scale": m.output_scale,
             "logrows": m.logrows,
+            "batch_size": m.batch_size,
+            "batch_limit": self.batch_limit,
             "provider": self.runtime.provider,
             "proving_key": (
                 self.proving_key.describe()
@@ -88,6 +105,11 @@ def check_record(manifest: Manifest, record: ModelRecord | None) -> str | None:
         problems.append(f"vk sha256 {manifest.vk_sha256} != registered {record.vk_hash}")
     if record.input_scale != manifest.input_scale or record.output_scale != manifest.output_scale:
         problems.append("fixed-point scales differ from the registry's")
+    if record.batch_size != manifest.batch_size:
+        problems.append(
+            f"the circuit proves batches of {manifest.batch_size}, the registry says "
+            f"{record.batch_size}"
+        )
     if not record.active:
         problems.append("the model is deactivated in the registry")
     return "; ".join(problems) or None
@@ -120,8 +142,9 @@ class ModelSet:
             self.refused[served.id] = str(exc)
             return
         self.models[served.id] = LoadedModel(
-            served.id, served.dir, served.srs_path, manifest, runtime
-        )
+            served.id, served.dir, served.srs_path, manifest, runtime,
+            max_batch=served.max_batch, batch_wait_s=served.batch_wait_s,
+        )  # fmt: skip
 
     def get(self, model_id: int) -> LoadedModel:
         if model_id in self.models:

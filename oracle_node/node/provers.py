@@ -25,7 +25,8 @@ _PROVERS: dict[tuple[str, str | None, str | None], Any] = {}
 
 @dataclass(frozen=True)
 class ProofJob:
-    """What a worker needs to prove one input."""
+    """What a worker needs to prove one input, or, for a batched circuit, the inputs of up to
+    N samples back to back (the worker pads the rest of the batch)."""
 
     model_dir: str
     cache_dir: str | None
@@ -81,12 +82,22 @@ def _prover(model_dir: str, cache_dir: str | None, srs_path: str | None) -> Any:
 
 
 def prove_in_worker(job: ProofJob) -> ProofOutcome:
-    """Runs in a worker process."""
-    result = _prover(job.model_dir, job.cache_dir, job.srs_path).prove(job.inputs)
+    """Runs in a worker process. For a batched circuit, ``outputs`` are the real samples'
+    outputs back to back (the filler slots' are left out); ``instances`` are the whole batch's."""
+    prover = _prover(job.model_dir, job.cache_dir, job.srs_path)
+    if prover.batch_size == 1:
+        result = prover.prove(job.inputs)
+        outputs = list(result.outputs)
+    else:
+        size = prover.manifest.input_len
+        samples = [job.inputs[i : i + size] for i in range(0, len(job.inputs), size)]
+        batch = prover.prove_batch(samples)
+        result = batch.result
+        outputs = [y for sample in batch.outputs for y in sample]
     return ProofOutcome(
         proof=result.proof,
         instances=list(result.instances),
-        outputs=list(result.outputs),
+        outputs=outputs,
         witness_s=result.witness_s,
         prove_s=result.prove_s,
     )

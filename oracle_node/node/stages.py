@@ -19,10 +19,10 @@ from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
 from oracle_node.exceptions import OracleError, ProverLostError
 from oracle_node.node.metrics import NodeMetrics
-from oracle_node.node.models import ModelSet
+from oracle_node.node.models import LoadedModel, ModelSet
 from oracle_node.node.provers import ProofOutcome, ProverBackend
 from oracle_node.service import Backoff, Service, exponential_backoff
-from oracle_node.store import Job, JobState, JobStore
+from oracle_node.store import Job, JobState, JobStore, past_deadline
 
 IDLE_WAIT = 0.05
 MAX_POOL_CRASHES = 3
@@ -32,10 +32,6 @@ RECEIPT_FIRST_POLL = 0.1
 RECEIPT_MAX_POLL = 4.0
 
 Clock = Callable[[], float]
-
-
-def past_deadline(job: Job, now: float) -> bool:
-    return now > int(job.commitment.get("deadline", 0) or 0) > 0
 
 
 class _Stage(Service):
@@ -126,7 +122,15 @@ class InferenceStage(_Stage):
 
 
 class ProvingStage(_Stage):
-    """``inferred -> proved``: at most ``pool.workers`` proofs in flight."""
+    """``inferred -> proved``: at most ``pool.workers`` proofs in flight.
+
+    A proof covers one request, or, for a batched circuit (``manifest.batch_size`` N > 1), a
+    batch of up to the model's ``batch_limit`` requests (the prover pads it to N with the
+    filler sample).
+    A batch is proven once it is full or once its oldest request has waited ``batch_wait_s``.
+    Batches live in memory until their proof is stored: after a crash their requests are
+    simply ``inferred`` again and form new batches.
+    """
 
     name = "proving"
 
@@ -141,72 +145,126 @@ class ProvingStage(_Stage):
         super().__init__(store, metrics, wake)
         self.models = models
         self.pool = pool
-        self.in_flight: dict[int, Future[ProofOutcome]] = {}
+        # request ids one proof covers (slot order) -> its proof
+        self.in_flight: dict[tuple[int, ...], Future[ProofOutcome]] = {}
         self.crashes: dict[int, int] = {}
+        self.wall: Clock = time.time  # batch waits: since the node learned of each request
 
     def step(self) -> bool:
         self._collect()
         free = self.pool.workers - len(self.in_flight)
+        if free <= 0:
+            return False
+        busy = {rid for key in self.in_flight for rid in key}
+        ready = []
+        for job in self.store.in_state(JobState.INFERRED):
+            if job.request_id in busy or self.expire_if_late(job, JobState.INFERRED):
+                continue
+            ready.append(job)
         started = 0
-        if free > 0:
-            for job in self.store.in_state(JobState.INFERRED, limit=free + len(self.in_flight)):
-                if job.request_id in self.in_flight or started >= free:
-                    continue
-                if self.expire_if_late(job, JobState.INFERRED):
-                    continue
-                self._start(job)
-                started += 1
+        for unit in self._units(ready):
+            if started >= free:
+                break
+            self._start(unit)
+            started += 1
         return started > 0
 
-    def _start(self, job: Job) -> None:
-        try:
-            model = self.models.get(job.model_id)
-        except OracleError as exc:
-            self.store.fail(job.request_id, str(exc))
-            return
-        self.store.update(job.request_id, JobState.INFERRED, timings={"prove_started": time.time()})
-        self.in_flight[job.request_id] = self.pool.submit(model.dir, model.srs_path, job.input)
+    def _units(self, ready: list[Job]) -> list[tuple[LoadedModel, list[Job]]]:
+        """What to prove now, oldest first: single requests, and the batches that are full or
+        have waited long enough."""
+        by_model: dict[int, list[Job]] = {}
+        for job in ready:
+            by_model.setdefault(job.model_id, []).append(job)
+        units: list[tuple[LoadedModel, list[Job]]] = []
+        for model_id, jobs in by_model.items():
+            try:
+                model = self.models.get(model_id)
+            except OracleError as exc:
+                for job in jobs:
+                    self.store.fail(job.request_id, str(exc))
+                continue
+            if model.batch_size == 1:
+                units.extend((model, [job]) for job in jobs)
+                continue
+            limit = model.batch_limit
+            for i in range(0, len(jobs), limit):
+                batch = sorted(jobs[i : i + limit], key=lambda j: j.request_id)
+                waited = self.wall() - min(j.created_at for j in batch)
+                if len(batch) == limit or waited >= model.batch_wait_s:
+                    units.append((model, batch))
+        units.sort(key=lambda unit: min(j.created_at for j in unit[1]))
+        return units
+
+    def _start(self, unit: tuple[LoadedModel, list[Job]]) -> None:
+        model, jobs = unit
+        ids = [job.request_id for job in jobs]
+        inputs = [x for job in jobs for x in job.input]  # the worker pads a partial batch
+        self.store.transition_many(
+            ids, [JobState.INFERRED], JobState.INFERRED, timings={"prove_started": time.time()}
+        )
+        self.in_flight[tuple(ids)] = self.pool.submit(model.dir, model.srs_path, inputs)
 
     def _collect(self) -> None:
-        for request_id, future in list(self.in_flight.items()):
+        for key, future in list(self.in_flight.items()):
             if not future.done():
                 continue
-            del self.in_flight[request_id]
+            del self.in_flight[key]
             try:
                 outcome = future.result()
             except (BrokenProcessPool, ProverLostError):
-                self._pool_crashed(request_id)
+                self._pool_crashed(key)
                 continue
-            except Exception as exc:  # EZKL or the worker: the job fails, the stage goes on
+            except Exception as exc:  # EZKL or the worker: the jobs fail, the stage goes on
+                for request_id in key:
+                    self.crashes.pop(request_id, None)
+                    self.store.fail(request_id, f"proving failed: {exc}")
+                continue
+            for request_id in key:
                 self.crashes.pop(request_id, None)
-                self.store.fail(request_id, f"proving failed: {exc}")
-                continue
-            self.crashes.pop(request_id, None)
-            self._proved(request_id, outcome)
+            self._proved(list(key), outcome)
 
-    def _pool_crashed(self, request_id: int) -> None:
+    def _pool_crashed(self, key: tuple[int, ...]) -> None:
         self.pool.reset()
-        self.crashes[request_id] = self.crashes.get(request_id, 0) + 1
-        if self.crashes[request_id] >= MAX_POOL_CRASHES:
-            del self.crashes[request_id]
-            self.store.fail(request_id, "the proving process died repeatedly on this request")
+        for request_id in key:
+            self.crashes[request_id] = self.crashes.get(request_id, 0) + 1
+            if self.crashes[request_id] >= MAX_POOL_CRASHES:
+                del self.crashes[request_id]
+                self.store.fail(request_id, "the proving process died repeatedly on this request")
 
-    def _proved(self, request_id: int, outcome: ProofOutcome) -> None:
-        job = self.store.get(request_id)
-        expected = [int_to_felt(x) for x in job.input]
-        if outcome.instances[: len(expected)] != expected:
-            self.store.fail(request_id, "proof instances do not match the request input")
-            return
+    def _proved(self, ids: list[int], outcome: ProofOutcome) -> None:
+        jobs = self.store.get_many(ids)
+        batched = self._batch_size(jobs[0].model_id) > 1
+        in_len = len(jobs[0].input)
+        out_len = len(outcome.outputs) // len(jobs)  # the real samples' outputs only
+        outputs: dict[int, list[int]] = {}
+        for slot, job in enumerate(jobs):
+            expected = [int_to_felt(x) for x in job.input]
+            if outcome.instances[slot * in_len : (slot + 1) * in_len] != expected:
+                for request_id in ids:
+                    self.store.fail(request_id, "proof instances do not match the request input")
+                return
+            outputs[job.request_id] = outcome.outputs[slot * out_len : (slot + 1) * out_len]
         self.metrics.observe("witness", outcome.witness_s)
         self.metrics.observe("prove", outcome.prove_s)
         self.metrics.proof_done("chain")
-        self.store.transition(
-            request_id, [JobState.INFERRED], JobState.PROVED,
-            proof=outcome.proof, instances=outcome.instances, output=outcome.outputs,
-            timings={"witness_s": outcome.witness_s, "prove_s": outcome.prove_s,
-                     "proved_at": time.time()},
-        )  # fmt: skip
+        timings = {
+            "witness_s": outcome.witness_s, "prove_s": outcome.prove_s, "proved_at": time.time(),
+        }  # fmt: skip
+        if batched:
+            self.store.prove_batch(ids, outcome.proof, outcome.instances, outputs, timings)
+        else:
+            self.store.transition(
+                ids[0], [JobState.INFERRED], JobState.PROVED,
+                proof=outcome.proof, instances=outcome.instances, output=outcome.outputs,
+                timings=timings,
+            )  # fmt: skip
         self.wake.set()
+
+    def _batch_size(self, model_id: int) -> int:
+        try:
+            return self.models.get(model_id).batch_size
+        except OracleError:
+            return 1
 
 
 class SubmitStage(_Stage):
@@ -229,26 +287,40 @@ class SubmitStage(_Stage):
 
     def step(self) -> bool:
         busy = False
-        submitted = self.store.in_state(JobState.SUBMITTED)
-        waiting = {job.request_id for job in submitted}
+        # one receipt per transaction: a batch's members were sent together
+        units: dict[str, list[Job]] = {}
+        for job in self.store.in_state(JobState.SUBMITTED):
+            units.setdefault(job.tx_hash or str(job.request_id), []).append(job)
+        waiting = {unit[0].request_id for unit in units.values()}
         for request_id in set(self.receipt_polls) - waiting:
             del self.receipt_polls[request_id]
-        for job in submitted:
-            if not self._receipt_due(job.request_id):
+        for unit in units.values():
+            if not self._receipt_due(unit[0].request_id):
                 continue
-            if self.submitter.confirm(job):
+            if self._confirm(unit):
                 busy = True
-                self.receipt_polls.pop(job.request_id, None)
-                self._record(job.request_id)
+                self.receipt_polls.pop(unit[0].request_id, None)
+                for job in unit:
+                    self._record(job.request_id)
         now = self.clock()
+        sent: set[tuple[int, ...]] = set()
         for job in self.store.in_state(JobState.PROVED):
             if job.not_before > now:
                 continue
             if self.expire_if_late(job, JobState.PROVED):
                 continue
             busy = True
-            self.submitter.submit(job)
+            if job.batch is None:
+                self.submitter.submit(job)
+            elif tuple(job.batch) not in sent:
+                sent.add(tuple(job.batch))
+                self.submitter.submit_batch(job.batch)
         return busy
+
+    def _confirm(self, unit: list[Job]) -> bool:
+        if len(unit) == 1 and unit[0].batch is None:
+            return self.submitter.confirm(unit[0])
+        return self.submitter.confirm_unit(unit)
 
     def _receipt_due(self, request_id: int) -> bool:
         """Whether to poll this job's receipt now; spaces polls out exponentially."""

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -98,11 +99,11 @@ def sample(index: int) -> list[int]:
     return [float_to_int(v, 13) for v in features[index]]
 
 
-def circuit_outputs(inputs: list[int]) -> list[int]:
-    """The circuit's quantized outputs, computed by EZKL in a child process."""
+def circuit_outputs(inputs: list[int], model_dir: Path = BREAST_CANCER) -> list[int]:
+    """A circuit's quantized outputs for one sample, computed by EZKL in a child process."""
     code = (
         "import json, sys; from oracle_node.circuits.proving import Prover; "
-        f"print(json.dumps(Prover({str(BREAST_CANCER)!r}).witness_outputs(json.loads(sys.argv[1]))))"
+        f"print(json.dumps(Prover({str(model_dir)!r}).witness_outputs(json.loads(sys.argv[1]))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, json.dumps(inputs)], capture_output=True, text=True, check=True
