@@ -93,8 +93,14 @@ class JobOut(BaseModel):
     attempts: int
     timings: dict[str, float] = Field(description="seconds per stage (infer_s, prove_s, ...)")
     fee_wei: str
-    gas_used: int = Field(description="gas of this job's mined fulfilment transactions")
+    gas_used: int = Field(
+        description="gas of this job's mined fulfilment transactions (a batch's share)"
+    )
     gas_wei: str = Field(description="what that gas cost")
+    batch: list[str] | None = Field(
+        default=None,
+        description="request ids one batched proof and transaction cover, in slot order",
+    )
     created_at: float
     updated_at: float
 
