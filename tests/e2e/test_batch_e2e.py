@@ -23,7 +23,7 @@ from tests.support.protocol import ROOT, deploy, deploy_protocol, send
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 BATCHED = ROOT / "circuits" / "breast_cancer_b23"
-WAIT_S = 4.0  # the node's batch_wait_s: long enough for a test's requests to share a batch
+WAIT_S = 8.0  # the node's batch_wait_s: long enough for a test's requests to share a batch
 
 
 @dataclass
