@@ -41,6 +41,8 @@ GOALS = {"breast_cancer": 100_000, "digits": 160_000}
 
 def circuit_for(name: str, size: int, work: Path, log: Any = print) -> Path:
     """The circuit folder of ``name`` at batch size ``size`` (built when none is shipped)."""
+    import json
+
     from oracle_node.circuits.build import BuildOptions, build_circuit
     from oracle_node.circuits.manifest import read_manifest
 
@@ -61,6 +63,10 @@ def circuit_for(name: str, size: int, work: Path, log: Any = print) -> Path:
         verifiers_dir=work / "contracts" / "verifiers",
         cache_dir=work / "keys",
         batch=size,
+        # the shipped variant's layout (its columns set the verifier's size)
+        num_inner_cols=json.loads((variant / "settings.json").read_text())["run_args"][
+            "num_inner_cols"
+        ],
     )
     log(f"building {options.name} (N={size}) ...")
     build_circuit(options, log=lambda line: log(f"  {line}"))
