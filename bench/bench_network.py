@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             sim.force_cancellation("digits")
             report = sim.audit(report.wall_s)
             held, owed = sim.balances_hold()
+            window, timeout = sim.params.exclusive_window, sim.params.request_timeout
         finally:
             sim.stop()
     ok_slash = report.slashes == report.expected_slashes
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Produced by `python -m bench.bench_network --requests {args.requests} --operators "
         f"{args.operators} --seed {args.seed}` on {platform.machine()} with {os.cpu_count()} cores "
         "(no GPU). Each operator is an `oracle-node run` process; two models (breast_cancer, "
-        "digits) on one anvil with a block a second; exclusive window 30 s, deadline 180 s.",
+        f"digits) on one anvil with a block a second; exclusive window {window} s, deadline "
+        f"{timeout} s; a request every {args.spacing} s on average.",
         "",
         f"- requests: {len(report.outcomes)} (the last two forced: a primary killed at once, and "
         "a model with every node down past the deadline)",
@@ -65,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         "- every request ended exactly once: yes (checked per request on the chain's logs)",
         f"- slashed exactly the primaries that missed their window: {'yes' if ok_slash else 'NO'} "
         f"({sum(report.slashes.values())} slashes)",
+        f"- settled more than 256 blocks after the request (the chain no longer knows the request "
+        f"block's hash, so no primary and no slash, by design): "
+        f"{sum(o.past_horizon for o in report.outcomes)}",
         f"- coordinator balance = pending fees + credits: {'yes' if held == owed else 'NO'} "
         f"({held} wei)",
         "",

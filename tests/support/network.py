@@ -53,6 +53,9 @@ class Outcome:
     settled_at: int | None = None
     fulfilled_by: str | None = None
     cancelled: bool = False
+    past_horizon: bool = False
+    """Settled more than 256 blocks after its request: the chain no longer knows the request
+    block's hash, so the coordinator sees no primary and slashes nobody (by design)."""
 
     @property
     def kind(self) -> str:
@@ -340,11 +343,13 @@ class Simulation:
                               _ts(w3, req))  # fmt: skip
             settled = (f or c)[0]
             outcome.settled_at = _ts(w3, settled)
+            outcome.past_horizon = int(settled["blockNumber"]) - int(req["blockNumber"]) > 256
             if f:
                 outcome.fulfilled_by = f[0]["args"]["node"]
             else:
                 outcome.cancelled = True
-            if outcome.kind in ("fallback", "cancelled") and int(outcome.primary, 16) != 0:
+            missed = outcome.kind in ("fallback", "cancelled") and int(outcome.primary, 16) != 0
+            if missed and not outcome.past_horizon:
                 expected[outcome.primary] += 1  # a request without a primary slashes nobody
             outcomes.append(outcome)
         slashes: Counter[str] = Counter()
