@@ -130,7 +130,7 @@ class Submitter:
             error = RevertError(f"{what} (estimate)", decoded, str(exc.data or ""))
             if error.error_name == "FulfillmentNotSealed":
                 if not self._draw_pending(members):
-                    self._seal(members, slots)  # a stand-in: fulfil from a block after the seal's
+                    self._seal(members)  # a stand-in: fulfil from a block after the seal's
                 return
             self._on_unit_revert(members, error)
             return
@@ -182,7 +182,7 @@ class Submitter:
             for job in members
         )
 
-    def _seal(self, members: list[Job], slots: list[Job]) -> None:
+    def _seal(self, members: list[Job]) -> None:
         """Seal this fulfilment (and wait for the seal's receipt) unless it is sealed already;
         the next pass fulfils once a later block runs the estimate."""
         first = members[0]
@@ -374,13 +374,11 @@ class Submitter:
                 self.settle_elsewhere(job)
         elif name == "NotPrimaryNode":
             window_end = max(int(job.commitment["windowEnd"]) for job in members)
-            self.store.transition_many(
-                ids, [JobState.PROVED], JobState.PROVED, not_before=window_end, reason=str(error)
-            )
+            self._move(members, JobState.PROVED, not_before=window_end, reason=str(error))
         elif name == "FulfillmentNotSealed":
-            self.store.transition_many(ids, [JobState.PROVED], JobState.PROVED, reason=str(error))
+            self._move(members, JobState.PROVED, reason=str(error))
         elif name == "RequestExpired":
-            self.store.transition_many(ids, [JobState.PROVED], JobState.EXPIRED, reason=str(error))
+            self._move(members, JobState.EXPIRED, reason=str(error))
         elif name in FATAL:
             for rid in ids:
                 self.store.fail(rid, str(error))
@@ -390,9 +388,7 @@ class Submitter:
                 for rid in ids:
                     self.store.fail(rid, f"gave up after {attempts} attempts: {error}")
             else:
-                self.store.transition_many(
-                    ids, [JobState.PROVED], JobState.PROVED, attempts=attempts, reason=str(error)
-                )
+                self._move(members, JobState.PROVED, attempts=attempts, reason=str(error))
 
     def settle_elsewhere(self, job: Job) -> None:
         """The request is no longer pending: find out from the logs who settled it."""
