@@ -75,6 +75,12 @@ class ChainSettings(_Section):
         default=64, ge=1, description="how far back the listener re-checks hashes"
     )
     tx_timeout: float = Field(default=120.0, gt=0)
+    standin_spread_s: float = Field(
+        default=30.0, ge=0,
+        description="a stand-in starts on a missed request at a point drawn from the request and "
+        "this node's address within this many seconds after the window (at most half the time "
+        "left to the deadline), so stand-ins seldom prove the same request; 0: at once",
+    )  # fmt: skip
 
     _addr = field_validator("coordinator", "model_registry", "node_registry")(_check_address)
 

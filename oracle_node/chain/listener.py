@@ -26,7 +26,7 @@ from web3.types import LogReceipt
 
 from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import OracleContracts, commitment_to_json, topic_of
-from oracle_node.chain.sealing import ZERO_ADDRESS
+from oracle_node.chain.sealing import ZERO_ADDRESS, standin_start
 from oracle_node.service import Backoff, Service, exponential_backoff
 from oracle_node.store import OPEN_STATES, UNSENT_STATES, JobState, JobStore, NewJob
 
@@ -53,6 +53,7 @@ class Listener(Service):
         on_new_job: Callable[[], None] | None = None,
         model_ids: set[int] | None = None,
         clock: BlockClock | None = None,
+        standin_spread_s: float = 0.0,
     ) -> None:
         super().__init__(backoff)
         self.contracts = contracts
@@ -67,6 +68,7 @@ class Listener(Service):
         self.on_new_job = on_new_job
         self.model_ids = model_ids
         self.clock = clock or BlockClock()
+        self.standin_spread_s = standin_spread_s
         self.safe_head: int | None = None
         self.head: int | None = None
         events = contracts.coordinator.events
@@ -175,12 +177,19 @@ class Listener(Service):
             block_number=int(log["blockNumber"]),
             block_hash=_hex(log["blockHash"]),
             log_index=int(log["logIndex"]),
-            not_before=0 if primary in (self.node, ZERO_ADDRESS) else int(commitment["windowEnd"]),
+            not_before=self._start_at(request_id, primary, commitment),
         )
         if self.store.add(job) or self.store.revive(job, REORG_REASON):
             self.log.info("request %d for model %d recorded", job.request_id, job.model_id)
             if self.on_new_job is not None:
                 self.on_new_job()
+
+    def _start_at(self, request_id: int, primary: str, commitment: dict[str, Any]) -> int:
+        """At once as the primary (or where the pool was empty); else as a stand-in."""
+        if primary in (self.node, ZERO_ADDRESS):
+            return 0
+        window_end, deadline = int(commitment["windowEnd"]), int(commitment["deadline"])
+        return standin_start(request_id, self.node, window_end, deadline, self.standin_spread_s)
 
     def _on_fulfilled(self, log: LogReceipt) -> None:
         args = self._fulfilled.process_log(log)["args"]

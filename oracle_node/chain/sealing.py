@@ -5,6 +5,10 @@ A node that is not a request's primary must first commit to its fulfilment on-ch
 from a pending transaction cannot be landed by anyone else first. The seal is
 ``keccak256(abi.encode(requestId, node, keccak256(proof), keccak256(abi.encodePacked(instances))))``,
 computed here exactly as ``IInferenceCoordinator.fulfillmentSeal`` does.
+
+Once a primary misses its window, every other node serving the model may stand in. If all
+of them started proving at ``windowEnd`` they would all prove the same request and all but
+one would have worked for nothing; :func:`standin_start` spreads their starts instead.
 """
 
 from __future__ import annotations
@@ -39,6 +43,25 @@ def batch_seal(batch: list[int], node: str, proof: bytes, instances: list[int]) 
             )
         )
     )
+
+
+def standin_start(
+    request_id: int, node: str, window_end: int, deadline: int, spread_s: float
+) -> int:
+    """When ``node`` starts on ``request_id`` as a stand-in: ``windowEnd`` plus a delay.
+
+    The delay is ``keccak256(abi.encode(requestId, node))`` mapped onto ``[0, spread)``, with
+    ``spread`` the setting capped at half the time from the window's end to the deadline, so
+    the latest stand-in still has half of that time to prove. The same node draws the same
+    delay after a restart; different nodes draw independent ones, so with k stand-ins the
+    first starts about ``spread / (k + 1)`` after the window and the others usually see its
+    fulfilment before they start.
+    """
+    spread = min(spread_s, max(0, deadline - window_end) / 2)
+    if spread <= 0:
+        return window_end
+    draw = int.from_bytes(keccak(abi_encode(["uint256", "address"], [request_id, node])), "big")
+    return window_end + int(spread * draw / 2**256)
 
 
 def _packed(words: list[int]) -> bytes:

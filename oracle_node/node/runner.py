@@ -100,6 +100,7 @@ class OracleNode:
             start_block=s.chain.start_block, max_block_range=s.chain.max_block_range,
             reorg_depth=s.chain.reorg_depth, on_new_job=self.wake.set,
             model_ids={m.id for m in s.models}, clock=self.clock,
+            standin_spread_s=s.chain.standin_spread_s,
         )  # fmt: skip
         self.submitter = Submitter(
             self.contracts, self.signer, self.store, chain_id=self.chain_id,

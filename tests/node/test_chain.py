@@ -15,6 +15,7 @@ from eth_account import Account
 from oracle_node.chain.account import read_account, withdraw_credits
 from oracle_node.chain.contracts import commitment_to_json
 from oracle_node.chain.listener import REORG_REASON, Listener
+from oracle_node.chain.sealing import standin_start
 from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
 from oracle_node.store import JobState, JobStore
@@ -131,6 +132,17 @@ def test_not_primary_inside_the_window_waits_for_the_window_end(chain, store):
     assert job.state is JobState.PROVED
     assert job.not_before == job.commitment["windowEnd"]
     assert job.reason is not None and "NotPrimaryNode(" in job.reason
+
+
+def test_a_stand_in_starts_at_its_drawn_point_after_the_window(chain, store):
+    request_id = chain.request([5] * 30)
+    other = other_node(chain, primary_of(chain, request_id))
+    lst = Listener(chain.contracts(), store, other, confirmations=0, standin_spread_s=600)
+    drain(lst)
+    job = store.get(request_id)
+    window_end, deadline = job.commitment["windowEnd"], job.commitment["deadline"]
+    assert job.not_before == standin_start(request_id, other, window_end, deadline, 600)
+    assert window_end <= job.not_before < window_end + (deadline - window_end) / 2
 
 
 def test_a_rejected_proof_fails_with_the_decoded_error(chain, store):
