@@ -114,14 +114,20 @@ def gpu_names() -> list[str]:
     return [line.strip() for line in done.stdout.splitlines() if line.strip()]
 
 
-HOW_TO_RUN = """On a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9 (what onnxruntime-gpu 1.20 is built
-against), in a fresh virtual environment (the `gpu` extra must not sit beside `onnxruntime`):
+HOW_TO_RUN = """On a machine with an NVIDIA GPU, in a fresh virtual environment (onnxruntime-gpu must not
+sit beside `onnxruntime`):
 
 ```bash
 python3.11 -m venv .venv-gpu && . .venv-gpu/bin/activate
-pip install -c constraints.txt -e '.[gpu]'
-python -m bench.bench_gpu                  # add --device-id N for another GPU
+pip install -c constraints.txt -e '.[gpu]'   # CUDA 12 and cuDNN 9: onnxruntime-gpu 1.20.2
+python -m bench.bench_gpu                    # add --device-id N for another GPU
 ```
+
+The `gpu` extra's onnxruntime-gpu 1.20 is built against CUDA 12. On a machine that has CUDA 13
+libraries only, install the base package and then an onnxruntime-gpu built for CUDA 13 (1.31.1
+is), with the CUDA 13 and cuDNN 9 libraries on the loader's path (the `nvidia-*` wheels that
+PyTorch's CUDA 13 build brings are enough):
+`pip install -c constraints.txt -e . && pip install onnxruntime-gpu==1.31.1`.
 
 The script prints the provider each session really runs on (onnxruntime-gpu falls back to the CPU
 quietly when the CUDA libraries cannot load) and rewrites this file."""
@@ -142,10 +148,8 @@ def render(
     lines = ["# GPU inference benchmark", ""]
     if not cuda_rows:
         lines += [
-            "**No GPU machine has run this benchmark yet.** This project has not had a GPU "
-            "machine: every figure below is from the CPU provider, and there is no CUDA figure. "
-            "The CUDA provider's selection is unit-tested (`tests/node/test_inference.py`), not "
-            "measured.",
+            "**This run had no CUDA provider**: every figure below is from the CPU provider. "
+            "Run it on a GPU machine (below) for the CUDA rows.",
             "",
         ]
     lines += [
@@ -170,10 +174,14 @@ def render(
         )
     lines.append("")
     if cuda_rows:
+        cpu_p50 = {r.model: r.p50_us for r in rows if r.provider != CUDA}
+        ratios = [r.p50_us / cpu_p50[r.model] for r in cuda_rows if r.model in cpu_p50]
+        spread = f"{min(ratios):.1f}x to {max(ratios):.1f}x" if ratios else "not compared"
         lines.append(
-            f"CUDA rows ran on device {settings.device_id}. For models this small, a GPU call "
-            "is bound by the host-device copies and the kernel launches, not by arithmetic: "
-            "compare p50 with the CPU rows before moving a node to a GPU."
+            f"CUDA rows ran on device {settings.device_id}. Here a CUDA call's p50 was {spread} "
+            "the CPU call's for the same model. For models this small a GPU call is bound by "
+            "the host-device copies and the kernel launches, not by arithmetic: compare p50 "
+            "with the CPU rows before moving a node to a GPU."
         )
     else:
         lines.append(
