@@ -48,6 +48,8 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     mapping(address account => uint256) private s_credits;
     /// @dev A node's seals: seal => block it was made in.
     mapping(address node => mapping(bytes32 seal => uint256)) private s_seals;
+    /// @dev Draws recorded by `pinPrimary`, read once the request's block hash is out of reach.
+    mapping(uint256 requestId => address) private s_pinned;
 
     /// @param modelRegistry_ The model registry.
     /// @param nodeRegistry_ The node registry (whose coordinator must be set to this contract).
@@ -209,6 +211,18 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     }
 
     /// @inheritdoc IInferenceCoordinator
+    function pinPrimary(uint256 requestId, Commitment calldata commitment) external returns (address primary) {
+        _checkPending(requestId, commitment);
+        primary = s_pinned[requestId];
+        if (primary != address(0)) return primary;
+        if (blockhash(commitment.requestBlock) == 0) revert DrawOutOfReach(requestId, commitment.requestBlock);
+        primary = _draw(requestId, commitment);
+        if (primary == address(0)) return primary;
+        s_pinned[requestId] = primary;
+        emit PrimaryPinned(requestId, primary);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
     function primaryOf(uint256 requestId, Commitment calldata commitment) external view returns (address) {
         _checkPending(requestId, commitment);
         return _draw(requestId, commitment);
@@ -318,11 +332,12 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     }
 
     /// @dev The request's primary (see the interface notice): zero while the request's block is
-    ///      the current one or more than 256 blocks old (`blockhash` is zero then), or when no
-    ///      slot of the pool had stake in the request's block.
+    ///      the current one, or when no slot of the pool had stake in the request's block. Past
+    ///      256 blocks (`blockhash` is zero then) it is the pinned draw, or zero if none was
+    ///      pinned. A pin is left in storage after the request settles.
     function _draw(uint256 requestId, Commitment calldata c) private view returns (address) {
         bytes32 hash = blockhash(c.requestBlock);
-        if (hash == 0) return address(0);
+        if (hash == 0) return s_pinned[requestId];
         uint256 seed = uint256(keccak256(abi.encode(requestId, hash)));
         return INodeRegistry(nodeRegistry).drawNode(c.modelId, seed, c.poolHistoryLength, c.requestBlock);
     }

@@ -29,8 +29,9 @@ pragma solidity ^0.8.24;
 ///         for a pool of n slots, paid at fulfilment or cancellation; the request itself only
 ///         stores the slot count. `primaryOf` computes it; it is fixed from the block after the
 ///         request on. Limits: the producer of the request's block can bias it (by withholding
-///         the block or choosing its contents); `blockhash` only reaches back 256 blocks, and a
-///         request settled later has no primary (nobody is slashed).
+///         the block or choosing its contents); `blockhash` only reaches back 256 blocks, so
+///         the draw must be pinned (`pinPrimary`, by anyone) while it is in reach for a request
+///         settled later to slash its primary; unpinned, such a request has no primary.
 ///
 ///         Sealing: a node other than the primary must first call `sealFulfillment` with
 ///         `fulfillmentSeal(requestId, node, proof, instances)` and fulfil in a later block. The
@@ -203,6 +204,10 @@ interface IInferenceCoordinator {
     /// @notice Sending ETH to `to` failed.
     error TransferFailed(address to, uint256 amount);
 
+    /// @notice `pinPrimary` came too late: the request's block is more than 256 blocks old (or
+    ///         is the current block), so `blockhash` cannot give its draw.
+    error DrawOutOfReach(uint256 requestId, uint64 requestBlock);
+
     /// @notice A request was made. `input` is the full input at the model's input scale. The
     ///         primary is drawn from the hash of this event's block (`primaryOf`).
     event InferenceRequested(
@@ -212,6 +217,10 @@ interface IInferenceCoordinator {
         Commitment commitment,
         int256[] input
     );
+
+    /// @notice The draw of `requestId` was recorded (`pinPrimary`): `primary` stays its primary
+    ///         after the request's block leaves `blockhash`'s reach.
+    event PrimaryPinned(uint256 indexed requestId, address indexed primary);
 
     /// @notice `node` sealed a fulfilment of `requestId` (see `fulfillmentSeal`).
     event FulfillmentSealed(uint256 indexed requestId, address indexed node, bytes32 seal);
@@ -308,8 +317,17 @@ interface IInferenceCoordinator {
     /// @notice Withdraw the caller's credit (node fees, refunds) to `recipient` (not zero).
     function withdraw(address payable recipient) external;
 
+    /// @notice Record a pending request's primary while its block is within 256 blocks, so
+    ///         that fulfilment or cancellation after that still slashes the primary that missed
+    ///         its window. Anyone may call it (the requester, who is paid from the slash, or a
+    ///         keeper; on chains with fast blocks the deadline can lie past the 256 blocks); a
+    ///         second call returns the pinned primary. Nothing is stored when the pool had no
+    ///         stake (the primary is zero).
+    function pinPrimary(uint256 requestId, Commitment calldata commitment) external returns (address primary);
+
     /// @notice The primary of a pending request: zero while its block is the current one, when
-    ///         it is more than 256 blocks old, or when no slot of the pool had stake in its block.
+    ///         no slot of the pool had stake in its block, or when its block is more than 256
+    ///         blocks old and its draw was not pinned (`pinPrimary`).
     function primaryOf(uint256 requestId, Commitment calldata commitment) external view returns (address);
 
     /// @notice `keccak256(abi.encode(requestId, node, keccak256(proof), keccak256(abi.encodePacked(instances))))`.

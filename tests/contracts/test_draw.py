@@ -102,3 +102,64 @@ def test_without_a_primary_a_sealed_node_may_fulfil_at_once(
     receipt = coordinator.fulfill(req.request_id, req.commitment, b"\x01", instances, sender=node)
     [log] = list(receipt.events.filter(coordinator.InferenceFulfilled))
     assert (log.node, log.slashed) == (node.address, 0)
+
+
+def test_a_pinned_draw_outlives_256_blocks_and_slashes_the_primary(
+    chain, coordinator, node_registry, consumer, request_via, staked, stranger
+):
+    req = request_via(consumer)
+    chain.mine()
+    receipt = coordinator.pinPrimary(req.request_id, req.commitment, sender=stranger)
+    [log] = list(receipt.events.filter(coordinator.PrimaryPinned))
+    assert (log.requestId, log.primary) == (req.request_id, req.primary)
+    # a second pin changes nothing and emits nothing
+    again = coordinator.pinPrimary(req.request_id, req.commitment, sender=stranger)
+    assert not list(again.events.filter(coordinator.PrimaryPinned))
+    chain.mine(257)
+    assert coordinator.primaryOf(req.request_id, req.commitment) == req.primary
+    chain.pending_timestamp = max(chain.pending_timestamp, req.field("deadline") + 1)
+    receipt = coordinator.cancelRequest(req.request_id, req.commitment, sender=stranger)
+    [log] = list(receipt.events.filter(coordinator.InferenceCancelled))
+    assert log.primary == req.primary and log.slashed == req.field("slashAmount") > 0
+    [slash] = list(receipt.events.filter(node_registry.NodeSlashed))
+    assert slash.node == req.primary
+
+
+def test_a_pinned_primary_keeps_its_window_past_256_blocks(
+    chain, coordinator, consumer, request_via, staked, stranger
+):
+    """After the horizon a pinned request still has its primary: a stand-in needs the window
+    over (it is, by now) and a seal, and the primary is slashed."""
+    req = request_via(consumer)
+    chain.mine()
+    coordinator.pinPrimary(req.request_id, req.commitment, sender=stranger)
+    chain.mine(257)
+    primary = req.primary
+    standin = next(n for n in staked if n.address != primary)
+    chain.pending_timestamp = max(chain.pending_timestamp, req.field("windowEnd") + 1)
+    instances = instances_for(req.input, [1, 2])
+    seal = coordinator.fulfillmentSeal(req.request_id, standin, b"\x01", instances)
+    coordinator.sealFulfillment(req.request_id, seal, sender=standin)
+    receipt = coordinator.fulfill(
+        req.request_id, req.commitment, b"\x01", instances, sender=standin
+    )
+    [log] = list(receipt.events.filter(coordinator.InferenceFulfilled))
+    assert log.node == standin.address and log.slashed > 0
+
+
+def test_pinning_needs_the_draw_in_reach_and_the_request_pending(
+    chain, coordinator, consumer, request_via, staked, stranger
+):
+    req = request_via(consumer)
+    # in the request's own block the hash does not exist yet
+    with ape.reverts(coordinator.DrawOutOfReach, requestId=req.request_id):
+        coordinator.pinPrimary.call(req.request_id, req.commitment)
+    chain.mine(257)
+    with ape.reverts(
+        coordinator.DrawOutOfReach,
+        requestId=req.request_id,
+        requestBlock=req.field("requestBlock"),
+    ):
+        coordinator.pinPrimary(req.request_id, req.commitment, sender=stranger)
+    with ape.reverts(coordinator.RequestNotPending, requestId=req.request_id + 1):
+        coordinator.pinPrimary(req.request_id + 1, req.commitment, sender=stranger)

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from web3 import Web3
+from web3.exceptions import ContractLogicError
 
-from oracle_node.chain.contracts import commitment_to_json, draw_seed
+from oracle_node.chain.contracts import commitment_to_json, commitment_tuple, draw_seed
 from oracle_node.circuits.datasets import held_out
 from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import load_manifest
@@ -40,6 +41,9 @@ MODELS = {
     "digits": ROOT / "circuits" / "digits",
 }
 FEE = 10**15
+PIN_AFTER = 64
+"""Blocks after which the keeper pins a still-open request's draw (``pinPrimary``), well
+before ``blockhash`` loses the request's block at 256."""
 
 
 @dataclass
@@ -54,8 +58,10 @@ class Outcome:
     fulfilled_by: str | None = None
     cancelled: bool = False
     past_horizon: bool = False
-    """Settled more than 256 blocks after its request: the chain no longer knows the request
-    block's hash, so the coordinator sees no primary and slashes nobody (by design)."""
+    """Settled more than 256 blocks after its request with its draw never pinned: the chain no
+    longer knows the request block's hash, so the coordinator sees no primary and slashes
+    nobody (by design; the keeper pins the draw of every request still open after
+    ``PIN_AFTER`` blocks)."""
 
     @property
     def kind(self) -> str:
@@ -118,6 +124,9 @@ class Simulation:
     model_ids: dict[str, int] = field(default_factory=dict)
     serves: dict[str, list[str]] = field(default_factory=dict)
     kills: int = 0
+    request_ids: list[int] = field(default_factory=list)
+    commitments: dict[int, Any] = field(default_factory=dict)
+    pinned: set[int] = field(default_factory=set)
 
     # ------------------------------------------------------------------ set-up
 
@@ -204,7 +213,7 @@ class Simulation:
         rng = random.Random(self.seed)
         started = time.monotonic()
         samples = {name: self._samples(name) for name in MODELS}
-        self.request_ids: list[int] = []
+        self.request_ids = []
         down: dict[str, float] = {}
         next_kill = time.monotonic() + chaos_every
         for i in range(requests):
@@ -218,11 +227,12 @@ class Simulation:
                 self._chaos(rng, down, down_for)
                 next_kill = now + chaos_every
             self._revive(down)
+            self._keeper()
             time.sleep(spacing * rng.uniform(0.5, 1.5))
         deadline = time.monotonic() + settle_timeout
         while time.monotonic() < deadline:
             self._revive(down)
-            self._cancel_expired()
+            self._keeper()
             if not self._pending():
                 break
             time.sleep(1.0)
@@ -238,11 +248,9 @@ class Simulation:
     def _request(self, name: str, values: list[int], requester: str) -> int:
         call = self.coordinator.functions.requestInference(self.model_ids[name], values, 0)
         receipt = send(self.w3, call, requester, FEE)
-        return int(
-            self.coordinator.events.InferenceRequested().process_receipt(receipt)[0]["args"][
-                "requestId"
-            ]
-        )
+        args = self.coordinator.events.InferenceRequested().process_receipt(receipt)[0]["args"]
+        self.commitments[int(args["requestId"])] = args["commitment"]
+        return int(args["requestId"])
 
     def _chaos(self, rng: random.Random, down: dict[str, float], down_for: float) -> None:
         alive = [a for a in self.nodes if a not in down]
@@ -263,19 +271,28 @@ class Simulation:
         return [r for r in self.request_ids
                 if int.from_bytes(bytes(self.coordinator.functions.commitmentOf(r).call()), "big")]  # fmt: skip
 
-    def _cancel_expired(self) -> None:
-        """The keeper: anyone may cancel a request after its deadline."""
-        now = int(self.w3.eth.get_block("latest")["timestamp"])
+    def _keeper(self) -> None:
+        """Anyone's upkeep, run between requests: cancel what is past its deadline, and pin
+        the draw of what is still open after ``PIN_AFTER`` blocks, so that settling it later
+        still slashes its primary."""
+        latest = self.w3.eth.get_block("latest")
+        now, number = int(latest["timestamp"]), int(latest["number"])
+        keeper = self.w3.eth.accounts[0]
         for request_id in self._pending():
-            log = self._log("InferenceRequested", request_id)
-            commitment = log["args"]["commitment"]
-            if now > int(commitment["deadline"]):
-                from oracle_node.chain.contracts import commitment_tuple
-
-                call = self.coordinator.functions.cancelRequest(
-                    request_id, commitment_tuple(commitment)
-                )
-                send(self.w3, call, self.w3.eth.accounts[0])
+            commitment = commitment_tuple(self.commitments[request_id])
+            c = self.commitments[request_id]
+            if now > int(c["deadline"]):
+                send(self.w3, self.coordinator.functions.cancelRequest(request_id, commitment),
+                     keeper)  # fmt: skip
+            elif (
+                PIN_AFTER <= number - int(c["requestBlock"]) < 256 and request_id not in self.pinned
+            ):
+                try:
+                    send(self.w3, self.coordinator.functions.pinPrimary(request_id, commitment),
+                         keeper)  # fmt: skip
+                except ContractLogicError:
+                    continue  # settled since _pending() looked: nothing left to pin
+                self.pinned.add(request_id)
 
     def _primary(self, requested: Any) -> str:
         """The request's primary, drawn as the coordinator draws it (from its block's hash)."""
@@ -317,7 +334,7 @@ class Simulation:
         self.request_ids.append(request_id)
         self.w3.provider.make_request("evm_increaseTime", [self.params.request_timeout + 1])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-        self._cancel_expired()
+        self._keeper()
         for account in serving:
             self.nodes[account].start(ready_timeout=300)
         return request_id
@@ -330,6 +347,7 @@ class Simulation:
         fulfilled = _by_request(self.coordinator.events.InferenceFulfilled().get_logs(from_block=0))
         cancelled = _by_request(self.coordinator.events.InferenceCancelled().get_logs(from_block=0))
         requested = _by_request(self.coordinator.events.InferenceRequested().get_logs(from_block=0))
+        pins = _by_request(self.coordinator.events.PrimaryPinned().get_logs(from_block=0))
         names = {v: k for k, v in self.model_ids.items()}
         outcomes = []
         expected: Counter[str] = Counter()
@@ -343,7 +361,8 @@ class Simulation:
                               _ts(w3, req))  # fmt: skip
             settled = (f or c)[0]
             outcome.settled_at = _ts(w3, settled)
-            outcome.past_horizon = int(settled["blockNumber"]) - int(req["blockNumber"]) > 256
+            late = int(settled["blockNumber"]) - int(req["blockNumber"]) > 256
+            outcome.past_horizon = late and request_id not in pins
             if f:
                 outcome.fulfilled_by = f[0]["args"]["node"]
             else:
