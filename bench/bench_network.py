@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--operators", type=int, default=10)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--spacing", type=float, default=3.0, help="mean seconds between requests")
+    parser.add_argument("--spacing", type=float, default=12.0, help="mean seconds between requests")
     parser.add_argument("--out", default=str(RESULTS), help="results file, or - to print only")
     args = parser.parse_args(argv)
 
@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         "- every request ended exactly once: yes (checked per request on the chain's logs)",
         f"- slashed exactly the primaries that missed their window: {'yes' if ok_slash else 'NO'} "
         f"({sum(report.slashes.values())} slashes)",
-        f"- settled more than 256 blocks after the request (the chain no longer knows the request "
-        f"block's hash, so no primary and no slash, by design): "
+        "- settled more than 256 blocks after the request with its draw not pinned (the chain "
+        "no longer knows the request block's hash, so no primary and no slash, by design): "
         f"{sum(o.past_horizon for o in report.outcomes)}",
         f"- coordinator balance = pending fees + credits: {'yes' if held == owed else 'NO'} "
         f"({held} wei)",
