@@ -124,8 +124,8 @@ class Simulation:
     model_ids: dict[str, int] = field(default_factory=dict)
     serves: dict[str, list[str]] = field(default_factory=dict)
     kills: int = 0
-    request_ids: list[int] = field(default_factory=list)
     commitments: dict[int, Any] = field(default_factory=dict)
+    """Every request sent, in order: its id and the commitment its log carried."""
     pinned: set[int] = field(default_factory=set)
 
     # ------------------------------------------------------------------ set-up
@@ -213,15 +213,12 @@ class Simulation:
         rng = random.Random(self.seed)
         started = time.monotonic()
         samples = {name: self._samples(name) for name in MODELS}
-        self.request_ids = []
         down: dict[str, float] = {}
         next_kill = time.monotonic() + chaos_every
         for i in range(requests):
             name = "breast_cancer" if rng.random() < 0.6 else "digits"
             values = samples[name][i % len(samples[name])]
-            self.request_ids.append(
-                self._request(name, values, self.requesters[i % len(self.requesters)])
-            )
+            self._request(name, values, self.requesters[i % len(self.requesters)])
             now = time.monotonic()
             if now >= next_kill:
                 self._chaos(rng, down, down_for)
@@ -268,7 +265,7 @@ class Simulation:
                 del down[account]
 
     def _pending(self) -> list[int]:
-        return [r for r in self.request_ids
+        return [r for r in self.commitments
                 if int.from_bytes(bytes(self.coordinator.functions.commitmentOf(r).call()), "big")]  # fmt: skip
 
     def _keeper(self) -> None:
@@ -279,8 +276,8 @@ class Simulation:
         now, number = int(latest["timestamp"]), int(latest["number"])
         keeper = self.w3.eth.accounts[0]
         for request_id in self._pending():
-            commitment = commitment_tuple(self.commitments[request_id])
             c = self.commitments[request_id]
+            commitment = commitment_tuple(c)
             if now > int(c["deadline"]):
                 send(self.w3, self.coordinator.functions.cancelRequest(request_id, commitment),
                      keeper)  # fmt: skip
@@ -316,7 +313,6 @@ class Simulation:
         primary = self._primary(self._log("InferenceRequested", request_id))
         self.nodes[primary].kill()
         self.kills += 1
-        self.request_ids.append(request_id)
         deadline = time.monotonic() + 300
         while self._pending() and time.monotonic() < deadline:
             time.sleep(1.0)
@@ -331,7 +327,6 @@ class Simulation:
             self.nodes[account].kill()
             self.kills += 1
         request_id = self._request(name, self._samples(name)[1], self.requesters[1])
-        self.request_ids.append(request_id)
         self.w3.provider.make_request("evm_increaseTime", [self.params.request_timeout + 1])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
         self._keeper()
@@ -351,7 +346,7 @@ class Simulation:
         names = {v: k for k, v in self.model_ids.items()}
         outcomes = []
         expected: Counter[str] = Counter()
-        for request_id in self.request_ids:
+        for request_id in self.commitments:
             [req] = requested[request_id]
             f, c = fulfilled.get(request_id, []), cancelled.get(request_id, [])
             assert (
