@@ -40,6 +40,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         uint256 callbackGas;
         uint256 standInId;
         uint256 inputsAt;
+        uint256 lastRequestBlock;
     }
 
     /// @dev Starts at 1 (set in the constructor) so that no request pays a zero-to-nonzero write.
@@ -98,6 +99,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         uint256[] calldata instances
     ) external returns (FulfillmentResult result) {
         _checkPending(requestId, commitment);
+        if (block.number <= commitment.requestBlock) revert RequestNotYetOpen(requestId, commitment.requestBlock);
         if (block.timestamp > commitment.deadline) revert RequestExpired(requestId, commitment.deadline);
         address primary = _draw(requestId, commitment);
         if (msg.sender != primary) _checkStandIn(requestId, commitment, primary, proof, instances);
@@ -166,7 +168,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
             }
             bytes32 seal = batchSeal(requestIds, msg.sender, proof, instances);
             uint256 sealedIn = s_seals[msg.sender][seal];
-            if (sealedIn == 0 || sealedIn >= block.number) {
+            if (sealedIn <= b.lastRequestBlock || sealedIn >= block.number) {
                 revert FulfillmentNotSealed(b.standInId, msg.sender, sealedIn);
             }
             delete s_seals[msg.sender][seal];
@@ -344,8 +346,8 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
 
     /// @dev The checks of `fulfillBatch` for every slot in use: ids strictly ascending and not
     ///      the padding id 0, one model, and for each pending request its commitment, its input
-    ///      slice and the caller's right to settle it now. A request no longer pending or past
-    ///      its deadline is marked `Skipped`. For the others it tallies fees and callback gas,
+    ///      slice, that its block is over, and the caller's right to settle it now. A request no
+    ///      longer pending or past its deadline is marked `Skipped`. For the others it tallies fees and callback gas,
     ///      records the primary to slash when the caller stands in for it, and notes the first
     ///      request the caller stands in for.
     function _checkBatch(
@@ -381,6 +383,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (stored == 0) return (false, address(0));
         if (_commitmentHash(requestId, c) != stored) revert CommitmentMismatch(requestId);
         if (block.timestamp > c.deadline) return (false, address(0));
+        if (block.number <= c.requestBlock) revert RequestNotYetOpen(requestId, c.requestBlock);
         if (_inputSliceHash(b, slot) != c.inputHash) revert InputInstancesMismatch(requestId);
         address primary = _draw(requestId, c);
         if (msg.sender != primary) {
@@ -390,6 +393,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
             if (b.standInId == 0) b.standInId = requestId;
             slashable = primary;
         }
+        if (c.requestBlock > b.lastRequestBlock) b.lastRequestBlock = c.requestBlock;
         b.settled += 1;
         b.fees += c.fee;
         b.callbackGas += uint256(c.callbackGasLimit) * 64 / 63 + CALLBACK_CALL_OVERHEAD;
@@ -465,8 +469,8 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     }
 
     /// @dev A node other than the primary may fulfil when it is eligible, the window is over (or
-    ///      there is no primary) and it sealed this very fulfilment in an earlier block. The seal
-    ///      is spent.
+    ///      there is no primary) and it sealed this very fulfilment in an earlier block, after the
+    ///      request's own. The seal is spent.
     function _checkStandIn(
         uint256 requestId,
         Commitment calldata c,
@@ -482,7 +486,9 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         }
         bytes32 seal = fulfillmentSeal(requestId, msg.sender, proof, instances);
         uint256 sealedIn = s_seals[msg.sender][seal];
-        if (sealedIn == 0 || sealedIn >= block.number) revert FulfillmentNotSealed(requestId, msg.sender, sealedIn);
+        if (sealedIn <= c.requestBlock || sealedIn >= block.number) {
+            revert FulfillmentNotSealed(requestId, msg.sender, sealedIn);
+        }
         delete s_seals[msg.sender][seal];
     }
 

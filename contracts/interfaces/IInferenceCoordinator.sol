@@ -33,11 +33,16 @@ pragma solidity ^0.8.24;
 ///         the draw must be pinned (`pinPrimary`, by anyone) while it is in reach for a request
 ///         settled later to slash its primary; unpinned, such a request has no primary.
 ///
+///         A request is open from the block after its own: no one settles it in the block it was
+///         made in, where its primary is not drawn yet (`RequestNotYetOpen`).
+///
 ///         Sealing: a node other than the primary must first call `sealFulfillment` with
 ///         `fulfillmentSeal(requestId, node, proof, instances)` and fulfil in a later block. The
 ///         seal names the node, so a proof copied from a pending transaction cannot be sealed in
 ///         time by anyone else: the copier would need its own seal mined before the copied
-///         transaction. The primary fulfils without a seal.
+///         transaction. A seal counts only when it was made after the request's block: request
+///         ids are sequential, so a node that knows an input in advance could otherwise seal a
+///         fulfilment before the request exists. The primary fulfils without a seal.
 ///
 ///         Batches: a model registered with `batchSize` N > 1 has a circuit that proves N
 ///         inferences at once, and its requests are settled with `fulfillBatch`: one proof and
@@ -149,9 +154,15 @@ interface IInferenceCoordinator {
     /// @notice The node is not active or does not serve the request's model.
     error NodeNotEligible(uint256 requestId, address node);
 
-    /// @notice A node other than the primary has no seal of this fulfilment from an earlier block.
-    /// @param sealedAtBlock Zero when there is no seal, else the (current) block it was made in.
+    /// @notice A node other than the primary has no seal of this fulfilment made after the
+    ///         request's block and before the current one.
+    /// @param sealedAtBlock Zero when there is no seal, else the block it was made in (the current
+    ///        block, or the request's block or an earlier one).
     error FulfillmentNotSealed(uint256 requestId, address node, uint256 sealedAtBlock);
+
+    /// @notice The request was made in the current block: it can be settled only from the next
+    ///         block on, once the hash of its block (which draws its primary) exists.
+    error RequestNotYetOpen(uint256 requestId, uint64 requestBlock);
 
     /// @notice The number of instances is not inputLen + outputLen.
     error InstanceCountMismatch(uint256 requestId, uint256 got, uint256 want);
@@ -256,9 +267,10 @@ interface IInferenceCoordinator {
         payable
         returns (uint256 requestId);
 
-    /// @notice Post a proven output. Checks the commitment, the caller's right to fulfil now (the
-    ///         primary at any time before the deadline; another eligible node after the window,
-    ///         or at once when there is no primary, with a seal from an earlier block), that
+    /// @notice Post a proven output. Checks the commitment, that the request's block is over
+    ///         (`RequestNotYetOpen`), the caller's right to fulfil now (the primary at any time
+    ///         before the deadline; another eligible node after the window, or at once when there
+    ///         is no primary, with a seal from a block after the request's and before this one), that
     ///         the input instances are the request's input and that the model's verifier accepts
     ///         the proof; then credits the fee to the caller, deletes the commitment, and calls the
     ///         requester back with exactly `callbackGasLimit` gas. The transaction must carry
@@ -284,7 +296,8 @@ interface IInferenceCoordinator {
     ///         when it has no primary). When the caller is not the primary of at least one
     ///         request, it must have sealed `batchSeal(requestIds, msg.sender, proof, instances)`
     ///         with `sealFulfillment` (naming any pending request of the batch) in an earlier
-    ///         block; the seal is spent. The proof is verified once. Then, for every settled
+    ///         block that is after every settled request's block; the seal is spent. A pending
+    ///         request made in the current block reverts the batch (`RequestNotYetOpen`). The proof is verified once. Then, for every settled
     ///         request, the commitment is deleted, its fee credited to the caller (one credit for
     ///         all), and its primary slashed when the caller stood in for it after the window (at
     ///         the request's own terms, in its requester's favour); only after all of that are the

@@ -9,6 +9,8 @@ A revert is decoded from the coordinator's ABI and decides what happens next:
 * ``RequestNotPending`` / ``CommitmentMismatch``: the logs say who settled it: ``fulfilled``
   (us), ``taken`` (another node) or ``expired`` (cancelled); with no such log, ``failed``;
 * ``NotPrimaryNode``: not our turn yet, wait for the window to end;
+* ``RequestNotYetOpen``: the request's block is the latest (a node run with no confirmations
+  estimates in it): try again on a later pass, from a later block;
 * ``FulfillmentNotSealed`` (a stand-in after the window): send the seal, fulfil on a later
   pass from a later block (see :mod:`oracle_node.chain.sealing`);
 * ``RequestExpired``: ``expired``;
@@ -375,7 +377,7 @@ class Submitter:
         elif name == "NotPrimaryNode":
             window_end = max(int(job.commitment["windowEnd"]) for job in members)
             self._move(members, JobState.PROVED, not_before=window_end, reason=str(error))
-        elif name == "FulfillmentNotSealed":
+        elif name in ("FulfillmentNotSealed", "RequestNotYetOpen"):
             self._move(members, JobState.PROVED, reason=str(error))
         elif name == "RequestExpired":
             self._move(members, JobState.EXPIRED, reason=str(error))
