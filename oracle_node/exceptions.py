@@ -20,6 +20,7 @@ Hierarchy::
     │   ├── CircuitTooLargeError     the circuit's estimated memory exceeds what the machine has
     │   ├── SrsError                 structured reference string missing or wrong
     │   ├── CorruptArtifactError     an artifact folder does not match its manifest
+    │   ├── InputRangeError          no input range can be proven, or it misses the data
     │   ├── ArtifactCheckError       `circuits verify-artifacts` found failures (or no circuit)
     │   └── ProvingError             EZKL failed to set up, prove or verify
     ├── InferenceError               a model cannot be loaded or run
@@ -177,6 +178,12 @@ class CorruptArtifactError(CircuitError):
     def __init__(self, path: Path, problem: str) -> None:
         self.path = path
         super().__init__(f"corrupted circuit artifact {path}: {problem}")
+
+
+class InputRangeError(CircuitError):
+    """No provable input range can be derived for a circuit, or the one derived does not cover
+    the data it was built for: the circuit must be rebuilt (more decomposition legs, lower
+    scale)."""
 
 
 class ArtifactCheckError(CircuitError):

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // GENERATED FILE - DO NOT EDIT. EZKL's create_evm_verifier output for the circuit
-// `anomaly_ae` (verifying key sha256 0xcda83890863d9675e9890d293fc17b1ca15655d24c6ed48d2539833db4745f2e), with one change made by the build:
+// `anomaly_ae` (verifying key sha256 0x67ff2724c71a7ad6df0ee7bd3f842c690d9f3627a29eb58e81696d8865c90a39), with one change made by the build:
 // the contract is renamed Halo2Verifier -> AnomalyAeVerifier.
 // Regenerate: oracle-node circuits build <model.onnx> <calibration.json> --name anomaly_ae --inner-cols 1
 
@@ -216,7 +216,7 @@ contract AnomalyAeVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x05a0, 0x2424128acdb8c5949d2595237adea5d40b725bf3b487271987ddf8be0d1001cd) // vk_digest
+                mstore(0x05a0, 0x018b818e5203ec913477727ae7c74b0645ea254a4a86a07ccc1c69cfde8ee13b) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000001f) // num_instances
 
                 // Check valid length of proof
@@ -316,7 +316,7 @@ contract AnomalyAeVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x05a0, 0x2424128acdb8c5949d2595237adea5d40b725bf3b487271987ddf8be0d1001cd) // vk_digest
+                mstore(0x05a0, 0x018b818e5203ec913477727ae7c74b0645ea254a4a86a07ccc1c69cfde8ee13b) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000001f) // num_instances
                 mstore(0x05e0, 0x000000000000000000000000000000000000000000000000000000000000000f) // k
                 mstore(0x0600, 0x3063edaa444bddc677fcd515f614555a777997e0a9287d1e62bf6dd004d82001) // n_inv
@@ -337,32 +337,32 @@ contract AnomalyAeVerifier {
                 mstore(0x07e0, 0x265dc3ae0b285e0491f312f27bc737ff9eecfb5e4e59cbca7a3310b5e38ebce6) // neg_s_g2_x_2
                 mstore(0x0800, 0x1fd40b76384abf2b438e7dd250dcb1b64571342b8c13956f167987d8619b443e) // neg_s_g2_y_1
                 mstore(0x0820, 0x15da43e46d2230d311587ec62797d996677771f457f3b0f14990260207a24bc2) // neg_s_g2_y_2
-                mstore(0x0840, 0x22631bc550fae756ab1166d8e34c51667dea21bf4541ea1cb9087388d1914b21) // fixed_comms[0].x
-                mstore(0x0860, 0x1d8b0894d32a100150d4f6375a49fd389dcc591a442f17750fb1875720759a9e) // fixed_comms[0].y
+                mstore(0x0840, 0x202cd1346e3efb0d6348fa9b2333e8e88411c5e007ddaa5c1834c87a883deb87) // fixed_comms[0].x
+                mstore(0x0860, 0x2ae4bdaa455ddcd02acea3ce09363ab6e54df0d254656bee92f05f2fbd75b663) // fixed_comms[0].y
                 mstore(0x0880, 0x049bfcabf634546e2003ab81232b41c483820e0673b4fe540509dae416780c99) // fixed_comms[1].x
                 mstore(0x08a0, 0x23ff436f793513c0ae6b075de43c6fa03659581c28cc207eac8a0546a7f7b278) // fixed_comms[1].y
                 mstore(0x08c0, 0x0bf52619c6d6fa0d999ae8960a669d70dc9079c5383c21b755ad54c6e282f44d) // fixed_comms[2].x
                 mstore(0x08e0, 0x0cc4176effa9e48ced04a9e01f894b672cadddc95184ddd36bf9749bb766d6f9) // fixed_comms[2].y
-                mstore(0x0900, 0x148ec84b43f8c4942f037e7bc0486b41a04e22b9bcf12d8f5e15c13133af83fd) // fixed_comms[3].x
-                mstore(0x0920, 0x03db560a82d6ff8404b7be4e530ddbc28e2a286bce436427b76ed0c8a59fe3c2) // fixed_comms[3].y
-                mstore(0x0940, 0x01c2bf60a4c81df0261c0fcb1e1c53a7d82c6487c9d525d27162f49df968f3fe) // fixed_comms[4].x
-                mstore(0x0960, 0x2e10412d7be931b1168de6aa294eed2da424838351e933f7911f2c9f7fd2d5af) // fixed_comms[4].y
-                mstore(0x0980, 0x1bc96cc872d4d3d0aa4ba16d85699d002561681d11468321a0097c0032818d23) // fixed_comms[5].x
-                mstore(0x09a0, 0x2d2921db3c8b806aa4e6ddbcdf63c09223da6ea8189d533ff7b8002094a9dd8a) // fixed_comms[5].y
-                mstore(0x09c0, 0x1eb0989fdfc3a4f55b648e78b0a521cfaf1753cead3fb268607599fa6b7c3ae1) // fixed_comms[6].x
-                mstore(0x09e0, 0x2638df30fa4da270cfdd180d10fc8aaa506f309f38eef9660c22f900f3a1fe6c) // fixed_comms[6].y
+                mstore(0x0900, 0x2e7462a18ba93696a7fd4a97301d6da782b74068b4bea9dd9fe65aa75095dfdc) // fixed_comms[3].x
+                mstore(0x0920, 0x22301c2cf65fa1a4099b1e6c79652c0409c53ee4d4b396a9f5fba752eb3a308c) // fixed_comms[3].y
+                mstore(0x0940, 0x1f946bdf48fce12b274d438661287ce6901b9dca3049cb8a423a3e65bead9cb8) // fixed_comms[4].x
+                mstore(0x0960, 0x1eb4797553baaf4bb422867e7547622575a3c34d04b82cb89d0eef4d74093770) // fixed_comms[4].y
+                mstore(0x0980, 0x05ff9f1ffd659094eb39374f962b4d089b7bbcf7102e7af504ff23a9e391625e) // fixed_comms[5].x
+                mstore(0x09a0, 0x27da3c544c6fe12f43ee3701628ceb79b6b63c14a8191c8012d4a8ca5fb5fe44) // fixed_comms[5].y
+                mstore(0x09c0, 0x1adc8c8fd8bfe13093ad61b9b2d58cd90ba68a4c19c9bf3daf9c1432bac42603) // fixed_comms[6].x
+                mstore(0x09e0, 0x271733e10c87a33eb4ddf509fe73cbe32d979f7a817b5aec72f214ca7614488c) // fixed_comms[6].y
                 mstore(0x0a00, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].x
                 mstore(0x0a20, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].y
-                mstore(0x0a40, 0x295c63b886d4fa0d9c6e6b36cfdb083527e9de3b8fec3b89760e2e9e22e766b1) // permutation_comms[0].x
-                mstore(0x0a60, 0x2336feeb80d154a841418b8dd43df64431f173d67ee000a11e4560eaf894e298) // permutation_comms[0].y
-                mstore(0x0a80, 0x2f61d999c81e1993c201ceaf1770553e593ad8d51096dbd93663ae256c7d1846) // permutation_comms[1].x
-                mstore(0x0aa0, 0x0b841700848238161e65e405c0639cfa750d11dcd647e754d0c9ea5fc7d39c43) // permutation_comms[1].y
-                mstore(0x0ac0, 0x27b9f5732d2c79087ba4b72bc0396348505a9970a5b8e9d53b3c350feeb20645) // permutation_comms[2].x
-                mstore(0x0ae0, 0x21c5735bbf402e984418bce2ed6a9668100dff9f84002a224309b7db697ceabd) // permutation_comms[2].y
-                mstore(0x0b00, 0x2e580caf1b2951fb2f8b90cc76261efd817b4df8b532ecdc68597f14838065a4) // permutation_comms[3].x
-                mstore(0x0b20, 0x18c25af230dcb817b3afb48dd580e97508cbaf7bc4accf3655e710bfdd74da55) // permutation_comms[3].y
-                mstore(0x0b40, 0x268d728de0272023b54308eb83520a586317cce14e54228231fd4c98e6ab67d6) // permutation_comms[4].x
-                mstore(0x0b60, 0x2bd6315b65782fa54b23348cc96e7d5893c5f1b2fcd40b4036e26c9aa40b56d5) // permutation_comms[4].y
+                mstore(0x0a40, 0x15118b05a4d6e1a7baabe55cab0a33ad45634f51692ecda61a11b45c2dd50ff1) // permutation_comms[0].x
+                mstore(0x0a60, 0x218f58d4e1a7c9933e55302effe54be5af640928b7b2dcf53fbe0d886b36937f) // permutation_comms[0].y
+                mstore(0x0a80, 0x0b72dc4453ba0031cd17d9fdb2111aea6f9ca558f8fe1457603ce44b404dd7a6) // permutation_comms[1].x
+                mstore(0x0aa0, 0x28d58a24e0eee43ba6f6f4d0a156fa72b26bd6c5b9e33d2e9758beadf91d6baf) // permutation_comms[1].y
+                mstore(0x0ac0, 0x2667dc6aa4162a3cfaedb449be813c000189959aaea12a1daf59583fb11bc2e0) // permutation_comms[2].x
+                mstore(0x0ae0, 0x05d8640ba19c64a13b57b86bf29df7c40db1713e2b4a2833015969e23ec2e59a) // permutation_comms[2].y
+                mstore(0x0b00, 0x25fc393bfe7447063a524e636661622be1f51de7dbc3ec26a0ef6342542bb603) // permutation_comms[3].x
+                mstore(0x0b20, 0x16c76cd4f10108fe5b1fe70aaa65aa586e5d6be386bd9ebda7693bce31b75190) // permutation_comms[3].y
+                mstore(0x0b40, 0x22c242974ea7cf1465e7b663677986c56b342a17a94d6876d2378e82570866c6) // permutation_comms[4].x
+                mstore(0x0b60, 0x2251d04162eb8716804579fd5223d73576bb5f17cd1bc307daa50885130f3c8b) // permutation_comms[4].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // GENERATED FILE - DO NOT EDIT. EZKL's create_evm_verifier output for the circuit
-// `credit_gbt` (verifying key sha256 0xd9199f9f67dda67931d34c4867e109bb6665f6fe38e7f800f53558e4687bf7eb), with one change made by the build:
+// `credit_gbt` (verifying key sha256 0x6d2f22e1098cb31bf8285360a6b36500c3566ae40b8c33d372362152a4a6b24f), with one change made by the build:
 // the contract is renamed Halo2Verifier -> CreditGbtVerifier.
 // Regenerate: oracle-node circuits build <model.onnx> <calibration.json> --name credit_gbt --inner-cols 1
 
@@ -216,7 +216,7 @@ contract CreditGbtVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x05a0, 0x1f9e27196cb7f257891bdb9bc1fd9468d2cb566f44eb740e62ec4c4b85027e86) // vk_digest
+                mstore(0x05a0, 0x189fc27749991c632a6110127ba53067f63ba13ffc7539d6dae29abc672fbe2f) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000000d) // num_instances
 
                 // Check valid length of proof
@@ -316,7 +316,7 @@ contract CreditGbtVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x05a0, 0x1f9e27196cb7f257891bdb9bc1fd9468d2cb566f44eb740e62ec4c4b85027e86) // vk_digest
+                mstore(0x05a0, 0x189fc27749991c632a6110127ba53067f63ba13ffc7539d6dae29abc672fbe2f) // vk_digest
                 mstore(0x05c0, 0x000000000000000000000000000000000000000000000000000000000000000d) // num_instances
                 mstore(0x05e0, 0x0000000000000000000000000000000000000000000000000000000000000010) // k
                 mstore(0x0600, 0x30641e0e92bebef818268d663bcad6dbcfd6c0149170f6d7d350b1b1fa6c1001) // n_inv
@@ -337,32 +337,32 @@ contract CreditGbtVerifier {
                 mstore(0x07e0, 0x2d8f6ea48be3238c802818641dffab68574cd2b9658f383f014bc1a02b0a8791) // neg_s_g2_x_2
                 mstore(0x0800, 0x2dc9304ddce7f0b8c8bee7aa7cc114abf39b01b6ac861e76ac0bbd37755d42cf) // neg_s_g2_y_1
                 mstore(0x0820, 0x2160085ddfbd177b8ff385b5e7a0d0e4466d2573e9b903dc5e08ab246cd3e433) // neg_s_g2_y_2
-                mstore(0x0840, 0x0f793ed9011a806c33f5cbc8937009bdb092da74077e72e8eef630d68a388188) // fixed_comms[0].x
-                mstore(0x0860, 0x14b9827dd2d449eeba110e99462e93bb4c24fe6d30cc32589e33884e04f2edde) // fixed_comms[0].y
+                mstore(0x0840, 0x0da4afed35e5ed7452e31e8e3e8cbf3b86aad6610de9323c2f4dc832105680d9) // fixed_comms[0].x
+                mstore(0x0860, 0x30158e353998c65020da490fbbca1f0ec07fe6cf2869ddb895e7f6dd5c7df184) // fixed_comms[0].y
                 mstore(0x0880, 0x0fdfe2ee2bbe1c36ac1ce36834e1a0441569be369308d3b8e07581d67d9b1f96) // fixed_comms[1].x
                 mstore(0x08a0, 0x182c266a220c54b62133f09c15d092761b32a3ae92d9d90337bb9cfc57433674) // fixed_comms[1].y
                 mstore(0x08c0, 0x1904c2d94279af01945cd2ef3f8cfef3e4fe24446506afd9f0704bf2e2618f30) // fixed_comms[2].x
                 mstore(0x08e0, 0x042e97bb67642ffd9b942236229db96309b80cc5a9f0887aa7646ce025818ace) // fixed_comms[2].y
-                mstore(0x0900, 0x292737a8245eea62b3fd5c6ef11e54296048c4f55168d8bff7db1866e8d4dab3) // fixed_comms[3].x
-                mstore(0x0920, 0x081e2ae6afc73c523d1187e8bf6d77782d177e0a54ce3797fa6898be9cad29ef) // fixed_comms[3].y
-                mstore(0x0940, 0x16107e3d66a9160f27f5c1fcadb07f4ad6763be721c7cb46fe782af1fb72ac17) // fixed_comms[4].x
-                mstore(0x0960, 0x20f66b1e2d96d5fc2e4a25d5c696c90d671740bc9f93a8ec4d8e476dd676fdfa) // fixed_comms[4].y
-                mstore(0x0980, 0x2f2e34ab35952f1bdcadb27a2a4f7f4ea4e79603eb49993a51efbcbe80876318) // fixed_comms[5].x
-                mstore(0x09a0, 0x082e1c5c273b12f2e006af892b406d4288c28cbed6e008f920e91d829779bcd0) // fixed_comms[5].y
-                mstore(0x09c0, 0x2637c3bc163f3c06ba5f92b36579e61efd3b590fd5d2e7ec834c9b538e6a8771) // fixed_comms[6].x
-                mstore(0x09e0, 0x251fe67fcbf878665038eee739fc4f50d5092e4042fa0d87a0da5cf8685ac6bd) // fixed_comms[6].y
+                mstore(0x0900, 0x225d98ab63cae4c0df617aa1758b6b5c331096ae10e8df6430e6a862841a6ad4) // fixed_comms[3].x
+                mstore(0x0920, 0x2faf85dbb82d1d17494c9421a4ccfc738eca8f7dd9274f2fcdde8658d2d98be7) // fixed_comms[3].y
+                mstore(0x0940, 0x2af1a68bd07f79284e6d806e4a9f89b38700392884f879f4a5a1b136ef8c0878) // fixed_comms[4].x
+                mstore(0x0960, 0x1ff98d8601f54499baa6231d1a08cf2ec434aa72bf52e242d6133b541cb0d33c) // fixed_comms[4].y
+                mstore(0x0980, 0x2dfd7847ad9cbf9ba120ce7784afab627c812cf687768d4865f8b588d01a7d84) // fixed_comms[5].x
+                mstore(0x09a0, 0x2ade8eacc339a1b4de23fda987b8ae69e36dd64aab2afcbe7eba5a80a5f664bd) // fixed_comms[5].y
+                mstore(0x09c0, 0x0278c6db52e4a05af30b8d5917ae67ee54db2b41ec48ee6e2679cac9e17bf7e8) // fixed_comms[6].x
+                mstore(0x09e0, 0x26843f221fd9f1dff464ecb850014e87f0208ff74fb44b54af6c9eea59100f3a) // fixed_comms[6].y
                 mstore(0x0a00, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].x
                 mstore(0x0a20, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[7].y
-                mstore(0x0a40, 0x29b172468bf359a2637069c823f700f5f088888917c52a2a24892fa77bfd2b20) // permutation_comms[0].x
-                mstore(0x0a60, 0x0529e81890756107ae55de8c019059d9d23e4b5ac98653f37f2fa601b65659a9) // permutation_comms[0].y
-                mstore(0x0a80, 0x2d6ab938c72f711642fbfd483117dce777dfdedaf3ae70c5d63442e3a18bb515) // permutation_comms[1].x
-                mstore(0x0aa0, 0x1f5d20da367f0ee4e232ac48072f729279dee3e2837c21fb46fbfab02955d71a) // permutation_comms[1].y
-                mstore(0x0ac0, 0x0c63a6cb400c5608e2e619b2022635f7bd1e4edaa2a79a1d2eb83e76cba42894) // permutation_comms[2].x
-                mstore(0x0ae0, 0x2853674cf11c0256984b413369c86c6c0f084eb48a9ce678e8ba238bbeefc43b) // permutation_comms[2].y
-                mstore(0x0b00, 0x1b7ca15842d44669aa10077b5a6c27395b60d0f11493759f2cbd98aab273b437) // permutation_comms[3].x
-                mstore(0x0b20, 0x0ea829358cf91945681b2eed9e0e2719e9080b81fda8badcc5efd722fa37d1d5) // permutation_comms[3].y
-                mstore(0x0b40, 0x2fd77e0f46b326ecfedbb8f21876d7d3e0f690705290154c5cd04d088d2e1e51) // permutation_comms[4].x
-                mstore(0x0b60, 0x089d0a5da5de64c71d9cf77c02ca277ea508c08919c54ba84866c9dc7e1ebf5e) // permutation_comms[4].y
+                mstore(0x0a40, 0x2d22b37b8ed1d2b7c7bb9cd5653d48dacbf5d1895c1865e1a6f2774707f99bbd) // permutation_comms[0].x
+                mstore(0x0a60, 0x2a886c5749f0d538becb3f20930f0d05a050266bd33105f9188a98b9c65aad45) // permutation_comms[0].y
+                mstore(0x0a80, 0x2c365049349e383612ccb5dab2eed7fcffc5ccf73e9d689aadc44965cf3491a1) // permutation_comms[1].x
+                mstore(0x0aa0, 0x2d9be68db8bab4961b61ced443cd4b62b70c17249e30b152ba959730eece4185) // permutation_comms[1].y
+                mstore(0x0ac0, 0x218154754d01397cc1509c19e0f43dcff67ad72a50ed8f03894b39b8a4ba1518) // permutation_comms[2].x
+                mstore(0x0ae0, 0x04d3f8bb2989a7ecd4acaf30fc1a7adad9493133e6ce97715c2f265cc61382d2) // permutation_comms[2].y
+                mstore(0x0b00, 0x01a8792481f386b8e1f149dccc0f21f5875ad50b776541adf9173038f8d6142c) // permutation_comms[3].x
+                mstore(0x0b20, 0x0621fe17b91191d7e1d9aae2783b43bf0109b251e4ce08d5f84906f8af172d1a) // permutation_comms[3].y
+                mstore(0x0b40, 0x17aa9112e8df351d46d42e35a33c8cd24eedae194dd36bfd81d90019414581e9) // permutation_comms[4].x
+                mstore(0x0b60, 0x0250040a7d817ee086c0a1614f1e9dcb0e98e178936b2e8921fc7f46b9f01d9b) // permutation_comms[4].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {

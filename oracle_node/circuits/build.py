@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from oracle_node.circuits import proving
+from oracle_node.circuits.input_range import analyse, calibrated_input_bound, check_boundable
 from oracle_node.circuits.inputs import check_calibration, inspect_onnx
 from oracle_node.circuits.manifest import (
     CALIBRATION_FILE,
@@ -41,6 +42,7 @@ from oracle_node.exceptions import (
     CircuitError,
     CircuitTooLargeError,
     ConfigError,
+    InputRangeError,
     SrsError,
     UnsupportedModelError,
 )
@@ -100,6 +102,9 @@ MAX_CODE_BYTES = 24_576
 # Rows at the end of every column that EZKL keeps for halo2's blinding factors
 # (ASSUMED_BLINDING_FACTORS 5 + RESERVED_BLINDING_ROWS_PAD 3): the layout must end before them.
 RESERVED_ROWS = 8
+# Decomposition legs the build may add so that every value of the input range fits (base 2^14:
+# 2 legs range-check |v| < 2^28, 4 legs |v| < 2^56).
+MAX_DECOMP_LEGS = 4
 
 
 class _Clock:
@@ -162,6 +167,7 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
                 listed = ", ".join(f"{op} (node {node!r})" for op, node in unknown)
                 raise UnsupportedModelError(f"{exc}; ops not known to EZKL: {listed}") from exc
             raise
+        check_boundable(onnx_path)  # no provable input range, no circuit: before calibrating
         scales = f" scales {options.scales}" if options.scales else ""
         clock(f"calibrating for {options.target}{scales} (max 2^{options.max_logrows} rows)")
         with heartbeat(clock, "calibrate", options.heartbeat_s):
@@ -181,6 +187,8 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
             f"param scale {run_args['param_scale']}, output scales {settings['model_output_scales']}"
             f", {settings.get('num_rows', '?')} rows used"
         )
+        settings = fit_input_range(onnx_path, settings_path, settings, options.max_logrows, clock)
+        logrows = int(settings["run_args"]["logrows"])
         planner = BatchPlanner(onnx_path, Path(tmp), settings, summary.batch_dim, clock)
         if summary.batch_dim is None:
             clock(
@@ -193,7 +201,7 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         else:
             batch = int(requested)
             logrows = planner.logrows_for(batch, logrows, options.max_logrows)
-        calibrated = (1, int(run_args["logrows"]))
+        calibrated = (1, int(settings["run_args"]["logrows"]))
         rewritten = False
         while True:
             if rewritten or (batch, logrows) != calibrated:
@@ -284,6 +292,61 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         os.replace(verifier_tmp, verifier_path)
     clock(f"done: {target_dir}/ and {verifier_path}")
     return manifest
+
+
+def fit_input_range(
+    onnx_path: Path,
+    settings_path: Path,
+    settings: dict[str, Any],
+    max_logrows: int,
+    log: Log,
+) -> dict[str, Any]:
+    """Make the circuit's derived input range (:mod:`oracle_node.circuits.input_range`) cover
+    its calibration data, adding decomposition legs (up to :data:`MAX_DECOMP_LEGS`) while it
+    does not, or while some value leaves the range whatever the input. Returns the settings
+    (rewritten at ``settings_path`` when changed); raises :class:`InputRangeError` when no
+    layout fits, and :class:`UnsupportedModelError` for a graph whose values cannot be bounded."""
+    needed = calibrated_input_bound(onnx_path.parent, settings)
+    while True:
+        run_args = settings["run_args"]
+        scale, legs = int(run_args["input_scale"]), int(run_args["decomp_legs"])
+        try:
+            found = analyse(onnx_path, settings)
+        except InputRangeError as exc:
+            problem = str(exc)
+        else:
+            if found.bound >= needed:
+                log(
+                    f"input range: |x| <= {found.bound:,} at scale {scale} "
+                    f"({found.bound / 2**scale:.6g}; the calibration data reaches "
+                    f"{needed / 2**scale:.6g}); values checked at scale {found.scale} against "
+                    f"{found.limit:,}, binding first at {found.binding}"
+                )
+                return settings
+            problem = (
+                f"the provable input range |x| <= {found.bound:,} does not cover the "
+                f"calibration data's {needed:,} (at scale {scale}; binding at {found.binding})"
+            )
+        if legs >= MAX_DECOMP_LEGS:
+            raise InputRangeError(
+                f"{problem}, even with {legs} decomposition legs: calibrate at lower scales "
+                "(--scales) or change the model so that its values stay smaller"
+            )
+        log(f"input range: {problem}; laying the circuit out with {legs + 1} decomposition legs")
+        logrows = int(run_args["logrows"])
+        while True:
+            settings = proving.relayout(
+                onnx_path, settings_path, settings, logrows, decomp_legs=legs + 1
+            )
+            if fits(int(settings["num_rows"]), logrows):
+                break
+            if logrows >= max_logrows:
+                raise InputRangeError(
+                    f"{problem}; with {legs + 1} decomposition legs the circuit takes "
+                    f"{int(settings['num_rows']):,} rows, more than 2^{max_logrows}: raise "
+                    "--max-logrows or calibrate at lower scales"
+                )
+            logrows += 1
 
 
 NOT_BATCHABLE_HINT = (

@@ -134,7 +134,34 @@ def batch_settings(
     search can afford one call per candidate N; ``num_rows`` of the result says whether it
     fits ``2**logrows``. Returns the settings written to ``settings_path``.
     """
-    source = calibrated["run_args"]
+    return relayout(onnx_path, settings_path, calibrated, logrows, variables=[batch])
+
+
+def relayout(
+    onnx_path: Path,
+    settings_path: Path,
+    calibrated: dict[str, Any],
+    logrows: int,
+    *,
+    variables: list[tuple[str, int]] | None = None,
+    decomp_legs: int | None = None,
+) -> dict[str, Any]:
+    """Lay ``calibrated``'s circuit out again at ``logrows``, with other symbolic dimensions
+    (``variables``) or more decomposition legs (a wider range for every checked value, at
+    about one more row per checked value). Returns the settings written to ``settings_path``."""
+    run_args = _run_args(calibrated, logrows)
+    if variables is not None:
+        run_args.variables = variables
+    if decomp_legs is not None:
+        run_args.decomp_legs = decomp_legs
+    _gen_settings(onnx_path, settings_path, run_args)
+    settings: dict[str, Any] = json.loads(settings_path.read_text())
+    return settings
+
+
+def _run_args(settings: dict[str, Any] | Any, logrows: int | None = None) -> Any:
+    """``PyRunArgs`` carrying a calibrated circuit's choices (scales, decomposition, ...)."""
+    source = settings["run_args"]
     run_args = ezkl.PyRunArgs()
     run_args.input_visibility = "public"
     run_args.output_visibility = "public"
@@ -144,11 +171,29 @@ def batch_settings(
             setattr(run_args, key, source[key])
     run_args.lookup_range = tuple(source["lookup_range"])
     run_args.check_mode = str(source["check_mode"]).lower()
-    run_args.logrows = logrows
-    run_args.variables = [batch]
-    _gen_settings(onnx_path, settings_path, run_args)
-    settings: dict[str, Any] = json.loads(settings_path.read_text())
-    return settings
+    run_args.logrows = int(source["logrows"] if logrows is None else logrows)
+    run_args.variables = [tuple(v) for v in source.get("variables") or []]
+    return run_args
+
+
+_TABLE_ROW = re.compile(r"^│\s*(?P<idx>\d+)\s*│\s*(?P<op>[^│]*?)\s*│\s*(?P<scale>-?\d+)\s*│")
+
+
+def value_scales(onnx_path: Path, settings: dict[str, Any] | Any) -> list[int]:
+    """The fixed-point scale EZKL gives each value the circuit computes (its node table, under
+    the circuit's run arguments), constants left out. A value is range-checked at its scale."""
+    try:
+        table = str(ezkl.table(str(onnx_path), _run_args(settings)))
+    except RuntimeError as exc:
+        raise _model_error(onnx_path, exc) from exc
+    scales = [
+        int(m["scale"])
+        for m in map(_TABLE_ROW.match, table.splitlines())
+        if m is not None and not m["op"].startswith("CONST")
+    ]
+    if not scales:
+        raise ToolchainError(f"EZKL {EZKL_VERSION}'s node table of {onnx_path} has no scales")
+    return scales
 
 
 def _gen_settings(onnx_path: Path, settings_path: Path, run_args: Any) -> None:
@@ -428,6 +473,26 @@ class Prover:
         flat = pad_batch([values], self.batch_size, self.manifest.input_len)
         outputs = circuit_outputs(self.compiled_path, self.manifest.input_scale, flat)
         return outputs[: self.manifest.output_len]
+
+    def check_constraints(self, samples: Sequence[Sequence[int]], *, mock: bool = True) -> None:
+        """Compute the witness of up to N samples (free slots filled) and check every
+        constraint of the circuit on it (EZKL's mock prover: what a proof would have to
+        satisfy, without the key or the proof; ``mock=False`` stops after the witness, which
+        is where a value outside the decomposition range fails). Raises
+        :class:`ProvingError` when the circuit cannot prove these inputs."""
+        checked = [self._check_inputs(sample, f"sample {i}: ") for i, sample in enumerate(samples)]
+        flat = pad_batch(checked, self.batch_size, self.manifest.input_len)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            compute_witness(self.compiled_path, self.manifest.input_scale, flat, folder)
+            if not mock:
+                return
+            try:
+                ok = ezkl.mock(str(folder / "witness.json"), str(self.compiled_path))
+            except RuntimeError as exc:
+                raise ProvingError(f"{self.manifest.name}: a constraint fails: {exc}") from exc
+            if not ok:
+                raise ProvingError(f"{self.manifest.name}: the mock prover refused the witness")
 
     def prove(self, inputs: Sequence[int]) -> ProofResult:
         """Prove the model on one sample ``inputs`` (ints at the input scale); N = 1 only.
