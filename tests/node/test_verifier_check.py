@@ -1,0 +1,135 @@
+"""A new model (no shipped artifact knows its verifier) whose verifier is, or is not, its circuit's
+own: the node compiles the circuit folder's verifier source and compares it with the code on
+chain.
+
+One anvil chain for the module, with the protocol deployed from the shipped artifacts and two
+models of the same new circuit registered straight through the registry (around the command
+line): one with the verifier compiled from its own source, one with an always-true verifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from oracle_node.chain import verifier_code
+from oracle_node.chain.verifier_code import compile_verifier
+from oracle_node.circuits.input_range import read_max_abs_input
+from oracle_node.circuits.manifest import load_manifest
+from oracle_node.deployment import DeploymentRecord, save_record
+from oracle_node.devchain import Anvil, dev_key
+from oracle_node.node.models import verifier_source
+from oracle_node.node.runner import OracleNode
+from oracle_node.protocol import ProtocolParams, model_spec
+from oracle_node.settings import load_settings
+from tests.support.circuits import compile_test_contract, copy_circuit
+from tests.support.protocol import Deployment, deploy_protocol, send
+
+FEE = 10**15
+NODE = 1  # the operator's anvil account
+REFUSED = "not what the circuit's verifier source compiles to"
+
+
+@dataclass
+class NewModel:
+    w3: Web3
+    protocol: Deployment
+    folder: Path
+    contract: str
+    own_id: int  # registered with the verifier compiled from the folder's own source
+    fake_id: int  # registered with a verifier that accepts every proof
+    fake_verifier: str
+    record: Path  # the deployment record
+
+    def model_count(self) -> int:
+        return int(self.protocol.model_registry.functions.modelCount().call())
+
+
+def _deploy(w3: Web3, sender: str, abi: list, bytecode: str) -> str:
+    tx = w3.eth.contract(abi=abi, bytecode=bytecode).constructor().transact({"from": sender})
+    receipt = w3.eth.wait_for_transaction_receipt(tx)
+    assert receipt["status"] == 1
+    return str(receipt["contractAddress"])
+
+
+@pytest.fixture(scope="module")
+def new_model(tmp_path_factory) -> Iterator[NewModel]:
+    project = tmp_path_factory.mktemp("project")
+    folder, contract = copy_circuit(project)
+    manifest = load_manifest(folder)
+    with Anvil() as anvil:
+        w3 = Web3(Web3.HTTPProvider(anvil.url))
+        owner = w3.eth.accounts[0]
+        protocol = deploy_protocol(w3, owner, ProtocolParams(), FEE)
+        own = compile_verifier(verifier_source(folder, manifest))
+        mock = compile_test_contract("MockVerifier")
+        own_address = _deploy(w3, owner, own.abi, own.bytecode)
+        fake_address = _deploy(w3, owner, mock.abi, mock.bytecode)
+        own_id = _register(protocol, folder, own_address)
+        fake_id = _register(protocol, folder, fake_address)
+        protocol.stake(w3.eth.accounts[NODE], [own_id, fake_id])
+        record = DeploymentRecord(
+            network="test",
+            chain_id=31337,
+            deployment_block=0,
+            deployer=owner,
+            contracts={
+                "ModelRegistry": protocol.model_registry.address,
+                "NodeRegistry": protocol.node_registry.address,
+                "InferenceCoordinator": protocol.coordinator.address,
+            },
+        )
+        path = save_record(record, project / "deployments" / "test.json")
+        yield NewModel(w3, protocol, folder, contract, own_id, fake_id, fake_address, path)
+
+
+def _register(protocol: Deployment, folder: Path, verifier: str) -> int:
+    """Register the circuit straight through the registry, as anyone may."""
+    spec = model_spec(
+        load_manifest(folder), verifier, fee=FEE, max_abs_input=read_max_abs_input(folder)
+    )
+    registry = protocol.model_registry
+    receipt = send(protocol.w3, registry.functions.registerModel(spec), protocol.owner)
+    return int(registry.events.ModelRegistered().process_receipt(receipt)[0]["args"]["modelId"])
+
+
+# ----------------------------------------------------------------------------------- node
+
+
+def test_node_serves_the_model_with_its_own_verifier_and_refuses_the_always_true_one(
+    new_model, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(verifier_code, "_COMPILED", {})  # compile here, into the data folder
+    p = new_model.protocol
+    settings = load_settings(
+        data_dir=tmp_path,
+        chain={
+            "rpc_url": new_model.w3.provider.endpoint_uri,
+            "chain_id": 31337,
+            "coordinator": p.coordinator.address,
+            "model_registry": p.model_registry.address,
+            "node_registry": p.node_registry.address,
+            "confirmations": 0,
+        },
+        keys={"dev_private_key": dev_key(NODE), "allow_dev_key": True},
+        models=[
+            {"id": new_model.own_id, "dir": new_model.folder},
+            {"id": new_model.fake_id, "dir": new_model.folder},
+        ],
+        api={"enabled": False},
+    )
+    node = OracleNode(settings)
+    node.start()
+    try:
+        assert set(node.models.models) == {new_model.own_id}
+        reason = node.models.refused[new_model.fake_id]
+        assert reason.startswith(f"verifier {new_model.fake_verifier}: ") and REFUSED in reason
+    finally:
+        node.stop()
+    assert node.wait(5)
+    # The compiled verifier is cached in the data folder, by source hash and compiler.
+    assert len(list(settings.verifier_cache_dir.glob("*.json"))) == 1
