@@ -1,6 +1,6 @@
 """A new model (no shipped artifact knows its verifier) whose verifier is, or is not, its circuit's
-own: the node compiles the circuit folder's verifier source and compares it with the code on
-chain.
+own: the node, ``doctor`` and ``models show`` compile the circuit folder's verifier source and
+compare it with the code on chain.
 
 One anvil chain for the module, with the protocol deployed from the shipped artifacts and two
 models of the same new circuit registered straight through the registry (around the command
@@ -9,6 +9,7 @@ line): one with the verifier compiled from its own source, one with an always-tr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from oracle_node.chain import verifier_code
 from oracle_node.chain.verifier_code import compile_verifier
 from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import load_manifest
+from oracle_node.cli import main
 from oracle_node.deployment import DeploymentRecord, save_record
 from oracle_node.devchain import Anvil, dev_key
 from oracle_node.node.models import verifier_source
@@ -97,6 +99,40 @@ def _register(protocol: Deployment, folder: Path, verifier: str) -> int:
     return int(registry.events.ModelRegistered().process_receipt(receipt)[0]["args"]["modelId"])
 
 
+@pytest.fixture
+def env(new_model, monkeypatch, tmp_path):
+    """The operator's settings: the deployment record, its dev key, a fresh data folder."""
+    values = {
+        "ORACLE_CHAIN__RPC_URL": new_model.w3.provider.endpoint_uri,
+        "ORACLE_CHAIN__DEPLOYMENT": str(new_model.record),
+        "ORACLE_KEYS__DEV_PRIVATE_KEY": dev_key(NODE),
+        "ORACLE_KEYS__ALLOW_DEV_KEY": "true",
+        "ORACLE_DATA_DIR": str(tmp_path / "data"),
+        "ORACLE_API__ENABLED": "false",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+def _serve(monkeypatch, model: NewModel, *ids: int) -> None:
+    models = [{"id": model_id, "dir": str(model.folder)} for model_id in ids]
+    monkeypatch.setenv("ORACLE_MODELS", json.dumps(models))
+
+
+def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
 # ----------------------------------------------------------------------------------- node
 
 
@@ -133,3 +169,41 @@ def test_node_serves_the_model_with_its_own_verifier_and_refuses_the_always_true
     assert node.wait(5)
     # The compiled verifier is cached in the data folder, by source hash and compiler.
     assert len(list(settings.verifier_cache_dir.glob("*.json"))) == 1
+
+
+# --------------------------------------------------------------------------------- doctor
+
+
+def test_doctor_flags_the_always_true_verifier(new_model, env, monkeypatch, capsys):
+    _serve(monkeypatch, new_model, new_model.fake_id)
+    code, out, err = _run(capsys, ["doctor"])
+    assert code == 1
+    fails = [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert len(fails) == 1, out
+    assert f"model {new_model.fake_id}: verifier {new_model.fake_verifier}: " in fails[0]
+    assert REFUSED in fails[0]
+    assert "1 check(s) failed" in _one_line_error(err)
+
+
+def test_doctor_passes_the_models_own_verifier(new_model, env, monkeypatch, capsys):
+    _serve(monkeypatch, new_model, new_model.own_id)
+    code, out, _ = _run(capsys, ["doctor"])
+    assert code == 0, out
+    assert f"is {new_model.contract} as compiled from the circuit's verifier source" in out
+    assert "all checks passed" in out
+
+
+# ---------------------------------------------------------------------------- models show
+
+
+def test_models_show_says_whether_the_verifier_is_the_circuits_own(new_model, env, capsys):
+    folder = str(new_model.folder)
+    code, out, _ = _run(capsys, ["models", "show", str(new_model.own_id), "--circuit", folder])
+    assert code == 0 and "fits the record; the verifier is what its verifier source" in out
+    code, out, _ = _run(capsys, ["models", "show", str(new_model.own_id)])
+    assert code == 0 and "circuit: not checked (pass --circuit DIR" in out
+    code, out, err = _run(capsys, ["models", "show", str(new_model.fake_id), "--circuit", folder])
+    line = _one_line_error(err)
+    assert code == 1 and f"model {new_model.fake_id} does not fit {folder}" in line
+    assert REFUSED in line
+    assert f"verifier: {new_model.fake_verifier}" in out  # the record is shown first
