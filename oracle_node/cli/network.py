@@ -186,7 +186,13 @@ def models() -> None:
 )  # fmt: skip
 @click.option(
     "--verifier", "verifier", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="the verifier's Solidity source (default: found from the manifest)",
+    help="where the circuit's generated verifier source is (default: found from the manifest; "
+    "it must hash to the manifest's verifier_sha256)",
+)  # fmt: skip
+@click.option(
+    "--verifier-address", default=None,
+    help="use this deployed verifier instead of deploying one (its code must be what the "
+    "circuit's verifier source compiles to)",
 )  # fmt: skip
 def publish(
     model_dir: Path,
@@ -194,8 +200,12 @@ def publish(
     fee_text: str,
     artifacts_uri: str,
     verifier: Path | None,
+    verifier_address: str | None,
 ) -> None:
-    """Deploy MODEL_DIR's verifier and register the model into an existing deployment."""
+    """Deploy MODEL_DIR's verifier and register the model into an existing deployment.
+
+    The verifier is compiled from the circuit's own hash-checked source, and the code at its
+    address is compared with that before anything is registered."""
     from oracle_node.chain.deployer import publish_model
     from oracle_node.deployment import load_record, save_record
 
@@ -220,6 +230,8 @@ def publish(
         fee=parse_eth(fee_text),
         artifacts_uri=artifacts_uri,
         source=verifier,
+        verifier_address=verifier_address,
+        cache_dir=settings.verifier_cache_dir,
         log=click.echo,
     )
     save_record(record, record_path)

@@ -1,6 +1,6 @@
 """A new model (no shipped artifact knows its verifier) whose verifier is, or is not, its circuit's
-own: the node, ``doctor`` and ``models show`` compile the circuit folder's verifier source and
-compare it with the code on chain.
+own: the node, ``doctor``, ``models show`` and ``models publish`` compile the circuit folder's
+verifier source and compare it with the code on chain.
 
 One anvil chain for the module, with the protocol deployed from the shipped artifacts and two
 models of the same new circuit registered straight through the registry (around the command
@@ -22,17 +22,18 @@ from oracle_node.chain.verifier_code import compile_verifier
 from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.cli import main
-from oracle_node.deployment import DeploymentRecord, save_record
+from oracle_node.deployment import DeploymentRecord, load_record, save_record
 from oracle_node.devchain import Anvil, dev_key
 from oracle_node.node.models import verifier_source
 from oracle_node.node.runner import OracleNode
 from oracle_node.protocol import ProtocolParams, model_spec
 from oracle_node.settings import load_settings
-from tests.support.circuits import compile_test_contract, copy_circuit
+from tests.support.circuits import always_true_source, compile_test_contract, copy_circuit
 from tests.support.protocol import Deployment, deploy_protocol, send
 
 FEE = 10**15
 NODE = 1  # the operator's anvil account
+PUBLISHER = 3
 REFUSED = "not what the circuit's verifier source compiles to"
 
 
@@ -207,3 +208,57 @@ def test_models_show_says_whether_the_verifier_is_the_circuits_own(new_model, en
     assert code == 1 and f"model {new_model.fake_id} does not fit {folder}" in line
     assert REFUSED in line
     assert f"verifier: {new_model.fake_verifier}" in out  # the record is shown first
+
+
+# ------------------------------------------------------------------------- models publish
+
+
+def _publish(capsys, model: NewModel, *extra: str) -> tuple[int, str, str]:
+    argv = ["models", "publish", str(model.folder), "--fee", "0.001", "--artifacts-uri", "x://y"]
+    return _run(capsys, [*argv, *extra])
+
+
+@pytest.fixture
+def publisher(env, monkeypatch):
+    monkeypatch.setenv("ORACLE_KEYS__DEV_PRIVATE_KEY", dev_key(PUBLISHER))
+
+
+def test_publish_refuses_a_verifier_source_other_than_the_circuits(
+    new_model, publisher, tmp_path, capsys
+):
+    fake = tmp_path / f"{new_model.contract}.sol"
+    fake.write_text(always_true_source(new_model.contract))
+    before = (new_model.model_count(), _nonce(new_model, PUBLISHER))
+    code, _, err = _publish(capsys, new_model, "--verifier", str(fake))
+    line = _one_line_error(err)
+    assert code == 1 and f"verifier source {fake} hashes to 0x" in line
+    assert "it is not the circuit's generated verifier" in line
+    # Refused before anything was sent: no verifier deployed, no model registered.
+    assert (new_model.model_count(), _nonce(new_model, PUBLISHER)) == before
+
+
+def test_publish_refuses_a_deployed_verifier_that_is_not_the_circuits(new_model, publisher, capsys):
+    before = (new_model.model_count(), _nonce(new_model, PUBLISHER))
+    code, _, err = _publish(capsys, new_model, "--verifier-address", new_model.fake_verifier)
+    line = _one_line_error(err)
+    assert code == 1 and f"verifier {new_model.fake_verifier} is not scorer_copy's own" in line
+    assert REFUSED in line and line.endswith("nothing was registered")
+    assert (new_model.model_count(), _nonce(new_model, PUBLISHER)) == before
+
+
+def test_publish_registers_the_model_with_the_verifier_of_its_own_source(
+    new_model, publisher, capsys
+):
+    before = new_model.model_count()
+    code, out, err = _publish(capsys, new_model)
+    assert code == 0, err
+    [published] = load_record(new_model.record).models
+    assert published.model_id == before + 1 and published.verifier_contract == new_model.contract
+    assert "is the circuit's compiled verifier" in out
+    folder = str(new_model.folder)
+    code, out, _ = _run(capsys, ["models", "show", str(published.model_id), "--circuit", folder])
+    assert code == 0 and "the verifier is what its verifier source compiles to" in out
+
+
+def _nonce(model: NewModel, account: int) -> int:
+    return int(model.w3.eth.get_transaction_count(model.w3.eth.accounts[account]))
