@@ -84,7 +84,8 @@ class OracleHarness:
 
     Each node stakes ``params.min_stake`` and serves every model registered through
     :meth:`register_model`. Proofs are made in-process with :class:`oracle_node.circuits.proving.Prover`
-    (proving keys are cached beside each circuit folder, or in ``cache_dir``).
+    (proving keys are cached beside each circuit folder, or in ``cache_dir``; verifiers compiled
+    to check the deployed ones, in ``cache_dir/verifiers`` or else for the process only).
     """
 
     def __init__(
