@@ -231,7 +231,6 @@ def publish(
         artifacts_uri=artifacts_uri,
         source=verifier,
         verifier_address=verifier_address,
-        cache_dir=settings.verifier_cache_dir,
         log=click.echo,
     )
     save_record(record, record_path)
@@ -333,7 +332,7 @@ def show_model(
     if circuit is None:
         click.echo(f"{'circuit':>9}: not checked (pass --circuit DIR, the model's circuit folder)")
         return
-    problem = _circuit_problem(contracts, model_id, circuit, settings.verifier_cache_dir)
+    problem = _circuit_problem(contracts, model_id, circuit)
     if problem is not None:
         raise VerifierCodeError(f"model {model_id} does not fit {circuit}: {problem}")
     click.echo(
@@ -342,8 +341,9 @@ def show_model(
     )
 
 
-def _circuit_problem(contracts: Any, model_id: int, circuit: Path, cache_dir: Path) -> str | None:
-    """Why ``circuit`` is not model ``model_id``'s folder, or its verifier not the circuit's own."""
+def _circuit_problem(contracts: Any, model_id: int, circuit: Path) -> str | None:
+    """Why ``circuit`` is not model ``model_id``'s folder, or its verifier not the circuit's own.
+    The verifier is compiled for this process only: a publisher's command leaves no cache."""
     from oracle_node.chain.verifier_code import verifier_problem
     from oracle_node.circuits.manifest import load_manifest
     from oracle_node.node.models import check_record, verifier_source
@@ -358,7 +358,6 @@ def _circuit_problem(contracts: Any, model_id: int, circuit: Path, cache_dir: Pa
         record.verifier,
         verifier_source(circuit, manifest),
         recorded_hash=record.verifier_code_hash,
-        cache_dir=cache_dir,
     )
 
 

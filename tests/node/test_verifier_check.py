@@ -247,7 +247,7 @@ def test_publish_refuses_a_deployed_verifier_that_is_not_the_circuits(new_model,
 
 
 def test_publish_registers_the_model_with_the_verifier_of_its_own_source(
-    new_model, publisher, capsys
+    new_model, publisher, env, capsys
 ):
     before = new_model.model_count()
     code, out, err = _publish(capsys, new_model)
@@ -258,6 +258,8 @@ def test_publish_registers_the_model_with_the_verifier_of_its_own_source(
     folder = str(new_model.folder)
     code, out, _ = _run(capsys, ["models", "show", str(published.model_id), "--circuit", folder])
     assert code == 0 and "the verifier is what its verifier source compiles to" in out
+    # A publisher's commands compile for the process only: no cache folder is left behind.
+    assert not Path(env["ORACLE_DATA_DIR"]).exists()
 
 
 def _nonce(model: NewModel, account: int) -> int:
