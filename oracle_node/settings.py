@@ -289,6 +289,11 @@ class NodeSettings(BaseSettings):
     def key_cache_dir(self) -> Path:
         return self.data_dir / "keys"
 
+    @property
+    def verifier_cache_dir(self) -> Path:
+        """Verifier code compiled from circuits' sources, by source hash and compiler."""
+        return self.data_dir / "verifiers"
+
     def require_chain(self) -> None:
         """Fail with one message when the contract addresses a running node needs are absent."""
         missing = [

@@ -20,12 +20,12 @@ from web3.contract import Contract
 from oracle_node import artifacts
 from oracle_node.chain.abi import ErrorDecoder, load_abi
 from oracle_node.chain.contracts import OracleContracts
-from oracle_node.chain.solc import compile_contract
 from oracle_node.chain.tx import send_transaction
+from oracle_node.chain.verifier_code import VerifierSource, check_verifier, compile_verifier
 from oracle_node.circuits.input_range import read_max_abs_input
-from oracle_node.circuits.manifest import load_manifest, sha256_file
+from oracle_node.circuits.manifest import load_manifest, verifier_source_paths
 from oracle_node.deployment import DeploymentRecord, PublishedModel
-from oracle_node.exceptions import CorruptArtifactError, DeploymentError
+from oracle_node.exceptions import DeploymentError, VerifierCodeError
 from oracle_node.protocol import ProtocolParams, model_spec
 
 Log = Callable[[str], None]
@@ -117,29 +117,6 @@ def deploy_protocol(
     )
 
 
-def verifier_source(model_dir: Path) -> Path:
-    """The generated verifier's source of a circuit folder, checked against its manifest.
-
-    Looked for in the folder itself (``<Contract>.sol``), then where the build wrote it
-    (the manifest's ``verifier_path``, relative to the project that holds ``circuits/``).
-    """
-    manifest = load_manifest(model_dir)
-    here = model_dir / f"{manifest.verifier_contract}.sol"
-    candidates = [here, model_dir.resolve().parent.parent / manifest.verifier_path]
-    for path in candidates:
-        if path.is_file():
-            actual = sha256_file(path)
-            if actual != manifest.verifier_sha256:
-                raise CorruptArtifactError(
-                    path, f"sha256 is {actual}, the manifest records {manifest.verifier_sha256}"
-                )
-            return path
-    listed = " or ".join(str(p) for p in candidates)
-    raise CorruptArtifactError(
-        model_dir, f"the verifier source is missing: looked for {listed} (pass --verifier)"
-    )
-
-
 def publish_model(
     contracts: OracleContracts,
     signer: LocalAccount,
@@ -149,21 +126,50 @@ def publish_model(
     fee: int,
     artifacts_uri: str,
     source: Path | None = None,
+    verifier_address: str | None = None,
+    cache_dir: Path | None = None,
     log: Log = _quiet,
 ) -> PublishedModel:
-    """Compile and deploy the model's verifier, register the model, return its record entry."""
+    """Deploy the model's verifier (or take the one at ``verifier_address``), register the model,
+    return its record entry.
+
+    The verifier is compiled from the circuit's own generated source: ``source`` when given,
+    else found from the manifest; either way it must hash to the manifest's ``verifier_sha256``.
+    Before anything is registered, the code at the verifier's address must be what that source
+    compiles to (:func:`oracle_node.chain.verifier_code.check_verifier`).
+    """
     w3 = contracts.w3
     manifest = load_manifest(model_dir)
-    source = source or verifier_source(model_dir)
-    log(f"compiling {manifest.verifier_contract} from {source}")
-    compiled = compile_contract(source, manifest.verifier_contract)
-    verifier, _ = deploy_contract(
-        w3, signer, compiled.abi, compiled.bytecode, what=f"deploy {manifest.verifier_contract}"
+    verifier_src = VerifierSource(
+        manifest.verifier_contract,
+        manifest.verifier_sha256,
+        (source,) if source is not None else verifier_source_paths(model_dir, manifest),
     )
-    log(f"{manifest.verifier_contract} at {verifier.address}")
+    log(f"compiling {manifest.verifier_contract} from its source")
+    compiled = compile_verifier(verifier_src, cache_dir)
+    if verifier_address is None:
+        verifier, _ = deploy_contract(
+            w3, signer, compiled.abi, compiled.bytecode,
+            what=f"deploy {manifest.verifier_contract}",
+        )  # fmt: skip
+        address = Web3.to_checksum_address(verifier.address)
+        log(f"{manifest.verifier_contract} at {address}")
+    else:
+        if not Web3.is_address(verifier_address):
+            raise DeploymentError(f"--verifier-address {verifier_address!r} is not an address")
+        address = Web3.to_checksum_address(verifier_address)
+    try:
+        check_verifier(
+            bytes(w3.eth.get_code(address)), verifier_src, recorded_hash=None, cache_dir=cache_dir
+        )
+    except VerifierCodeError as exc:
+        raise VerifierCodeError(
+            f"verifier {address} is not {manifest.name}'s own: {exc}; nothing was registered"
+        ) from None
+    log(f"{manifest.verifier_contract} at {address} is the circuit's compiled verifier")
     spec = model_spec(
         manifest,
-        verifier.address,
+        address,
         fee=fee,
         max_abs_input=read_max_abs_input(model_dir),
         artifacts_uri=artifacts_uri,
@@ -183,7 +189,7 @@ def publish_model(
     published = PublishedModel(
         model_id=int(events[0]["args"]["modelId"]),
         name=manifest.name,
-        verifier=verifier.address,
+        verifier=address,
         verifier_contract=manifest.verifier_contract,
         vk_sha256=manifest.vk_sha256,
         fee=fee,

@@ -54,20 +54,30 @@ def find_solc() -> Path:
     )
 
 
+#: The compiler input's settings, less the output selection: with :data:`SOLC_VERSION`, what
+#: decides the code a source compiles to (and so what a cache of compiled code is keyed by).
+SETTINGS: dict[str, Any] = {
+    "optimizer": {"enabled": True, "runs": OPTIMIZER_RUNS},
+    "evmVersion": EVM_VERSION,
+}
+
+
 def compile_contract(source: Path, contract: str, *, timeout: float = 300) -> Compiled:
     """Compile ``contract`` from the single file ``source`` (optimizer on, as Ape does)."""
     if not source.is_file():
         raise ToolchainError(f"Solidity source {source} does not exist")
+    return compile_source(source.name, source.read_text(), contract, timeout=timeout)
+
+
+def compile_source(file_name: str, text: str, contract: str, *, timeout: float = 300) -> Compiled:
+    """Compile ``contract`` from the Solidity ``text`` of one file named ``file_name``."""
     request = {
         "language": "Solidity",
-        "sources": {source.name: {"content": source.read_text()}},
+        "sources": {file_name: {"content": text}},
         "settings": {
-            "optimizer": {"enabled": True, "runs": OPTIMIZER_RUNS},
-            "evmVersion": EVM_VERSION,
+            **SETTINGS,
             "outputSelection": {
-                source.name: {
-                    contract: ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]
-                }
+                file_name: {contract: ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}
             },
         },
     }
@@ -83,16 +93,15 @@ def compile_contract(source: Path, contract: str, *, timeout: float = 300) -> Co
         output = json.loads(done.stdout)
     except json.JSONDecodeError:
         raise ToolchainError(
-            f"solc failed on {source} (exit {done.returncode}): {done.stderr.strip()[-500:]}"
+            f"solc failed on {file_name} (exit {done.returncode}): {done.stderr.strip()[-500:]}"
         ) from None
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
     if errors:
-        raise ToolchainError(
-            f"solc could not compile {source}: {errors[0].get('formattedMessage', errors[0])}"
-        )
-    found = output.get("contracts", {}).get(source.name, {}).get(contract)
+        message = " ".join(str(errors[0].get("formattedMessage", errors[0])).split())
+        raise ToolchainError(f"solc could not compile {file_name}: {message}")
+    found = output.get("contracts", {}).get(file_name, {}).get(contract)
     if found is None:
-        raise ToolchainError(f"{source} does not define contract {contract}")
+        raise ToolchainError(f"{file_name} does not define contract {contract}")
     return Compiled(
         name=contract,
         abi=found["abi"],

@@ -104,6 +104,17 @@ class Manifest(BaseModel):
         return path
 
 
+def verifier_source_paths(model_dir: Path, manifest: Manifest) -> tuple[Path, ...]:
+    """Where a circuit folder's generated verifier source may be, in the order looked at: in the
+    folder itself (``<Contract>.sol``), then where the build wrote it (the manifest's
+    ``verifier_path``, relative to the project folder that holds ``circuits/``)."""
+    folder = Path(model_dir).resolve()
+    return (
+        folder / f"{manifest.verifier_contract}.sol",
+        folder.parent.parent / manifest.verifier_path,
+    )
+
+
 def read_manifest(model_dir: Path) -> Manifest:
     """Parse ``manifest.json`` without checking the files it names."""
     path = Path(model_dir) / MANIFEST_FILE

@@ -89,9 +89,10 @@ def _key_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
 
 
 def _model_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
+    from oracle_node.chain.verifier_code import verifier_problem
     from oracle_node.circuits.manifest import load_manifest
     from oracle_node.circuits.proving import check_srs, proving_key_path
-    from oracle_node.node.models import check_record
+    from oracle_node.node.models import check_record, verifier_source
 
     if not settings.models:
         yield False, 'models: none configured: set ORACLE_MODELS=\'[{"id": 1, "dir": "..."}]\''
@@ -109,6 +110,21 @@ def _model_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
             yield False, f"{label}: {problem}"
             continue
         yield True, f"{label}: {manifest.name} matches its on-chain record"
+        problem = verifier_problem(
+            contracts.w3,
+            record.verifier,
+            verifier_source(served.dir, manifest),
+            recorded_hash=record.verifier_code_hash,
+            cache_dir=settings.verifier_cache_dir,
+        )
+        if problem is not None:
+            yield False, f"{label}: {problem}"
+        else:
+            yield (
+                True,
+                f"{label}: verifier {record.verifier} is {manifest.verifier_contract} as compiled "
+                "from the circuit's verifier source, and its code hash is the registered one",
+            )
         srs = served.srs_path or served.dir.parent / manifest.srs_file
         try:
             check_srs(srs, manifest.srs_sha256)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import secrets
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,7 +22,12 @@ from oracle_node.cli.common import (
     signer,
     table,
 )
-from oracle_node.exceptions import DeploymentRecordError, KeystoreError
+from oracle_node.exceptions import (
+    DeploymentRecordError,
+    KeystoreError,
+    OracleError,
+    VerifierCodeError,
+)
 
 # --------------------------------------------------------------------------------- keys
 
@@ -180,7 +186,13 @@ def models() -> None:
 )  # fmt: skip
 @click.option(
     "--verifier", "verifier", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="the verifier's Solidity source (default: found from the manifest)",
+    help="where the circuit's generated verifier source is (default: found from the manifest; "
+    "it must hash to the manifest's verifier_sha256)",
+)  # fmt: skip
+@click.option(
+    "--verifier-address", default=None,
+    help="use this deployed verifier instead of deploying one (its code must be what the "
+    "circuit's verifier source compiles to)",
 )  # fmt: skip
 def publish(
     model_dir: Path,
@@ -188,8 +200,12 @@ def publish(
     fee_text: str,
     artifacts_uri: str,
     verifier: Path | None,
+    verifier_address: str | None,
 ) -> None:
-    """Deploy MODEL_DIR's verifier and register the model into an existing deployment."""
+    """Deploy MODEL_DIR's verifier and register the model into an existing deployment.
+
+    The verifier is compiled from the circuit's own hash-checked source, and the code at its
+    address is compared with that before anything is registered."""
     from oracle_node.chain.deployer import publish_model
     from oracle_node.deployment import load_record, save_record
 
@@ -214,6 +230,7 @@ def publish(
         fee=parse_eth(fee_text),
         artifacts_uri=artifacts_uri,
         source=verifier,
+        verifier_address=verifier_address,
         log=click.echo,
     )
     save_record(record, record_path)
@@ -287,11 +304,18 @@ def list_models(
 @models.command("show")
 @click.argument("model_id", type=int)
 @chain_options
+@click.option(
+    "--circuit", "circuit", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="the model's circuit folder: check that it fits the record and that the verifier is "
+    "what the circuit's own verifier source compiles to (exit 1 if not)",
+)  # fmt: skip
 def show_model(
     model_id: int,
     chain: ChainArgs,
+    circuit: Path | None,
 ) -> None:
-    """One model's on-chain record, and the nodes serving it."""
+    """One model's on-chain record, and the nodes serving it; with --circuit, whether its
+    verifier is the circuit's own."""
     settings = chain.settings(with_key=False)
     contracts = contracts_for(settings)
     count = int(contracts.model_registry.functions.modelCount().call())
@@ -305,6 +329,36 @@ def show_model(
         shown = eth(int(str(value))) if key == "fee_wei" else value
         click.echo(f"{key.replace('_wei', ''):>9}: {shown}")
     click.echo(f"{'nodes':>9}: {len(nodes)} serving" + (f" ({', '.join(nodes)})" if nodes else ""))
+    if circuit is None:
+        click.echo(f"{'circuit':>9}: not checked (pass --circuit DIR, the model's circuit folder)")
+        return
+    problem = _circuit_problem(contracts, model_id, circuit)
+    if problem is not None:
+        raise VerifierCodeError(f"model {model_id} does not fit {circuit}: {problem}")
+    click.echo(
+        f"{'circuit':>9}: {circuit} fits the record; the verifier is what its verifier source "
+        "compiles to"
+    )
+
+
+def _circuit_problem(contracts: Any, model_id: int, circuit: Path) -> str | None:
+    """Why ``circuit`` is not model ``model_id``'s folder, or its verifier not the circuit's own.
+    The verifier is compiled for this process only: a publisher's command leaves no cache."""
+    from oracle_node.chain.verifier_code import verifier_problem
+    from oracle_node.circuits.manifest import load_manifest
+    from oracle_node.node.models import check_record, verifier_source
+
+    record = contracts.model(model_id)
+    try:
+        manifest = load_manifest(circuit)
+    except OracleError as exc:
+        return str(exc)
+    return check_record(manifest, record) or verifier_problem(
+        contracts.w3,
+        record.verifier,
+        verifier_source(circuit, manifest),
+        recorded_hash=record.verifier_code_hash,
+    )
 
 
 def _record_names(path: Path | None) -> dict[int, str]:

@@ -312,7 +312,8 @@ def status(
 def doctor(
     chain: ChainArgs,
 ) -> None:
-    """Preflight: RPC, chain, deployment, key, balance, stake, models, SRS, port, proving keys."""
+    """Preflight: RPC, chain, deployment, key, balance, stake, models and their verifiers, SRS,
+    port, proving keys."""
     from oracle_node.cli.doctor import run_checks
 
     settings = chain.settings()

@@ -1,9 +1,11 @@
 """Models the node serves: local circuit folder, registry record, onnxruntime session.
 
 A model is served only when the on-chain record agrees with the local folder: the ONNX file's
-sha256 (checked again on the file itself by :class:`~oracle_node.inference.ModelRuntime`), and
-the verifying key. Anything that disagrees is kept with the reason, so requests for it are
-failed with that reason instead of being proved against the wrong artifacts.
+sha256 (checked again on the file itself by :class:`~oracle_node.inference.ModelRuntime`), the
+verifying key, and the verifier's code (the runner compares it with what the folder's own
+verifier source, :func:`verifier_source`, compiles to). Anything that disagrees is kept with the
+reason, so requests for it are failed with that reason instead of being proved against the
+wrong artifacts.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oracle_node.chain.contracts import ModelRecord
-from oracle_node.circuits.manifest import Manifest, load_manifest
+from oracle_node.chain.verifier_code import VerifierSource
+from oracle_node.circuits.manifest import Manifest, load_manifest, verifier_source_paths
 from oracle_node.encoding import int_to_float
 from oracle_node.exceptions import ModelNotServedError, OracleError
 from oracle_node.inference import ModelRuntime
@@ -113,6 +116,16 @@ def check_record(manifest: Manifest, record: ModelRecord | None) -> str | None:
     if not record.active:
         problems.append("the model is deactivated in the registry")
     return "; ".join(problems) or None
+
+
+def verifier_source(model_dir: Path, manifest: Manifest) -> VerifierSource:
+    """The circuit folder's own generated verifier source, as its manifest names and hashes it
+    (what :func:`oracle_node.chain.verifier_code.check_verifier` compiles and compares)."""
+    return VerifierSource(
+        manifest.verifier_contract,
+        manifest.verifier_sha256,
+        verifier_source_paths(model_dir, manifest),
+    )
 
 
 class ModelSet:

@@ -26,7 +26,7 @@ from oracle_node.inference import check_runtime
 from oracle_node.keys import load_signer
 from oracle_node.node.backends import prover_backend
 from oracle_node.node.metrics import NodeMetrics
-from oracle_node.node.models import ModelSet, ProvingKey
+from oracle_node.node.models import ModelSet, ProvingKey, verifier_source
 from oracle_node.node.stages import InferenceStage, ProvingStage, SubmitStage
 from oracle_node.service import Service
 from oracle_node.settings import NodeSettings
@@ -73,8 +73,9 @@ class OracleNode:
             problem = loaded and verifier_problem(
                 self.w3,
                 record.verifier,
-                record.verifier_code_hash,
-                loaded.manifest.verifier_contract,
+                verifier_source(loaded.dir, loaded.manifest),
+                recorded_hash=record.verifier_code_hash,
+                cache_dir=s.verifier_cache_dir,
             )
             if problem:
                 del self.models.models[served.id]

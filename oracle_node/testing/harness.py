@@ -12,7 +12,7 @@ from ape.contracts import ContractInstance
 
 from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple, draw_seed
 from oracle_node.chain.sealing import ZERO_ADDRESS, fulfillment_seal
-from oracle_node.chain.verifier_code import check_verifier_code
+from oracle_node.chain.verifier_code import check_verifier
 from oracle_node.circuits.input_range import read_max_abs_input
 from oracle_node.circuits.manifest import Manifest, load_manifest
 from oracle_node.deploy import (
@@ -24,6 +24,7 @@ from oracle_node.deploy import (
 )
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
 from oracle_node.exceptions import HarnessError
+from oracle_node.node.models import verifier_source
 
 # Gas for a fulfilment on top of the request's callback gas: the verifier (verifyProof
 # 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public
@@ -83,7 +84,8 @@ class OracleHarness:
 
     Each node stakes ``params.min_stake`` and serves every model registered through
     :meth:`register_model`. Proofs are made in-process with :class:`oracle_node.circuits.proving.Prover`
-    (proving keys are cached beside each circuit folder, or in ``cache_dir``).
+    (proving keys are cached beside each circuit folder, or in ``cache_dir``; verifiers compiled
+    to check the deployed ones, in ``cache_dir/verifiers`` or else for the process only).
     """
 
     def __init__(
@@ -112,10 +114,18 @@ class OracleHarness:
         return self.protocol.coordinator
 
     def register_model(self, model_dir: Path | str, *, fee: int = 10**15) -> RegisteredModel:
-        """Deploy the circuit's verifier, register the model and let every node serve it."""
+        """Deploy the circuit's verifier, register the model and let every node serve it.
+
+        As a node would, it refuses (:class:`VerifierCodeError`, before registering) a verifier
+        whose code is not what the circuit folder's own verifier source compiles to.
+        """
         path = Path(model_dir).resolve()
         manifest = load_manifest(path)
+        source = verifier_source(path, manifest)
+        compiled_cache = self.cache_dir / "verifiers" if self.cache_dir else None
         verifier = _deploy_verifier(self.deployer, manifest, containers=_verifier_container)
+        code = bytes(chain.provider.get_code(verifier.address))
+        check_verifier(code, source, recorded_hash=None, cache_dir=compiled_cache)
         model_id = register_model(
             self.deployer,
             self.protocol.model_registry,
@@ -126,10 +136,8 @@ class OracleHarness:
             artifacts_uri=path.as_uri(),
         )
         record = self.protocol.model_registry.getModel(model_id)
-        check_verifier_code(
-            bytes(chain.provider.get_code(verifier.address)),
-            bytes(record.verifierCodeHash),
-            _verifier_container(manifest.verifier_contract).contract_type.get_runtime_bytecode(),
+        check_verifier(
+            code, source, recorded_hash=bytes(record.verifierCodeHash), cache_dir=compiled_cache
         )
         for node in self.nodes.values():
             self.protocol.node_registry.addModel(model_id, sender=node)

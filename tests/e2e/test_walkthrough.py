@@ -106,6 +106,9 @@ def test_deploy_publish_operate_request_withdraw(anvil, tmp_path):
     assert [(m["model_id"], m["name"], m["active"]) for m in listed] == [
         (model.model_id, "walk_scorer", True)
     ]
+    shown = cli("models", "show", str(model.model_id), *rpc, "--deployment", str(record),
+                "--circuit", str(model_dir))  # fmt: skip
+    assert "the verifier is what its verifier source compiles to" in shown.stdout
 
     # --- operator: a fresh key, funded, registered with stake, running from the record
     operator_ks = tmp_path / "operator.json"

@@ -67,13 +67,13 @@ def test_node_starts_reports_ready_and_stops(chain, tmp_path, key_cache):
 
 def test_a_model_whose_verifier_is_not_the_manifests_is_refused(chain, tmp_path, key_cache):
     """The chain fixture's first model points the breast_cancer manifest at the mock verifier:
-    the node compares the verifier's code with the manifest's compiled verifier and refuses."""
+    the node compares the verifier's code with the circuit's compiled verifier and refuses."""
     node = OracleNode(settings_for(chain, tmp_path, key_cache, model_id=chain.model_id))
     node.start()
     try:
         assert chain.model_id not in node.models.models
         reason = node.models.refused[chain.model_id]
-        assert "not what the manifest's verifier source compiles to" in reason
+        assert "not what the circuit's verifier source compiles to" in reason
         assert node.readiness()["ready"] is False
     finally:
         node.stop()
