@@ -66,7 +66,22 @@ def _shapes() -> list[dict[str, Any]]:
 
     def mock(verifier: str, batch_size: int) -> tuple[Any, ...]:
         hashes = tuple(bytes([j + 1]) * 32 for j in range(4))
-        return (*hashes, verifier, 3, 2, 7, 7, FEE, 2**100, 1_000_000, batch_size, "23.0.5", "")
+        return (
+            *hashes,
+            verifier,
+            3,
+            2,
+            7,
+            7,
+            FEE,
+            2**100,
+            1_000_000,
+            batch_size,
+            0,
+            0,
+            "23.0.5",
+            "",
+        )
 
     return [
         {

@@ -22,6 +22,9 @@ contract ModelRegistry is IModelRegistry {
         if (batchInstances > maxInstances) revert BatchTooLarge(spec.batchSize, batchInstances, maxInstances);
         if (spec.verifier.code.length == 0) revert VerifierNotContract(spec.verifier);
         if (spec.maxAbsInput == 0) revert InvalidInputRange(spec.maxAbsInput);
+        if ((spec.challengeWindow == 0) != (spec.bond == 0)) {
+            revert InvalidOptimisticTerms(spec.challengeWindow, spec.bond);
+        }
         if (spec.onnxHash == 0) revert EmptyArtifactHash(0);
         if (spec.circuitHash == 0) revert EmptyArtifactHash(1);
         if (spec.settingsHash == 0) revert EmptyArtifactHash(2);
@@ -40,6 +43,8 @@ contract ModelRegistry is IModelRegistry {
         m.outputScale = spec.outputScale;
         m.maxCallbackGas = spec.maxCallbackGas;
         m.maxAbsInput = spec.maxAbsInput;
+        m.challengeWindow = spec.challengeWindow;
+        m.bond = spec.bond;
         m.verifierCodeHash = spec.verifier.codehash;
         m.onnxHash = spec.onnxHash;
         m.circuitHash = spec.circuitHash;
@@ -68,8 +73,22 @@ contract ModelRegistry is IModelRegistry {
     function getModelTerms(uint256 modelId) external view returns (ModelTerms memory) {
         Model storage m = s_models[modelId];
         return ModelTerms(
-            m.verifier, m.inputLen, m.outputLen, m.fee, m.active, m.maxCallbackGas, m.maxAbsInput, m.batchSize
+            m.verifier,
+            m.inputLen,
+            m.outputLen,
+            m.fee,
+            m.active,
+            m.maxCallbackGas,
+            m.maxAbsInput,
+            m.batchSize,
+            m.challengeWindow
         );
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getOptimisticTerms(uint256 modelId) external view returns (uint32 challengeWindow, uint96 bond) {
+        Model storage m = s_models[modelId];
+        return (m.challengeWindow, m.bond);
     }
 
     /// @inheritdoc IModelRegistry

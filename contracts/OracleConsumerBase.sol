@@ -40,6 +40,16 @@ abstract contract OracleConsumerBase is IOracleConsumer {
         return coordinator.requestInference{value: fee}(modelId, input, callbackGasLimit);
     }
 
+    /// @notice Ask for an inference in Optimistic mode (the model must allow it), paying `fee`:
+    ///         the result arrives once, final, after the model's challenge window (or earlier,
+    ///         proven, if the posting is challenged).
+    function _requestOptimistic(uint256 modelId, int256[] memory input, uint32 callbackGasLimit, uint256 fee)
+        internal
+        returns (uint256 requestId)
+    {
+        return coordinator.requestOptimistic{value: fee}(modelId, input, callbackGasLimit);
+    }
+
     /// @notice Move this contract's coordinator credit (refunds) to `recipient`.
     function _withdrawRefunds(address payable recipient) internal {
         coordinator.withdraw(recipient);

@@ -115,9 +115,12 @@ def register_model(
     max_abs_input: int,
     max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
     artifacts_uri: str = "",
+    challenge_window: int = 0,
+    bond: int = 0,
     **tx_kwargs: Any,
 ) -> int:
-    """Register the manifest's model with ``verifier``; returns the new model id."""
+    """Register the manifest's model with ``verifier``; returns the new model id.
+    ``challenge_window`` and ``bond`` allow Optimistic requests (see :func:`model_spec`)."""
     address = str(getattr(verifier, "address", verifier))
     spec = model_spec(
         manifest,
@@ -126,6 +129,8 @@ def register_model(
         max_abs_input=max_abs_input,
         max_callback_gas=max_callback_gas,
         artifacts_uri=artifacts_uri,
+        challenge_window=challenge_window,
+        bond=bond,
     )
     receipt = model_registry.registerModel(spec, sender=deployer, **tx_kwargs)
     logs = list(receipt.events.filter(model_registry.ModelRegistered))
@@ -145,6 +150,8 @@ def deploy_model(
     artifacts_uri: str = "",
     verifier_root: Path | None = None,
     containers: ContainerSource = artifact_container,
+    challenge_window: int = 0,
+    bond: int = 0,
     **tx_kwargs: Any,
 ) -> tuple[ContractInstance, int]:
     """Check a circuit folder against its manifest, deploy its verifier and register the model.
@@ -161,6 +168,8 @@ def deploy_model(
         fee=fee,
         max_abs_input=read_max_abs_input(model_dir),
         artifacts_uri=artifacts_uri or f"file://{Path(model_dir).resolve()}",
+        challenge_window=challenge_window,
+        bond=bond,
         **tx_kwargs,
     )
     return verifier, model_id

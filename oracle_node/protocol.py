@@ -61,11 +61,15 @@ def model_spec(
     max_abs_input: int,
     max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
     artifacts_uri: str = "",
+    challenge_window: int = 0,
+    bond: int = 0,
 ) -> tuple[Any, ...]:
     """The ``IModelRegistry.ModelSpec`` tuple for a manifest, in field order. ``max_abs_input``
     is the circuit's provable input range
     (:func:`oracle_node.circuits.input_range.read_max_abs_input`); the manifest's
-    ``batch_size`` is how many requests one proof of the circuit settles (``fulfillBatch``)."""
+    ``batch_size`` is how many requests one proof of the circuit settles (``fulfillBatch``).
+    ``challenge_window`` (seconds) and ``bond`` (wei) allow Optimistic requests; both zero (the
+    default) keep the model to Proven requests."""
     return (
         manifest.onnx_sha256,
         manifest.compiled_sha256,
@@ -80,6 +84,8 @@ def model_spec(
         max_abs_input,
         max_callback_gas,
         manifest.batch_size,
+        challenge_window,
+        bond,
         manifest.ezkl_version,
         artifacts_uri,
     )

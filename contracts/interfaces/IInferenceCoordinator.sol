@@ -57,7 +57,8 @@ pragma solidity ^0.8.24;
 ///         N = 1 settles one request, like `fulfill`.
 interface IInferenceCoordinator {
     /// @notice Everything `fulfill` and `cancelRequest` need to know about a request. Its hash,
-    ///         `keccak256(abi.encode(requestId, commitment))`, is all that is stored.
+    ///         `keccak256(abi.encode(requestId, commitment))` with the lowest bit cleared, is all
+    ///         that is stored (`commitmentOf`); a posting's hash has that bit set.
     /// @param modelId The registered model.
     /// @param requester Who asked and is called back (`rawFulfill`).
     /// @param verifier The model's verifier (model records are immutable).
@@ -75,6 +76,8 @@ interface IInferenceCoordinator {
     /// @param slashAmount What a slash of the primary takes for this request (snapshot).
     /// @param harmedShareBps The requester's share of that slash, in basis points (snapshot).
     /// @param inputHash Hash of the input felts (see the contract notice).
+    /// @param challengeWindow Zero for a Proven request; for an Optimistic one, the seconds its
+    ///        posting stays open to challenge (the model's window, snapshot).
     struct Commitment {
         uint256 modelId;
         address requester;
@@ -90,6 +93,28 @@ interface IInferenceCoordinator {
         uint96 slashAmount;
         uint16 harmedShareBps;
         bytes32 inputHash;
+        uint32 challengeWindow;
+    }
+
+    /// @notice What settling an optimistic posting needs. Its hash, `keccak256(abi.encode(requestId,
+    ///         posting))` with the lowest bit set, replaces the request's commitment hash.
+    /// @param requester Who asked and is called back.
+    /// @param poster The node that posted the output.
+    /// @param fee The request's fee: the poster's at finalisation, the challenger's after a
+    ///        successful challenge.
+    /// @param callbackGasLimit Exact gas given to the requester's callback.
+    /// @param finalAt From this timestamp on the posting can no longer be challenged and anyone
+    ///        may finalise it.
+    /// @param outputHash `keccak256(abi.encodePacked(output))` of the posted output.
+    /// @param commitmentHash `keccak256(abi.encode(requestId, commitment))` of the request.
+    struct Posting {
+        address requester;
+        address poster;
+        uint96 fee;
+        uint32 callbackGasLimit;
+        uint64 finalAt;
+        bytes32 outputHash;
+        bytes32 commitmentHash;
     }
 
     /// @notice How the consumer callback went. A fulfilment never reverts because of the consumer.
@@ -209,6 +234,45 @@ interface IInferenceCoordinator {
     ///         overhead per settled request.
     error InsufficientGasForCallbacks(uint256 have, uint256 want);
 
+    /// @notice The model takes Proven requests only (its record has no challenge window).
+    error OptimisticNotAllowed(uint256 modelId);
+
+    /// @notice The model's challenge window is longer than this coordinator can keep a poster's
+    ///         stake slashable for: `requestTimeout + challengeWindow` must stay under the node
+    ///         registry's unbonding period.
+    error ChallengeWindowTooLong(uint32 challengeWindow, uint256 maxChallengeWindow);
+
+    /// @notice Posting an output without a proof is for Optimistic requests only.
+    error NotOptimistic(uint256 requestId);
+
+    /// @notice The request has an output posted: it is settled by `challenge` or `finalize`, not
+    ///         by a proof of its own, a second posting or a cancellation.
+    error RequestAlreadyPosted(uint256 requestId);
+
+    /// @notice The request has no output posted (unknown, still pending, or already settled).
+    error RequestNotPosted(uint256 requestId);
+
+    /// @notice The posting passed does not hash to the stored one.
+    error PostingMismatch(uint256 requestId);
+
+    /// @notice A posted output must have exactly `outputLen` values.
+    error OutputLengthMismatch(uint256 requestId, uint256 got, uint256 want);
+
+    /// @notice The output passed is not the posted one.
+    error OutputMismatch(uint256 requestId);
+
+    /// @notice The challenge window ended at `finalAt`: the posting can only be finalised.
+    error ChallengeWindowClosed(uint256 requestId, uint64 finalAt);
+
+    /// @notice The challenge window is open until `finalAt`: the posting cannot be finalised yet.
+    error ChallengeWindowOpen(uint256 requestId, uint64 finalAt);
+
+    /// @notice The proof's output is the posted output: the posting was right, nothing changes.
+    error PostingNotWrong(uint256 requestId);
+
+    /// @notice `finalize` got lists of different lengths, or none.
+    error FinalizeLengthMismatch(uint256 requestIds, uint256 postings, uint256 outputs);
+
     /// @notice The caller has no credit to withdraw.
     error NothingToWithdraw(address account);
 
@@ -247,6 +311,20 @@ interface IInferenceCoordinator {
         uint256 slashed
     );
 
+    /// @notice `poster` posted `output` for the Optimistic request `requestId`, without a proof.
+    ///         It is final at `posting.finalAt` unless someone proves another output before.
+    ///         `slashed` is what the primary lost when a stand-in posted after its window.
+    event OutputPosted(
+        uint256 indexed requestId, address indexed poster, Posting posting, int256[] output, uint256 slashed
+    );
+
+    /// @notice `challenger` proved that `poster`'s posting of `requestId` was wrong: the poster lost
+    ///         `slashed` (all of it credited to the challenger), the challenger earned the fee,
+    ///         and the requester was called back with the proven output (`InferenceFulfilled`).
+    event PostingChallenged(
+        uint256 indexed requestId, address indexed poster, address indexed challenger, uint256 slashed
+    );
+
     /// @notice The request was cancelled after its deadline; `refund` was credited to the
     ///         requester and the primary (zero when there was none) lost `slashed`.
     event InferenceCancelled(
@@ -266,6 +344,75 @@ interface IInferenceCoordinator {
         external
         payable
         returns (uint256 requestId);
+
+    /// @notice Ask for an inference in Optimistic mode; pay exactly the model's fee. Checked as
+    ///         `requestInference`, and the model must allow it (a non-zero challenge window no
+    ///         longer than `maxChallengeWindow`). The drawn primary (or a stand-in after the
+    ///         window, as for `fulfill`) posts the output without a proof (`postOutput`); anyone
+    ///         may prove it wrong until the posting's `finalAt` (`challenge`), and anyone may
+    ///         finalise it after (`finalize`). The callback runs once, with the final output. A
+    ///         node may also answer an Optimistic request with a proof (`fulfill`), which settles
+    ///         it at once.
+    function requestOptimistic(uint256 modelId, int256[] calldata input, uint32 callbackGasLimit)
+        external
+        payable
+        returns (uint256 requestId);
+
+    /// @notice Post the circuit's output for an Optimistic request, with no proof. Who may post,
+    ///         and when, is as for `fulfill` (the primary until the deadline; after the window an
+    ///         eligible stand-in with a seal of `postingSeal(requestId, node, output)` from a
+    ///         block after the request's; a stand-in slashes the primary as `fulfill` does).
+    ///         Stores only the posting's hash; the output is in `OutputPosted`. Nothing is paid
+    ///         and nobody is called back until the posting is final or proven wrong.
+    /// @param output The circuit's quantised output at the model's output scale (`outputLen`
+    ///        values): what a proof of the request's input would show.
+    /// @return posting What `challenge` and `finalize` take.
+    function postOutput(uint256 requestId, Commitment calldata commitment, int256[] calldata output)
+        external
+        returns (Posting memory posting);
+
+    /// @notice Prove a posting wrong before its `finalAt`: one EZKL proof of the request's input
+    ///         (instances: input felts then output felts, as for `fulfill`) whose output differs
+    ///         from the posted one. The poster is slashed the model's bond (capped by its stake),
+    ///         all of it credited to the caller, who also earns the fee; the requester is called
+    ///         back once with the proven output. Anyone may challenge. A proof of the posted
+    ///         output is refused (`PostingNotWrong`): an honest posting cannot be griefed.
+    function challenge(
+        uint256 requestId,
+        Commitment calldata commitment,
+        Posting calldata posting,
+        bytes calldata proof,
+        uint256[] calldata instances
+    ) external returns (FulfillmentResult result);
+
+    /// @notice Finalise postings whose window has ended: for each, the fee is credited to its
+    ///         poster and its requester is called back with the posted output, with exactly its
+    ///         `callbackGasLimit` (the transaction must carry enough gas for all of them). Anyone
+    ///         may call. A request no longer posted (finalised or challenged meanwhile) is skipped;
+    ///         a posting still in its window, a posting or output that does not match, reverts
+    ///         the whole call; when every entry is skipped it reverts with `NothingToSettle`. All
+    ///         effects happen before the first callback.
+    /// @return results Per entry, how its callback went, or `Skipped`.
+    function finalize(uint256[] calldata requestIds, Posting[] calldata postings, int256[][] calldata outputs)
+        external
+        returns (FulfillmentResult[] memory results);
+
+    /// @notice The seal a stand-in makes (with `sealFulfillment`) before `postOutput`:
+    ///         `keccak256(abi.encode(requestId, node, keccak256(abi.encodePacked(output)), 1))`.
+    function postingSeal(uint256 requestId, address node, int256[] calldata output) external pure returns (bytes32);
+
+    /// @notice Whether `output` is the posted output of `requestId` under `posting` (for a
+    ///         consumer that acts on a provisional output before it is final, reading the output
+    ///         from `OutputPosted`): true until the posting is finalised or challenged.
+    function isPosted(uint256 requestId, Posting calldata posting, int256[] calldata output)
+        external
+        view
+        returns (bool);
+
+    /// @notice The longest challenge window an Optimistic request may have here:
+    ///         `unbondingPeriod - requestTimeout - 1`, so that a poster's stake outlasts its
+    ///         window even if it asks to unstake at once.
+    function maxChallengeWindow() external view returns (uint256);
 
     /// @notice Post a proven output. Checks the commitment, that the request's block is over
     ///         (`RequestNotYetOpen`), the caller's right to fulfil now (the primary at any time
@@ -363,7 +510,9 @@ interface IInferenceCoordinator {
     /// @notice Withdrawable credit of `account`.
     function credits(address account) external view returns (uint256);
 
-    /// @notice Stored commitment hash of a pending request, zero otherwise.
+    /// @notice What is stored for a request: its commitment hash (lowest bit clear) while it is
+    ///         pending, its posting hash (lowest bit set) while an optimistic posting is open,
+    ///         zero once it is settled (or for an unknown id).
     function commitmentOf(uint256 requestId) external view returns (bytes32);
 
     /// @notice Number of requests made so far (the highest id).

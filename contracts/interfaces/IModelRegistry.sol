@@ -40,6 +40,12 @@ interface IModelRegistry {
     ///        N * (inputLen + outputLen) in all, at most `maxInstances`. A model with N = 1 is
     ///        fulfilled with `fulfill` or `fulfillBatch`, a model with N > 1 only with
     ///        `fulfillBatch` (see {IInferenceCoordinator}).
+    /// @param challengeWindow Seconds an optimistic posting stays open to challenge; zero when the
+    ///        model takes Proven requests only (see {IInferenceCoordinator-requestOptimistic}).
+    ///        With a non-zero window, `bond` must be non-zero too.
+    /// @param bond Wei slashed from the stake of a node whose optimistic posting is proven wrong,
+    ///        all of it credited to the challenger: it must cover a challenge transaction (one
+    ///        proof verified on-chain, about 0.5M gas) with margin. Zero without a window.
     /// @param ezklVersion EZKL version that built the circuit, e.g. "23.0.5".
     /// @param artifactsUri Where operators fetch the artifacts (ONNX, circuit, settings, vk).
     struct ModelSpec {
@@ -56,13 +62,17 @@ interface IModelRegistry {
         uint128 maxAbsInput;
         uint32 maxCallbackGas;
         uint16 batchSize;
+        uint32 challengeWindow;
+        uint96 bond;
         string ezklVersion;
         string artifactsUri;
     }
 
     /// @notice A registered model record. `verifierCodeHash` is the verifier's EXTCODEHASH at
     ///         registration; the other fields are as in {ModelSpec}.
-    /// @dev Field order packs the fields the coordinator reads on every request into three slots.
+    /// @dev Field order packs the fields the coordinator reads on every request into three slots
+    ///      (the challenge window fills the third; the bond, read only on a challenge, starts the
+    ///      fourth).
     struct Model {
         address verifier;
         uint32 inputLen;
@@ -75,6 +85,8 @@ interface IModelRegistry {
         int32 outputScale;
         uint32 maxCallbackGas;
         uint128 maxAbsInput;
+        uint32 challengeWindow;
+        uint96 bond;
         bytes32 onnxHash;
         bytes32 circuitHash;
         bytes32 settingsHash;
@@ -93,6 +105,7 @@ interface IModelRegistry {
     /// @param maxCallbackGas Largest callback gas limit a request may ask for.
     /// @param maxAbsInput Largest |x| of an input value.
     /// @param batchSize Requests one proof settles (zero for an unknown model).
+    /// @param challengeWindow Seconds an optimistic posting stays open (zero: Proven only).
     struct ModelTerms {
         address verifier;
         uint32 inputLen;
@@ -102,6 +115,7 @@ interface IModelRegistry {
         uint32 maxCallbackGas;
         uint128 maxAbsInput;
         uint16 batchSize;
+        uint32 challengeWindow;
     }
 
     /// @notice No model has id `modelId`.
@@ -131,6 +145,9 @@ interface IModelRegistry {
     /// @notice The input range must admit at least one non-zero value.
     error InvalidInputRange(uint128 maxAbsInput);
 
+    /// @notice An optimistic window needs a bond and a bond needs a window (both zero: Proven only).
+    error InvalidOptimisticTerms(uint32 challengeWindow, uint96 bond);
+
     /// @notice One of the artifact hashes is zero.
     /// @param index 0 onnxHash, 1 circuitHash, 2 settingsHash, 3 vkHash.
     error EmptyArtifactHash(uint8 index);
@@ -155,6 +172,10 @@ interface IModelRegistry {
     /// @notice The fields the coordinator needs per request (three storage reads). An unknown id
     ///         returns zeros with `active == false`.
     function getModelTerms(uint256 modelId) external view returns (ModelTerms memory);
+
+    /// @notice A model's optimistic terms: its challenge window (zero: Proven requests only) and
+    ///         the bond a wrong posting costs its poster. Zeros for an unknown id.
+    function getOptimisticTerms(uint256 modelId) external view returns (uint32 challengeWindow, uint96 bond);
 
     /// @notice True when the model exists and is active.
     function isActive(uint256 modelId) external view returns (bool);

@@ -21,6 +21,14 @@ contract RecordingConsumer is OracleConsumerBase {
         return _requestInference(modelId, input, callbackGasLimit, msg.value);
     }
 
+    function requestOptimistic(uint256 modelId, int256[] calldata input, uint32 callbackGasLimit)
+        external
+        payable
+        returns (uint256)
+    {
+        return _requestOptimistic(modelId, input, callbackGasLimit, msg.value);
+    }
+
     function withdrawRefunds(address payable recipient) external {
         _withdrawRefunds(recipient);
     }

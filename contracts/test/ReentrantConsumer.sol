@@ -22,6 +22,14 @@ contract ReentrantConsumer is OracleConsumerBase {
         return _requestInference(modelId, input, callbackGasLimit, msg.value);
     }
 
+    function requestOptimistic(uint256 modelId, int256[] calldata input, uint32 callbackGasLimit)
+        external
+        payable
+        returns (uint256)
+    {
+        return _requestOptimistic(modelId, input, callbackGasLimit, msg.value);
+    }
+
     function arm(bytes calldata replay) external {
         s_replay = replay;
     }

@@ -37,6 +37,7 @@ COMMITMENT_FIELDS = (
     "slashAmount",
     "harmedShareBps",
     "inputHash",
+    "challengeWindow",
 )
 
 
@@ -61,6 +62,10 @@ class ModelRecord:
     max_callback_gas: int = 0
     verifier_code_hash: str = ""
     batch_size: int = 1
+    # Optimistic terms: seconds a posting stays open to challenge (0: Proven requests only) and
+    # the bond a wrong posting costs its poster.
+    challenge_window: int = 0
+    bond: int = 0
 
 
 def commitment_to_json(commitment: Any) -> dict[str, Any]:
@@ -161,12 +166,14 @@ class OracleContracts:
             output_scale=record[8],
             max_callback_gas=record[9],
             max_abs_input=record[10],
-            onnx_hash="0x" + bytes(record[11]).hex(),
-            circuit_hash="0x" + bytes(record[12]).hex(),
-            settings_hash="0x" + bytes(record[13]).hex(),
-            vk_hash="0x" + bytes(record[14]).hex(),
-            verifier_code_hash="0x" + bytes(record[15]).hex(),
-            ezkl_version=record[16],
+            challenge_window=record[11],
+            bond=record[12],
+            onnx_hash="0x" + bytes(record[13]).hex(),
+            circuit_hash="0x" + bytes(record[14]).hex(),
+            settings_hash="0x" + bytes(record[15]).hex(),
+            vk_hash="0x" + bytes(record[16]).hex(),
+            verifier_code_hash="0x" + bytes(record[17]).hex(),
+            ezkl_version=record[18],
         )
 
     def commitment_hash(self, request_id: int, commitment: dict[str, Any]) -> bytes:
@@ -190,9 +197,21 @@ class OracleContracts:
         return Web3.to_checksum_address(self.call("drawNode", fn))
 
     def is_pending(self, request_id: int, commitment: dict[str, Any]) -> bool:
-        """True when the coordinator still holds exactly this request's commitment."""
+        """True when the coordinator still holds exactly this request's commitment (no output
+        posted, not settled)."""
         stored = bytes(self.coordinator.functions.commitmentOf(request_id).call())
-        return stored == self.commitment_hash(request_id, commitment)
+        return stored == pending_slot(self.commitment_hash(request_id, commitment))
+
+
+def pending_slot(commitment_hash: bytes) -> bytes:
+    """What the coordinator stores for a pending request: its commitment hash with the lowest
+    bit cleared (an open optimistic posting's hash has it set)."""
+    return commitment_hash[:-1] + bytes([commitment_hash[-1] & 0xFE])
+
+
+def posted(stored: bytes) -> bool:
+    """Whether a stored hash (``commitmentOf``) is an open optimistic posting's."""
+    return bool(stored) and bool(stored[-1] & 1)
 
 
 def draw_seed(request_id: int, block_hash: bytes) -> int:

@@ -128,6 +128,8 @@ def publish_model(
     source: Path | None = None,
     verifier_address: str | None = None,
     cache_dir: Path | None = None,
+    challenge_window: int = 0,
+    bond: int = 0,
     log: Log = _quiet,
 ) -> PublishedModel:
     """Deploy the model's verifier (or take the one at ``verifier_address``), register the model,
@@ -173,6 +175,8 @@ def publish_model(
         fee=fee,
         max_abs_input=read_max_abs_input(model_dir),
         artifacts_uri=artifacts_uri,
+        challenge_window=challenge_window,
+        bond=bond,
     )
     receipt = send_transaction(
         w3,

@@ -194,6 +194,15 @@ def models() -> None:
     help="use this deployed verifier instead of deploying one (its code must be what the "
     "circuit's verifier source compiles to)",
 )  # fmt: skip
+@click.option(
+    "--challenge-window", type=click.IntRange(min=0), default=0, show_default=True,
+    help="seconds an optimistic posting stays open to challenge; 0 allows Proven requests only",
+)  # fmt: skip
+@click.option(
+    "--bond", "bond_text", default="0",
+    help="stake a wrong optimistic posting costs its poster, paid to its challenger, e.g. 0.05 "
+    "(ETH); required with --challenge-window",
+)  # fmt: skip
 def publish(
     model_dir: Path,
     chain: ChainArgs,
@@ -201,6 +210,8 @@ def publish(
     artifacts_uri: str,
     verifier: Path | None,
     verifier_address: str | None,
+    challenge_window: int,
+    bond_text: str,
 ) -> None:
     """Deploy MODEL_DIR's verifier and register the model into an existing deployment.
 
@@ -213,6 +224,12 @@ def publish(
         raise DeploymentRecordError(
             f"{model_dir} is not a built circuit folder (no manifest.json): run "
             "`oracle-node circuits build` first"
+        )
+    bond = parse_eth(bond_text)
+    if (challenge_window == 0) != (bond == 0):
+        raise click.UsageError(
+            "--challenge-window and --bond go together: both set (Optimistic requests allowed) "
+            "or both 0 (Proven only)"
         )
     settings = chain.settings()
     record_path = settings.chain.deployment
@@ -231,6 +248,8 @@ def publish(
         artifacts_uri=artifacts_uri,
         source=verifier,
         verifier_address=verifier_address,
+        challenge_window=challenge_window,
+        bond=bond,
         log=click.echo,
     )
     save_record(record, record_path)
@@ -257,6 +276,8 @@ def _model_rows(
                 "verifier": record.verifier,
                 "vk_hash": record.vk_hash,
                 "ezkl": record.ezkl_version,
+                "challenge_window_s": record.challenge_window,
+                "bond_wei": record.bond,
             }
         )
     return rows

@@ -113,8 +113,16 @@ class OracleHarness:
     def coordinator(self) -> ContractInstance:
         return self.protocol.coordinator
 
-    def register_model(self, model_dir: Path | str, *, fee: int = 10**15) -> RegisteredModel:
+    def register_model(
+        self,
+        model_dir: Path | str,
+        *,
+        fee: int = 10**15,
+        challenge_window: int = 0,
+        bond: int = 0,
+    ) -> RegisteredModel:
         """Deploy the circuit's verifier, register the model and let every node serve it.
+        ``challenge_window`` (seconds) and ``bond`` (wei) allow Optimistic requests.
 
         As a node would, it refuses (:class:`VerifierCodeError`, before registering) a verifier
         whose code is not what the circuit folder's own verifier source compiles to.
@@ -134,6 +142,8 @@ class OracleHarness:
             fee=fee,
             max_abs_input=read_max_abs_input(path),
             artifacts_uri=path.as_uri(),
+            challenge_window=challenge_window,
+            bond=bond,
         )
         record = self.protocol.model_registry.getModel(model_id)
         check_verifier(

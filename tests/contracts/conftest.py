@@ -115,6 +115,8 @@ def mock_spec(
     max_callback_gas: int = MODEL_CALLBACK_GAS,
     batch_size: int = 1,
     output_len: int = OUTPUT_LEN,
+    challenge_window: int = 0,
+    bond: int = 0,
 ) -> tuple[Any, ...]:
     return (
         *MOCK_SPEC_HASHES,
@@ -127,6 +129,8 @@ def mock_spec(
         max_abs_input,
         max_callback_gas,
         batch_size,
+        challenge_window,
+        bond,
         "23.0.5",
         "ipfs://mock",
     )

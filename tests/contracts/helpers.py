@@ -8,13 +8,13 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import keccak
 
-from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple
+from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple, pending_slot
 
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 
 COMMITMENT_TYPE = (
     "(uint256,address,address,uint96,uint32,uint32,uint32,uint64,uint64,uint64,uint64,uint96,"
-    "uint16,bytes32)"
+    "uint16,bytes32,uint32)"
 )
 
 
@@ -45,6 +45,10 @@ class Request:
 
     def commitment_hash(self) -> bytes:
         return keccak(encode(["uint256", COMMITMENT_TYPE], [self.request_id, self.commitment]))
+
+    def stored_hash(self) -> bytes:
+        """What ``commitmentOf`` holds while the request is pending (lowest bit cleared)."""
+        return pending_slot(self.commitment_hash())
 
 
 def parse_request(receipt: Any, coordinator: Any) -> Request:

@@ -112,7 +112,7 @@ def test_eoa_requester_gets_no_callback(coordinator, model_id, requester, staked
 
 
 def test_commitment_hash_is_the_documented_one(coordinator, pending):
-    assert coordinator.commitmentOf(pending.request_id) == pending.commitment_hash()
+    assert coordinator.commitmentOf(pending.request_id) == pending.stored_hash()
     assert pending.commitment_hash() == keccak(
         encode(["uint256", COMMITMENT_TYPE], [pending.request_id, pending.commitment])
     )

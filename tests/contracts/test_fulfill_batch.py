@@ -440,7 +440,7 @@ def test_expired_requests_are_skipped_and_stay_cancellable(
     logs = fulfilled_logs(coordinator, receipt)
     assert [int(log.requestId) for log in logs] == [r.request_id for r in fresh]
     assert coordinator.credits(node_a) == 2 * FEE
-    assert coordinator.commitmentOf(old.request_id) == old.commitment_hash()
+    assert coordinator.commitmentOf(old.request_id) == old.stored_hash()
     coordinator.cancelRequest(old.request_id, old.commitment, sender=node_a)
     assert coordinator.credits(consumer) == FEE
 

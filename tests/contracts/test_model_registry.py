@@ -47,8 +47,26 @@ def test_register_stores_the_record_and_emits_it(model_registry, mock_verifier, 
         MODEL_CALLBACK_GAS,
         MAX_ABS_INPUT,
         1,
+        0,
     )
+    assert model_registry.getOptimisticTerms(model) == (0, 0)
     assert model_registry.isActive(model)
+
+
+def test_optimistic_terms_are_recorded_and_go_together(model_registry, mock_verifier, owner):
+    spec = mock_spec(mock_verifier.address, challenge_window=600, bond=5 * FEE)
+    receipt = model_registry.registerModel(spec, sender=owner)
+    [log] = list(receipt.events.filter(model_registry.ModelRegistered))
+    model = int(log.modelId)
+    record = model_registry.getModel(model)
+    assert (record.challengeWindow, record.bond) == (600, 5 * FEE)
+    assert model_registry.getModelTerms(model).challengeWindow == 600
+    assert model_registry.getOptimisticTerms(model) == (600, 5 * FEE)
+    for window, bond in ((600, 0), (0, FEE)):
+        with ape.reverts(model_registry.InvalidOptimisticTerms, challengeWindow=window, bond=bond):
+            model_registry.registerModel(
+                mock_spec(mock_verifier.address, challenge_window=window, bond=bond), sender=owner
+            )
 
 
 def test_a_new_version_is_a_new_id(model_registry, mock_verifier, owner):

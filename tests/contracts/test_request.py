@@ -43,8 +43,9 @@ def test_request_emits_the_full_request_and_stores_its_hash(
         PARAMS.slash_amount,
         PARAMS.harmed_share_bps,
         input_hash(values),
+        0,  # challengeWindow: a Proven request
     )
-    assert coordinator.commitmentOf(1) == req.commitment_hash()
+    assert coordinator.commitmentOf(1) == req.stored_hash()
     assert coordinator.balance == FEE
 
 
