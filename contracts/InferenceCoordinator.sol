@@ -145,13 +145,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         bytes calldata proof,
         uint256[] calldata instances
     ) external returns (FulfillmentResult result) {
-        _checkPosted(requestId, posting);
-        if (keccak256(abi.encode(requestId, commitment)) != posting.commitmentHash) {
-            revert CommitmentMismatch(requestId);
-        }
-        if (block.timestamp >= posting.finalAt) revert ChallengeWindowClosed(requestId, posting.finalAt);
-        int256[] memory output = _provenOutput(requestId, commitment, proof, instances);
-        if (keccak256(abi.encodePacked(output)) == posting.outputHash) revert PostingNotWrong(requestId);
+        int256[] memory output = _checkChallenge(requestId, commitment, posting, proof, instances);
 
         // Effects before the callback: the request can never be settled twice.
         delete s_commitments[requestId];
@@ -271,11 +265,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
                 revert NodeNotEligible(b.standInId, msg.sender);
             }
             bytes32 seal = batchSeal(requestIds, msg.sender, proof, instances);
-            uint256 sealedIn = s_seals[msg.sender][seal];
-            if (sealedIn <= b.lastRequestBlock || sealedIn >= block.number) {
-                revert FulfillmentNotSealed(b.standInId, msg.sender, sealedIn);
-            }
-            delete s_seals[msg.sender][seal];
+            _spendSeal(b.standInId, b.lastRequestBlock, seal);
         }
         if (!_verify(b.verifier, proof, instances)) revert InvalidProof(requestIds[0]);
 
@@ -326,6 +316,17 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (primary == address(0)) return primary;
         s_pinned[requestId] = primary;
         emit PrimaryPinned(requestId, primary);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
+    function challengeSeal(uint256 requestId, address challenger, bytes calldata proof, uint256[] calldata instances)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(
+            abi.encode(requestId, challenger, keccak256(proof), keccak256(abi.encodePacked(instances)), 2)
+        );
     }
 
     /// @inheritdoc IInferenceCoordinator
@@ -479,6 +480,24 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         bytes32 stored = s_commitments[requestId];
         if (uint256(stored) & POSTED == 0) revert RequestNotPosted(requestId);
         if (_postingSlot(keccak256(abi.encode(requestId, posting))) != stored) revert PostingMismatch(requestId);
+    }
+
+    /// @dev The checks of `challenge`; returns the proven output. The caller's seal is spent.
+    function _checkChallenge(
+        uint256 requestId,
+        Commitment calldata commitment,
+        Posting calldata posting,
+        bytes calldata proof,
+        uint256[] calldata instances
+    ) private returns (int256[] memory output) {
+        _checkPosted(requestId, posting);
+        if (keccak256(abi.encode(requestId, commitment)) != posting.commitmentHash) {
+            revert CommitmentMismatch(requestId);
+        }
+        if (block.timestamp >= posting.finalAt) revert ChallengeWindowClosed(requestId, posting.finalAt);
+        output = _provenOutput(requestId, commitment, proof, instances);
+        if (keccak256(abi.encodePacked(output)) == posting.outputHash) revert PostingNotWrong(requestId);
+        _spendSeal(requestId, commitment.requestBlock, challengeSeal(requestId, msg.sender, proof, instances));
     }
 
     /// @dev Whether `finalize` settles this entry: false when the request is no longer posted;
@@ -677,8 +696,14 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (primary != address(0) && block.timestamp < c.windowEnd) {
             revert NotPrimaryNode(requestId, msg.sender, primary, c.windowEnd);
         }
+        _spendSeal(requestId, c.requestBlock, seal);
+    }
+
+    /// @dev The caller's `seal` must have been made in a block after `requestBlock` and before
+    ///      this one; it is spent.
+    function _spendSeal(uint256 requestId, uint256 requestBlock, bytes32 seal) private {
         uint256 sealedIn = s_seals[msg.sender][seal];
-        if (sealedIn <= c.requestBlock || sealedIn >= block.number) {
+        if (sealedIn <= requestBlock || sealedIn >= block.number) {
             revert FulfillmentNotSealed(requestId, msg.sender, sealedIn);
         }
         delete s_seals[msg.sender][seal];

@@ -375,8 +375,11 @@ interface IInferenceCoordinator {
     ///         (instances: input felts then output felts, as for `fulfill`) whose output differs
     ///         from the posted one. The poster is slashed the model's bond (capped by its stake),
     ///         all of it credited to the caller, who also earns the fee; the requester is called
-    ///         back once with the proven output. Anyone may challenge. A proof of the posted
-    ///         output is refused (`PostingNotWrong`): an honest posting cannot be griefed.
+    ///         back once with the proven output. Anyone may challenge, after sealing
+    ///         `challengeSeal(requestId, challenger, proof, instances)` with `sealFulfillment` in
+    ///         an earlier block (else `FulfillmentNotSealed`): a challenge copied from a pending
+    ///         transaction cannot be landed first. A proof of the posted output is refused
+    ///         (`PostingNotWrong`): an honest posting cannot be griefed.
     function challenge(
         uint256 requestId,
         Commitment calldata commitment,
@@ -396,6 +399,14 @@ interface IInferenceCoordinator {
     function finalize(uint256[] calldata requestIds, Posting[] calldata postings, int256[][] calldata outputs)
         external
         returns (FulfillmentResult[] memory results);
+
+    /// @notice The seal a challenger makes (with `sealFulfillment`) before `challenge`:
+    ///         `keccak256(abi.encode(requestId, challenger, keccak256(proof),
+    ///         keccak256(abi.encodePacked(instances)), 2))`.
+    function challengeSeal(uint256 requestId, address challenger, bytes calldata proof, uint256[] calldata instances)
+        external
+        pure
+        returns (bytes32);
 
     /// @notice The seal a stand-in makes (with `sealFulfillment`) before `postOutput`:
     ///         `keccak256(abi.encode(requestId, node, keccak256(abi.encodePacked(output)), 1))`.

@@ -74,6 +74,19 @@ def post(coordinator: Any, req: Request, node: Any, output: list[int]) -> tuple[
     return receipt, posting_tuple(log.posting)
 
 
+def challenge(
+    coordinator: Any, req: Request, posting: tuple[Any, ...], challenger: Any, output: list[int],
+    values: list[int] | None = None,
+) -> Any:  # fmt: skip
+    """Seal a challenge (mined in its own block), then send it."""
+    instances = instances_for(values or INPUT, output)
+    seal = coordinator.challengeSeal(req.request_id, challenger, PROOF, instances)
+    coordinator.sealFulfillment(req.request_id, seal, sender=challenger)
+    return coordinator.challenge(
+        req.request_id, req.commitment, posting, PROOF, instances, sender=challenger
+    )
+
+
 def posting_tuple(value: Any) -> tuple[Any, ...]:
     """A ``Posting`` from an event, in field order."""
     values = (
@@ -210,10 +223,7 @@ def test_a_lie_is_challenged_the_liar_slashed_and_the_proven_output_delivered_on
     liar = by_address(nodes, req.primary)
     _, posting = post(coordinator, req, liar, LIE)
     stake = int(node_registry.getNode(liar).stake)
-    receipt = coordinator.challenge(
-        req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT),
-        sender=stranger,
-    )  # fmt: skip
+    receipt = challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
     [challenged] = list(receipt.events.filter(coordinator.PostingChallenged))
     assert (challenged.poster, challenged.challenger, challenged.slashed) == (
         liar.address, stranger.address, BOND,
@@ -244,14 +254,30 @@ def test_a_lie_is_challenged_the_liar_slashed_and_the_proven_output_delivered_on
         )  # fmt: skip
 
 
+def test_a_challenge_needs_its_own_seal_from_an_earlier_block(
+    project, ask, coordinator, nodes, stranger, operator
+):
+    """A challenge copied from a pending transaction cannot be landed first: the copier has no
+    seal of it, and one made in the same transaction does not count."""
+    req = ask()
+    _, posting = post(coordinator, req, by_address(nodes, req.primary), LIE)
+    instances = instances_for(INPUT, TRUE_OUTPUT)
+    args = (req.request_id, req.commitment, posting, PROOF, instances)
+    with ape.reverts(coordinator.FulfillmentNotSealed, node=operator.address, sealedAtBlock=0):
+        coordinator.challenge(*args, sender=operator)
+    # The honest challenger's seal does not cover a copier.
+    seal = coordinator.challengeSeal(req.request_id, stranger, PROOF, instances)
+    coordinator.sealFulfillment(req.request_id, seal, sender=stranger)
+    with ape.reverts(coordinator.FulfillmentNotSealed, node=operator.address):
+        coordinator.challenge(*args, sender=operator)
+    coordinator.challenge(*args, sender=stranger)
+
+
 def test_a_proof_of_the_posted_output_is_refused(ask, coordinator, nodes, stranger):
     req = ask()
     _, posting = post(coordinator, req, by_address(nodes, req.primary), TRUE_OUTPUT)
     with ape.reverts(coordinator.PostingNotWrong, requestId=req.request_id):
-        coordinator.challenge(
-            req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT),
-            sender=stranger,
-        )  # fmt: skip
+        challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
 
 
 def test_a_challenge_after_the_window_is_refused(chain, ask, coordinator, nodes, stranger):
@@ -259,10 +285,7 @@ def test_a_challenge_after_the_window_is_refused(chain, ask, coordinator, nodes,
     _, posting = post(coordinator, req, by_address(nodes, req.primary), LIE)
     chain.pending_timestamp = field(posting, "finalAt")
     with ape.reverts(coordinator.ChallengeWindowClosed, finalAt=field(posting, "finalAt")):
-        coordinator.challenge(
-            req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT),
-            sender=stranger,
-        )  # fmt: skip
+        challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
 
 
 def test_a_challenge_with_a_proof_of_another_input_is_refused(
@@ -271,17 +294,11 @@ def test_a_challenge_with_a_proof_of_another_input_is_refused(
     req = ask()
     _, posting = post(coordinator, req, by_address(nodes, req.primary), LIE)
     with ape.reverts(coordinator.InputInstancesMismatch, requestId=req.request_id):
-        coordinator.challenge(
-            req.request_id, req.commitment, posting, PROOF, instances_for([9, 9, 9], TRUE_OUTPUT),
-            sender=stranger,
-        )  # fmt: skip
+        challenge(coordinator, req, posting, stranger, TRUE_OUTPUT, [9, 9, 9])
     mock_verifier.setMode(2, sender=stranger)  # the real verifier reverts on a bad proof
     try:
         with ape.reverts(coordinator.InvalidProof, requestId=req.request_id):
-            coordinator.challenge(
-                req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT),
-                sender=stranger,
-            )  # fmt: skip
+            challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
     finally:
         mock_verifier.setMode(0, sender=stranger)
 
@@ -379,11 +396,8 @@ def test_a_liar_that_leaves_during_its_window_is_still_slashed(
     else:
         node_registry.removeModel(opt_model, sender=liar)
     assert not node_registry.isEligible(liar, opt_model)
-    chain.pending_timestamp = field(posting, "finalAt") - 1
-    receipt = coordinator.challenge(
-        req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT),
-        sender=stranger,
-    )  # fmt: skip
+    chain.pending_timestamp = field(posting, "finalAt") - 10  # a seal, then the challenge
+    receipt = challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
     [slash] = list(receipt.events.filter(node_registry.NodeSlashed))
     assert (slash.node, slash.amount) == (liar.address, BOND)
     if escape == "requestUnstake":  # its stake cannot leave before the window ends
@@ -405,10 +419,7 @@ def test_a_lie_costs_at_most_the_liars_stake(
     receipt = consumer.requestOptimistic(model, INPUT, CALLBACK_GAS, sender=requester, value=FEE)
     req = parse_request(receipt, coordinator)
     _, posting = post(coordinator, req, node, LIE)
-    done = coordinator.challenge(
-        req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT),
-        sender=stranger,
-    )  # fmt: skip
+    done = challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
     [slash] = list(done.events.filter(node_registry.NodeSlashed))
     assert (slash.amount, slash.remainingStake) == (PARAMS.min_stake, 0)
     books_balance(coordinator, node_registry, accounts, [consumer], 0)
@@ -433,7 +444,7 @@ def test_a_consumer_that_re_enters_from_its_callback_gains_nothing(
     }
     reentrant.arm(calls[replay], sender=requester)
     if lie:
-        coordinator.challenge(*proof_args, sender=stranger)
+        challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
     else:
         chain.pending_timestamp = max(field(posting, "finalAt"), req.field("deadline") + 1)
         coordinator.finalize([req.request_id], [posting], [TRUE_OUTPUT], sender=stranger)
