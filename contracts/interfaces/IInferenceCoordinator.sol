@@ -96,8 +96,9 @@ interface IInferenceCoordinator {
         uint32 challengeWindow;
     }
 
-    /// @notice What settling an optimistic posting needs. Its hash, `keccak256(abi.encode(requestId,
-    ///         posting))` with the lowest bit set, replaces the request's commitment hash.
+    /// @notice What settling an optimistic posting needs, beside the posted output. The hash
+    ///         `keccak256(abi.encode(requestId, posting, keccak256(abi.encodePacked(output))))`
+    ///         with the lowest bit set replaces the request's commitment hash.
     /// @param requester Who asked and is called back.
     /// @param poster The node that posted the output.
     /// @param fee The request's fee: the poster's at finalisation, the challenger's after a
@@ -105,7 +106,6 @@ interface IInferenceCoordinator {
     /// @param callbackGasLimit Exact gas given to the requester's callback.
     /// @param finalAt From this timestamp on the posting can no longer be challenged and anyone
     ///        may finalise it.
-    /// @param outputHash `keccak256(abi.encodePacked(output))` of the posted output.
     /// @param commitmentHash `keccak256(abi.encode(requestId, commitment))` of the request.
     struct Posting {
         address requester;
@@ -113,7 +113,6 @@ interface IInferenceCoordinator {
         uint96 fee;
         uint32 callbackGasLimit;
         uint64 finalAt;
-        bytes32 outputHash;
         bytes32 commitmentHash;
     }
 
@@ -252,14 +251,11 @@ interface IInferenceCoordinator {
     /// @notice The request has no output posted (unknown, still pending, or already settled).
     error RequestNotPosted(uint256 requestId);
 
-    /// @notice The posting passed does not hash to the stored one.
+    /// @notice The posting and output passed do not hash to the stored posting.
     error PostingMismatch(uint256 requestId);
 
     /// @notice A posted output must have exactly `outputLen` values.
     error OutputLengthMismatch(uint256 requestId, uint256 got, uint256 want);
-
-    /// @notice The output passed is not the posted one.
-    error OutputMismatch(uint256 requestId);
 
     /// @notice The challenge window ended at `finalAt`: the posting can only be finalised.
     error ChallengeWindowClosed(uint256 requestId, uint64 finalAt);
@@ -312,11 +308,16 @@ interface IInferenceCoordinator {
     );
 
     /// @notice `poster` posted `output` for the Optimistic request `requestId`, without a proof.
-    ///         It is final at `posting.finalAt` unless someone proves another output before.
-    ///         `slashed` is what the primary lost when a stand-in posted after its window.
-    event OutputPosted(
-        uint256 indexed requestId, address indexed poster, Posting posting, int256[] output, uint256 slashed
-    );
+    ///         It is final at `finalAt` unless someone proves another output before (a stand-in's
+    ///         posting slashes the primary: see the registry's `NodeSlashed`). The request's
+    ///         `Posting` is its commitment's requester, fee and callback gas limit with `poster`,
+    ///         `finalAt` and the commitment's hash.
+    event OutputPosted(uint256 indexed requestId, address indexed poster, uint64 finalAt, int256[] output);
+
+    /// @notice `finalize` settled these postings: each requester was called back with its posted
+    ///         output (`OutputPosted`), with `results[i]` saying how the callback went, and each
+    ///         poster was credited its fee. Entries that were skipped are not listed.
+    event OutputsFinalized(uint256[] requestIds, FulfillmentResult[] results);
 
     /// @notice `challenger` proved that `poster`'s posting of `requestId` was wrong: the poster lost
     ///         `slashed` (all of it credited to the challenger), the challenger earned the fee,
@@ -366,10 +367,7 @@ interface IInferenceCoordinator {
     ///         and nobody is called back until the posting is final or proven wrong.
     /// @param output The circuit's quantised output at the model's output scale (`outputLen`
     ///        values): what a proof of the request's input would show.
-    /// @return posting What `challenge` and `finalize` take.
-    function postOutput(uint256 requestId, Commitment calldata commitment, int256[] calldata output)
-        external
-        returns (Posting memory posting);
+    function postOutput(uint256 requestId, Commitment calldata commitment, int256[] calldata output) external;
 
     /// @notice Prove a posting wrong before its `finalAt`: one EZKL proof of the request's input
     ///         (instances: input felts then output felts, as for `fulfill`) whose output differs
@@ -380,21 +378,24 @@ interface IInferenceCoordinator {
     ///         an earlier block (else `FulfillmentNotSealed`): a challenge copied from a pending
     ///         transaction cannot be landed first. A proof of the posted output is refused
     ///         (`PostingNotWrong`): an honest posting cannot be griefed.
+    /// @param postedOutput The output of the posting (from `OutputPosted`).
     function challenge(
         uint256 requestId,
         Commitment calldata commitment,
         Posting calldata posting,
+        int256[] calldata postedOutput,
         bytes calldata proof,
         uint256[] calldata instances
     ) external returns (FulfillmentResult result);
 
     /// @notice Finalise postings whose window has ended: for each, the fee is credited to its
     ///         poster and its requester is called back with the posted output, with exactly its
-    ///         `callbackGasLimit` (the transaction must carry enough gas for all of them). Anyone
-    ///         may call. A request no longer posted (finalised or challenged meanwhile) is skipped;
-    ///         a posting still in its window, a posting or output that does not match, reverts
-    ///         the whole call; when every entry is skipped it reverts with `NothingToSettle`. All
-    ///         effects happen before the first callback.
+    ///         `callbackGasLimit` (the transaction must carry enough gas for all of them); one
+    ///         `OutputsFinalized` lists them. Anyone may call. A request no longer posted
+    ///         (finalised or challenged meanwhile) is skipped; a posting still in its window, a
+    ///         posting or output that does not match, reverts the whole call; when every entry
+    ///         is skipped it reverts with `NothingToSettle`. All effects happen before the first
+    ///         callback.
     /// @return results Per entry, how its callback went, or `Skipped`.
     function finalize(uint256[] calldata requestIds, Posting[] calldata postings, int256[][] calldata outputs)
         external

@@ -203,6 +203,39 @@ class OracleContracts:
         return stored == pending_slot(self.commitment_hash(request_id, commitment))
 
 
+POSTING_FIELDS = (
+    "requester",
+    "poster",
+    "fee",
+    "callbackGasLimit",
+    "finalAt",
+    "commitmentHash",
+)
+
+
+def output_hash(output: list[int]) -> bytes:
+    """``keccak256(abi.encodePacked(int256[] output))``."""
+    return bytes(keccak(b"".join(int(v).to_bytes(32, "big", signed=True) for v in output)))
+
+
+def posting_tuple(request_id: int, commitment: Any, poster: str, final_at: int) -> tuple[Any, ...]:
+    """The ``Posting`` of an ``OutputPosted`` event (poster, finalAt) on a request with
+    ``commitment`` (any form :func:`commitment_tuple` takes), in ABI field order: what
+    ``challenge``, ``finalize`` and ``isPosted`` take beside the posted output."""
+    values = commitment_tuple(commitment)
+    fields = dict(zip(COMMITMENT_FIELDS, values, strict=True))
+    commitment_type = _commitment_abi_type(load_abi("InferenceCoordinator"))
+    digest = bytes(keccak(abi_encode(["uint256", commitment_type], [request_id, values])))
+    return (
+        Web3.to_checksum_address(fields["requester"]),
+        Web3.to_checksum_address(poster),
+        int(fields["fee"]),
+        int(fields["callbackGasLimit"]),
+        int(final_at),
+        digest,
+    )
+
+
 def pending_slot(commitment_hash: bytes) -> bytes:
     """What the coordinator stores for a pending request: its commitment hash with the lowest
     bit cleared (an open optimistic posting's hash has it set)."""

@@ -11,6 +11,8 @@ import ape
 import pytest
 from eth_abi import encode
 
+from oracle_node.chain.contracts import POSTING_FIELDS, posting_tuple
+
 from .conftest import CALLBACK_GAS, FEE, PARAMS, mock_spec
 from .helpers import Request, instances_for, parse_request
 
@@ -21,9 +23,6 @@ INPUT = [1, -2, 3]
 TRUE_OUTPUT = [5, -7]
 LIE = [6, -7]
 DELIVERED, REVERTED, OUT_OF_GAS, NO_CODE, SKIPPED = range(5)
-POSTING_FIELDS = (
-    "requester", "poster", "fee", "callbackGasLimit", "finalAt", "outputHash", "commitmentHash",
-)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -71,31 +70,22 @@ def post(coordinator: Any, req: Request, node: Any, output: list[int]) -> tuple[
     """Post ``output``; returns (receipt, posting tuple)."""
     receipt = coordinator.postOutput(req.request_id, req.commitment, output, sender=node)
     [log] = list(receipt.events.filter(coordinator.OutputPosted))
-    return receipt, posting_tuple(log.posting)
+    assert list(log.output) == output
+    return receipt, posting_tuple(req.request_id, req.commitment, log.poster, log.finalAt)
 
 
 def challenge(
     coordinator: Any, req: Request, posting: tuple[Any, ...], challenger: Any, output: list[int],
-    values: list[int] | None = None,
+    values: list[int] | None = None, posted: list[int] | None = None,
 ) -> Any:  # fmt: skip
-    """Seal a challenge (mined in its own block), then send it."""
+    """Seal a challenge (mined in its own block), then send it: a proof of ``values`` (the
+    request's input by default) showing ``output``, against the posted output (``LIE`` unless
+    told)."""
     instances = instances_for(values or INPUT, output)
     seal = coordinator.challengeSeal(req.request_id, challenger, PROOF, instances)
     coordinator.sealFulfillment(req.request_id, seal, sender=challenger)
     return coordinator.challenge(
-        req.request_id, req.commitment, posting, PROOF, instances, sender=challenger
-    )
-
-
-def posting_tuple(value: Any) -> tuple[Any, ...]:
-    """A ``Posting`` from an event, in field order."""
-    values = (
-        list(value)
-        if isinstance(value, list | tuple)
-        else [getattr(value, f) for f in POSTING_FIELDS]
-    )
-    return tuple(
-        bytes(v) if f.endswith("Hash") else v for f, v in zip(POSTING_FIELDS, values, strict=True)
+        req.request_id, req.commitment, posting, posted or LIE, PROOF, instances, sender=challenger
     )
 
 
@@ -155,8 +145,8 @@ def test_an_honest_posting_is_final_after_the_window_and_calls_back_once(
     primary = by_address(nodes, req.primary)
     receipt, posting = post(coordinator, req, primary, TRUE_OUTPUT)
     [log] = list(receipt.events.filter(coordinator.OutputPosted))
-    assert (log.requestId, log.poster, list(log.output), log.slashed) == (
-        req.request_id, primary.address, TRUE_OUTPUT, 0,
+    assert (log.requestId, log.poster, list(log.output)) == (
+        req.request_id, primary.address, TRUE_OUTPUT,
     )  # fmt: skip
     assert field(posting, "finalAt") == chain.blocks[receipt.block_number].timestamp + WINDOW
     assert coordinator.isPosted(req.request_id, posting, TRUE_OUTPUT)
@@ -166,10 +156,9 @@ def test_an_honest_posting_is_final_after_the_window_and_calls_back_once(
 
     chain.pending_timestamp = field(posting, "finalAt")
     done = coordinator.finalize([req.request_id], [posting], [TRUE_OUTPUT], sender=stranger)
-    [fulfilled] = list(done.events.filter(coordinator.InferenceFulfilled))
-    assert (fulfilled.node, fulfilled.result, list(fulfilled.output)) == (
-        primary.address, DELIVERED, TRUE_OUTPUT,
-    )  # fmt: skip
+    [finalized] = list(done.events.filter(coordinator.OutputsFinalized))
+    assert (list(finalized.requestIds), list(finalized.results)) == ([req.request_id], [DELIVERED])
+    assert not list(done.events.filter(coordinator.InferenceFulfilled))
     assert consumer.deliveries() == 1 and list(consumer.lastOutput()) == TRUE_OUTPUT
     assert coordinator.credits(primary) == FEE
     assert coordinator.commitmentOf(req.request_id) == b"\x00" * 32
@@ -195,8 +184,8 @@ def test_finalising_many_pays_each_poster_and_skips_the_settled(
     results = coordinator.finalize.call(ids, postings, outputs, sender=stranger)
     assert list(results) == [SKIPPED] + [DELIVERED] * 4
     receipt = coordinator.finalize(ids, postings, outputs, sender=stranger)
-    logs = list(receipt.events.filter(coordinator.InferenceFulfilled))
-    assert [int(log.requestId) for log in logs] == ids[1:]
+    [finalized] = list(receipt.events.filter(coordinator.OutputsFinalized))
+    assert list(finalized.requestIds) == ids[1:] and list(finalized.results) == [DELIVERED] * 4
     assert consumer.deliveries() == 5
     for node in nodes:
         assert coordinator.credits(node) == FEE * sum(r.primary == node.address for r in reqs)
@@ -249,8 +238,8 @@ def test_a_lie_is_challenged_the_liar_slashed_and_the_proven_output_delivered_on
         coordinator.finalize([req.request_id], [posting], [LIE], sender=stranger)
     with ape.reverts(coordinator.RequestNotPosted, requestId=req.request_id):
         coordinator.challenge(
-            req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT),
-            sender=stranger,
+            req.request_id, req.commitment, posting, LIE, PROOF,
+            instances_for(INPUT, TRUE_OUTPUT), sender=stranger,
         )  # fmt: skip
 
 
@@ -262,7 +251,7 @@ def test_a_challenge_needs_its_own_seal_from_an_earlier_block(
     req = ask()
     _, posting = post(coordinator, req, by_address(nodes, req.primary), LIE)
     instances = instances_for(INPUT, TRUE_OUTPUT)
-    args = (req.request_id, req.commitment, posting, PROOF, instances)
+    args = (req.request_id, req.commitment, posting, LIE, PROOF, instances)
     with ape.reverts(coordinator.FulfillmentNotSealed, node=operator.address, sealedAtBlock=0):
         coordinator.challenge(*args, sender=operator)
     # The honest challenger's seal does not cover a copier.
@@ -277,7 +266,9 @@ def test_a_proof_of_the_posted_output_is_refused(ask, coordinator, nodes, strang
     req = ask()
     _, posting = post(coordinator, req, by_address(nodes, req.primary), TRUE_OUTPUT)
     with ape.reverts(coordinator.PostingNotWrong, requestId=req.request_id):
-        challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)
+        challenge(coordinator, req, posting, stranger, TRUE_OUTPUT, posted=TRUE_OUTPUT)
+    with ape.reverts(coordinator.PostingMismatch, requestId=req.request_id):
+        challenge(coordinator, req, posting, stranger, TRUE_OUTPUT)  # claims the posting was LIE
 
 
 def test_a_challenge_after_the_window_is_refused(chain, ask, coordinator, nodes, stranger):
@@ -316,7 +307,7 @@ def test_finalising_with_another_output_or_posting_is_refused(
     req = ask()
     _, posting = post(coordinator, req, by_address(nodes, req.primary), TRUE_OUTPUT)
     chain.pending_timestamp = field(posting, "finalAt")
-    with ape.reverts(coordinator.OutputMismatch, requestId=req.request_id):
+    with ape.reverts(coordinator.PostingMismatch, requestId=req.request_id):
         coordinator.finalize([req.request_id], [posting], [LIE], sender=stranger)
     forged = list(posting)
     forged[POSTING_FIELDS.index("poster")] = stranger.address
@@ -352,9 +343,9 @@ def test_a_stand_in_posts_after_the_window_with_a_seal_and_the_primary_is_slashe
     coordinator.sealFulfillment(req.request_id, seal, sender=stand_in)
     receipt, posting = post(coordinator, req, stand_in, TRUE_OUTPUT)
     [log] = list(receipt.events.filter(coordinator.OutputPosted))
-    assert log.slashed == PARAMS.slash_amount
+    assert log.poster == stand_in.address
     [slash] = list(receipt.events.filter(node_registry.NodeSlashed))
-    assert slash.node == req.primary
+    assert (slash.node, slash.amount) == (req.primary, PARAMS.slash_amount)
     books_balance(coordinator, node_registry, accounts, [consumer], FEE)
 
 
@@ -436,7 +427,9 @@ def test_a_consumer_that_re_enters_from_its_callback_gains_nothing(
     poster = by_address(nodes, req.primary)
     lie = replay == "challenge"
     _, posting = post(coordinator, req, poster, LIE if lie else TRUE_OUTPUT)
-    proof_args = (req.request_id, req.commitment, posting, PROOF, instances_for(INPUT, TRUE_OUTPUT))
+    proof_args = (
+        req.request_id, req.commitment, posting, LIE, PROOF, instances_for(INPUT, TRUE_OUTPUT),
+    )  # fmt: skip
     calls = {
         "finalize": coordinator.finalize.encode_input([req.request_id], [posting], [TRUE_OUTPUT]),
         "challenge": coordinator.challenge.encode_input(*proof_args),

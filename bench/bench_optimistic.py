@@ -1,0 +1,200 @@
+"""Gas of Optimistic requests beside the Proven path, with real proofs of the reference models.
+
+    python -m bench.bench_optimistic            # on anvil, rewrites bench/results/optimistic.md
+    python -m bench.bench_optimistic --out -    # print only
+
+Deploys everything from the shipped artifacts, registers each reference model with a challenge
+window and a bond, stakes one node (so it is every request's primary), and measures on the same
+deployment, account requester (no callback), steady state (after one warm-up of each step):
+
+* Proven: ``requestInference`` and ``fulfill`` with a real EZKL proof of held-out sample 0;
+* Optimistic: ``requestOptimistic``, ``postOutput`` of the circuit's output, ``finalize`` of one
+  posting and of 16 postings in one transaction, and a ``challenge`` of a wrong posting with a
+  real proof (plus the challenger's ``sealFulfillment``).
+
+The goal of the issue that introduced the mode: posting plus its share of a finalise of 16 at
+most 60,000 gas per inference for breast_cancer (the consumer's callback not included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from oracle_node.chain.contracts import commitment_tuple, posting_tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "optimistic.md"
+MODELS = ("breast_cancer", "digits")
+FEE = 10**15
+WINDOW = 600
+BOND = 10**17
+BATCH = 16
+POSTING_GOAL = 60_000
+
+
+def _inputs(name: str, scale: int) -> list[int]:
+    from oracle_node.circuits.datasets import held_out
+    from oracle_node.encoding import float_to_int
+
+    features, _ = held_out(name)
+    return [float_to_int(v, scale) for v in features[0]]
+
+
+def _requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
+    [log] = list(receipt.events.filter(coordinator.InferenceRequested))
+    return int(log.requestId), commitment_tuple(log.commitment)
+
+
+def _posting(coordinator: Any, receipt: Any, rid: int, commitment: Any) -> tuple[Any, ...]:
+    [log] = list(receipt.events.filter(coordinator.OutputPosted))
+    return posting_tuple(rid, commitment, log.poster, log.finalAt)
+
+
+class _Steps:
+    """One model's request, fulfil and posting transactions on one deployment."""
+
+    def __init__(
+        self, coordinator: Any, model_id: int, inputs: list[int], proof: Any, node: Any,
+        requester: Any,
+    ) -> None:  # fmt: skip
+        self.coordinator, self.model_id, self.inputs = coordinator, model_id, inputs
+        self.proof, self.node, self.requester = proof, node, requester
+
+    def proven(self) -> tuple[int, int]:
+        """Gas of ``requestInference`` and of its ``fulfill``."""
+        c = self.coordinator
+        receipt = c.requestInference(
+            self.model_id, self.inputs, 100_000, sender=self.requester, value=FEE
+        )
+        rid, commitment = _requested(c, receipt)
+        done = c.fulfill(rid, commitment, self.proof.proof, self.proof.instances, sender=self.node)
+        return receipt.gas_used, done.gas_used
+
+    def optimistic(self, out: list[int]) -> tuple[Any, int, int, tuple[Any, ...], Any]:
+        """``requestOptimistic`` then ``postOutput(out)``: (id, request gas, post gas, posting,
+        commitment)."""
+        c = self.coordinator
+        receipt = c.requestOptimistic(
+            self.model_id, self.inputs, 100_000, sender=self.requester, value=FEE
+        )
+        rid, commitment = _requested(c, receipt)
+        posted = c.postOutput(rid, commitment, out, sender=self.node)
+        posting = _posting(c, posted, rid, commitment)
+        return rid, receipt.gas_used, posted.gas_used, posting, commitment
+
+
+def measure(network: str, models: tuple[str, ...] = MODELS) -> list[dict[str, Any]]:
+    from ape import accounts, chain, networks
+
+    from oracle_node.circuits.proving import Prover
+    from oracle_node.deploy import deploy_model, deploy_protocol
+
+    rows: list[dict[str, Any]] = []
+    with networks.parse_network_choice(network), tempfile.TemporaryDirectory() as cache:
+        owner, node, requester, watcher = accounts.test_accounts[:4]
+        protocol = deploy_protocol(owner)
+        coordinator = protocol.coordinator
+        protocol.node_registry.stake(sender=node, value=protocol.node_registry.minStake())
+        for name in models:
+            _, model_id = deploy_model(
+                owner, protocol, ROOT / "circuits" / name, fee=FEE, verifier_root=ROOT,
+                challenge_window=WINDOW, bond=BOND,
+            )  # fmt: skip
+            protocol.node_registry.addModel(model_id, sender=node)
+            prover = Prover(ROOT / "circuits" / name, cache_dir=cache)
+            proof = prover.prove(_inputs(name, prover.manifest.input_scale))
+            inputs, output = proof.inputs, proof.outputs
+            row: dict[str, Any] = {"model": name}
+
+            steps = _Steps(coordinator, model_id, inputs, proof, node, requester)
+            proven, optimistic = steps.proven, steps.optimistic
+            proven()  # warm-up: first-time storage writes
+            row["proven_request"], row["proven_fulfil"] = proven()
+            rid, _, _, posting, _ = optimistic(output)  # warm-up
+            chain.pending_timestamp = posting[4]
+            coordinator.finalize([rid], [posting], [output], sender=node)
+            rid, row["opt_request"], row["post"], posting, _ = optimistic(output)
+            chain.pending_timestamp = posting[4]
+            row["finalize_1"] = coordinator.finalize(
+                [rid], [posting], [output], sender=node
+            ).gas_used
+            batch = [optimistic(output) for _ in range(BATCH)]
+            chain.pending_timestamp = max(b[3][4] for b in batch)
+            receipt = coordinator.finalize(
+                [b[0] for b in batch], [b[3] for b in batch], [output] * BATCH, sender=node
+            )
+            row["finalize_16"] = receipt.gas_used
+            row["post_16_mean"] = sum(b[2] for b in batch) // BATCH
+            # A wrong posting, proven wrong by a watcher.
+            lie = [v + 1 for v in output]
+            rid, _, _, posting, commitment = optimistic(lie)
+            seal = coordinator.challengeSeal(rid, watcher, proof.proof, proof.instances)
+            row["seal"] = coordinator.sealFulfillment(rid, seal, sender=watcher).gas_used
+            row["challenge"] = coordinator.challenge(
+                rid, commitment, posting, lie, proof.proof, proof.instances, sender=watcher
+            ).gas_used
+            protocol.node_registry.stake(sender=node, value=BOND)  # back to the minimum stake
+            rows.append(row)
+    return rows
+
+
+def render(rows: list[dict[str, Any]], network: str) -> str:
+    lines = [
+        "# Optimistic requests: gas beside the Proven path",
+        "",
+        f"Produced by `python -m bench.bench_optimistic` on `{network}` (solc 0.8.28, cancun,",
+        "optimizer 200 runs), real EZKL proofs of held-out sample 0; one node (every request's",
+        "primary), an account requester (no callback), steady state. Gas does not depend on the",
+        "machine.",
+        "",
+        "| model | Proven: request | Proven: fulfil | Proven: total | Optimistic: request "
+        "| post | finalise 1 | finalise 16 | post + finalise-16 share | per inference vs Proven "
+        "| challenge (+ seal) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        share = r["post_16_mean"] + r["finalize_16"] // BATCH
+        proven = r["proven_request"] + r["proven_fulfil"]
+        optimistic = r["opt_request"] + share
+        lines.append(
+            f"| {r['model']} | {r['proven_request']:,} | {r['proven_fulfil']:,} | {proven:,} "
+            f"| {r['opt_request']:,} | {r['post']:,} | {r['finalize_1']:,} | {r['finalize_16']:,} "
+            f"| {share:,} | {optimistic:,} vs {proven:,} ({proven / optimistic:.1f}x) "
+            f"| {r['challenge']:,} (+ {r['seal']:,}) |"
+        )
+    lines += ["", "Goal: post + its share of a finalise of 16 <= 60,000 gas for breast_cancer."]
+    for r in rows:
+        if r["model"] == "breast_cancer":
+            share = r["post_16_mean"] + r["finalize_16"] // BATCH
+            verdict = "met" if share <= POSTING_GOAL else "MISSED"
+            lines.append(f"breast_cancer: {share:,} gas, {verdict}.")
+    lines += [
+        "",
+        "- *post*: one `postOutput` (the draw, the commitment check, one storage write, the event);",
+        "  *post + finalise-16 share*: the mean `postOutput` of the 16 plus a sixteenth of their",
+        "  `finalize`.",
+        "- *challenge*: a wrong posting proven wrong by a third account: the proof's verification,",
+        "  the liar's slash (bond to the challenger) and the fee; the challenger seals it first.",
+        "- A consumer's callback adds its own gas to `finalize` (or `challenge`), as to `fulfill`.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--network", default="ethereum:local:foundry")
+    parser.add_argument("--out", default=str(RESULTS), help="markdown file, or - for stdout")
+    args = parser.parse_args(argv)
+    text = render(measure(args.network), args.network)
+    if args.out != "-":
+        Path(args.out).write_text(text)
+    print(text, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
