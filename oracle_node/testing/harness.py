@@ -10,7 +10,12 @@ from ape import chain
 from ape.api import AccountAPI
 from ape.contracts import ContractInstance
 
-from oracle_node.chain.contracts import COMMITMENT_FIELDS, commitment_tuple, draw_seed
+from oracle_node.chain.contracts import (
+    COMMITMENT_FIELDS,
+    commitment_tuple,
+    draw_seed,
+    posting_tuple,
+)
 from oracle_node.chain.sealing import ZERO_ADDRESS, fulfillment_seal
 from oracle_node.chain.verifier_code import check_verifier
 from oracle_node.circuits.input_range import read_max_abs_input
@@ -54,6 +59,25 @@ class PendingRequest:
     commitment: tuple[Any, ...]
     window_end: int
     deadline: int
+
+    @property
+    def optimistic(self) -> bool:
+        """Whether it was made with ``requestOptimistic`` (its commitment has a window)."""
+        return int(self.commitment[COMMITMENT_FIELDS.index("challengeWindow")]) > 0
+
+
+@dataclass(frozen=True)
+class Posting:
+    """An Optimistic request's posted output, open to challenge until ``final_at``."""
+
+    request_id: int
+    poster: str
+    output: list[int]
+    final_at: int
+    posting: tuple[Any, ...]  # the coordinator's ``Posting``, for challenge and finalize
+    commitment: tuple[Any, ...]
+    input: list[int] = field(repr=False)
+    model_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,11 +217,7 @@ class OracleHarness:
                 f"model {model_id} was not registered through this harness: "
                 "register it with oracle.register_model(...) or the oracle_model fixture"
             )
-        if model_id not in self._provers:
-            from oracle_node.circuits.proving import Prover
-
-            self._provers[model_id] = Prover(self._models[model_id].model_dir, self.cache_dir)
-        return self._provers[model_id].prove(inputs)
+        return self._prover(model_id).prove(inputs)
 
     def fulfill(self, request: PendingRequest) -> Fulfillment:
         """Prove and fulfil one request from the node allowed to do so now."""
@@ -231,6 +251,118 @@ class OracleHarness:
     def fulfill_pending(self) -> list[Fulfillment]:
         """Prove and fulfil every open request, oldest first."""
         return [self.fulfill(request) for request in self.pending_requests()]
+
+    # ------------------------------------------------------------------ Optimistic requests
+
+    def circuit_output(self, model_id: int, inputs: list[int]) -> list[int]:
+        """The registered circuit's quantised output for ``inputs`` (EZKL's witness, no proof):
+        what an honest node posts for an Optimistic request."""
+        if model_id not in self._models:
+            raise HarnessError(f"model {model_id} was not registered through this harness")
+        return list(self._prover(model_id).witness_outputs(inputs))
+
+    def post(self, request: PendingRequest, output: list[int] | None = None) -> Posting:
+        """Post the output of an Optimistic request from the node allowed to now: the circuit's
+        output, or ``output`` (a wrong one, to test a challenge)."""
+        if not request.optimistic:
+            raise HarnessError(f"request {request.request_id} is a Proven request: fulfil it")
+        node = self._node_for(request)
+        posted = list(output) if output is not None else self.circuit_output(
+            request.model_id, request.input
+        )
+        if chain.blocks.head.number <= request.commitment[COMMITMENT_FIELDS.index("requestBlock")]:
+            chain.mine()
+        if request.primary != str(node.address):
+            seal = self.coordinator.postingSeal(request.request_id, node, posted)
+            self.coordinator.sealFulfillment(request.request_id, seal, sender=node)
+        receipt = self.coordinator.postOutput(
+            request.request_id, request.commitment, posted, sender=node
+        )
+        [log] = list(receipt.events.filter(self.coordinator.OutputPosted))
+        return Posting(
+            request_id=request.request_id,
+            poster=str(node.address),
+            output=posted,
+            final_at=int(log.finalAt),
+            posting=posting_tuple(request.request_id, request.commitment, node.address, log.finalAt),
+            commitment=request.commitment,
+            input=request.input,
+            model_id=request.model_id,
+        )
+
+    def post_pending(self) -> list[Posting]:
+        """Post the circuit's output for every open Optimistic request, oldest first."""
+        return [self.post(r) for r in self.pending_requests() if r.optimistic]
+
+    def finalize(self, postings: list[Posting], *, travel: bool = True) -> list[int]:
+        """Finalise ``postings`` in one transaction, first moving the chain's clock to the last
+        one's ``final_at`` (``travel=False`` leaves the clock alone). Returns each entry's
+        result (``FulfillmentResult``; 4 for an entry already settled)."""
+        if not postings:
+            raise HarnessError("nothing to finalise")
+        if travel:
+            latest = max(p.final_at for p in postings)
+            if chain.pending_timestamp < latest:
+                chain.pending_timestamp = latest
+        gas = sum(
+            int(p.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")]) for p in postings
+        )
+        receipt = self.coordinator.finalize(
+            [p.request_id for p in postings],
+            [p.posting for p in postings],
+            [p.output for p in postings],
+            sender=self.deployer,
+            gas=gas + FULFILL_GAS_OVERHEAD,
+        )
+        [log] = list(receipt.events.filter(self.coordinator.OutputsFinalized))
+        done = {int(rid): int(res) for rid, res in zip(log.requestIds, log.results, strict=True)}
+        return [done.get(p.request_id, 4) for p in postings]
+
+    def challenge(self, posting: Posting, challenger: AccountAPI | None = None) -> Fulfillment:
+        """Prove the posting's request for real and challenge it from ``challenger`` (the
+        deployer by default), sealing first. The proof's output must differ from the posted
+        one, or the coordinator refuses (``PostingNotWrong``)."""
+        who = challenger or self.deployer
+        proof = self.prove(posting.model_id, posting.input)
+        seal = self.coordinator.challengeSeal(posting.request_id, who, proof.proof, proof.instances)
+        self.coordinator.sealFulfillment(posting.request_id, seal, sender=who)
+        gas = posting.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")]
+        receipt = self.coordinator.challenge(
+            posting.request_id,
+            posting.commitment,
+            posting.posting,
+            posting.output,
+            proof.proof,
+            proof.instances,
+            sender=who,
+            gas=int(gas) + FULFILL_GAS_OVERHEAD,
+        )
+        [log] = list(receipt.events.filter(self.coordinator.InferenceFulfilled))
+        return Fulfillment(
+            request_id=posting.request_id,
+            node=str(who.address),
+            output=[int(v) for v in log.output],
+            result=int(log.result),
+            gas_used=int(receipt.gas_used),
+            receipt=receipt,
+        )
+
+    def settle_pending(self) -> tuple[list[Fulfillment], list[int]]:
+        """Settle every open request the way an honest network would: fulfil the Proven ones
+        with proofs, post the Optimistic ones, move time past their windows and finalise them.
+        Returns the fulfilments and the finalised postings' results."""
+        pending = self.pending_requests()
+        fulfilled = [self.fulfill(r) for r in pending if not r.optimistic]
+        postings = [self.post(r) for r in pending if r.optimistic]
+        results = self.finalize(postings) if postings else []
+        return fulfilled, results
+
+    def _prover(self, model_id: int) -> Any:
+        if model_id not in self._provers:
+            from oracle_node.circuits.proving import Prover
+
+            self._provers[model_id] = Prover(self._models[model_id].model_dir, self.cache_dir)
+        return self._provers[model_id]
 
     def _node_for(self, request: PendingRequest) -> AccountAPI:
         if request.primary in self.nodes:

@@ -30,13 +30,18 @@ def oracle(request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture(scope="session")
 def oracle_model(oracle: Any) -> Callable[..., Any]:
-    """``oracle_model(circuit_dir, fee=...)`` registers a circuit folder once per session."""
-    registered: dict[Path, Any] = {}
+    """``oracle_model(circuit_dir, fee=..., challenge_window=..., bond=...)`` registers a circuit
+    folder once per session (per set of terms); a window and a bond allow Optimistic requests."""
+    registered: dict[tuple[Path, int, int, int], Any] = {}
 
-    def register(model_dir: Path | str, *, fee: int = 10**15) -> Any:
-        path = Path(model_dir).resolve()
-        if path not in registered:
-            registered[path] = oracle.register_model(path, fee=fee)
-        return registered[path]
+    def register(
+        model_dir: Path | str, *, fee: int = 10**15, challenge_window: int = 0, bond: int = 0
+    ) -> Any:
+        key = (Path(model_dir).resolve(), fee, challenge_window, bond)
+        if key not in registered:
+            registered[key] = oracle.register_model(
+                key[0], fee=fee, challenge_window=challenge_window, bond=bond
+            )
+        return registered[key]
 
     return register

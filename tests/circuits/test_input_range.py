@@ -253,9 +253,13 @@ def test_the_worst_input_found_in_the_box_proves(name, pk_cache):
     inputs = [max(-bound, min(bound, float_to_int(v, scale))) for v in worst]
     if prover.batch_size == 1:
         result = prover.prove(inputs)
+        proven = result.outputs
     else:
-        result = prover.prove_batch([inputs] * prover.batch_size).result
+        batch = prover.prove_batch([inputs] * prover.batch_size)
+        result, proven = batch.result, batch.outputs[0]
     assert prover.verify(result)
+    # What an honest Optimistic poster posts (the witness) is what a challenger proves.
+    assert prover.witness_outputs(inputs) == proven
 
 
 def test_far_outside_the_bound_does_not_prove(pk_cache):
