@@ -29,4 +29,4 @@ def test_example_consumer_project_passes_its_own_tests(tmp_path):
         timeout=900,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout

@@ -29,6 +29,15 @@ contract DigitReader is OracleConsumerBase {
         emit DigitSubmitted(requestId, msg.sender);
     }
 
+    /// @notice The same question in Optimistic mode (the model must allow it): a node posts the
+    ///         circuit's output without a proof, and the answer arrives once, final, when the
+    ///         model's challenge window has passed (or at once, proven, if someone challenges).
+    function submitOptimistic(int256[] calldata pixels) external payable returns (uint256 requestId) {
+        requestId = _requestOptimistic(modelId, pixels, 150_000, msg.value);
+        submitterOf[requestId] = msg.sender;
+        emit DigitSubmitted(requestId, msg.sender);
+    }
+
     function _onInferenceResult(uint256 requestId, int256[] calldata scores) internal override {
         uint8 best = 0;
         for (uint8 i = 1; i < scores.length; i++) {

@@ -48,6 +48,22 @@ def test_reader_stores_the_proven_digit(reader, accounts, oracle, digits):
     assert expected == label  # the held-out sample is read correctly
 
 
+def test_an_optimistic_answer_arrives_once_the_window_has_passed(
+    project, accounts, oracle, oracle_model
+):
+    digits = oracle_model(DIGITS, fee=10**15, challenge_window=600, bond=10**17)
+    reader = accounts[0].deploy(project.DigitReader, oracle.coordinator.address, digits.model_id)
+    image, label = pixels(2)
+    reader.submitOptimistic(image, sender=accounts[1], value=10**15)
+
+    [posting] = oracle.post_pending()
+    assert not reader.answered(posting.request_id)  # posted, not final yet
+    assert oracle.finalize([posting]) == [0]  # moves the chain's clock 600 s on
+
+    assert reader.digitOf(posting.request_id) == max(range(10), key=posting.output.__getitem__)
+    assert reader.digitOf(posting.request_id) == label
+
+
 def test_only_the_coordinator_can_deliver(reader, accounts):
     with ape.reverts(reader.OnlyCoordinatorCanFulfill):
         reader.rawFulfill(1, [0] * 10, sender=accounts[1])
