@@ -352,6 +352,8 @@ class Demo:
     ) -> DemoResult:
         from ape import chain
 
+        from oracle_node.testing.harness import logs_between
+
         result = DemoResult()
         seen: set[int] = set()
         start_block = 0
@@ -360,7 +362,7 @@ class Demo:
             for i, proc in enumerate(procs):
                 _check_alive(proc, i, log_dir)
             head = chain.blocks.head.number
-            for log in coordinator.InferenceFulfilled.range(start_block, head + 1):
+            for log in logs_between(coordinator.InferenceFulfilled, start_block, head):
                 request_id = int(log.requestId)
                 if request_id in seen or request_id not in sent:
                     continue

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IRequestErrors} from "./IRequestErrors.sol";
+
 /// @title Coordinator of zk-verified inference requests
 /// @notice A consumer pays a model's fee and asks for an inference on an `int256[]` input already
 ///         at the model's input scale, each value within the model's proven range
@@ -55,7 +57,7 @@ pragma solidity ^0.8.24;
 ///         verifier of N > 1 inferences rejects, so such a model's requests can only be settled
 ///         by `fulfillBatch` (`fulfill` reverts with `InvalidProof`). A batch of a model with
 ///         N = 1 settles one request, like `fulfill`.
-interface IInferenceCoordinator {
+interface IInferenceCoordinator is IRequestErrors {
     /// @notice Everything `fulfill` and `cancelRequest` need to know about a request. Its hash,
     ///         `keccak256(abi.encode(requestId, commitment))` with the lowest bit cleared, is all
     ///         that is stored (`commitmentOf`); a posting's hash has that bit set.
@@ -131,9 +133,6 @@ interface IInferenceCoordinator {
         Skipped
     }
 
-    /// @notice A registry address given to the constructor, or a withdrawal recipient, is zero.
-    error ZeroAddress();
-
     /// @notice The exclusive window must end before the deadline.
     error WindowNotBeforeDeadline(uint64 exclusiveWindow, uint64 requestTimeout);
 
@@ -141,24 +140,8 @@ interface IInferenceCoordinator {
     ///         that a primary that leaves after a request is still staked at its deadline.
     error TimeoutNotBeforeUnbonding(uint64 requestTimeout, uint64 unbondingPeriod);
 
-    /// @notice The model does not exist or is deactivated.
-    error ModelNotActive(uint256 modelId);
-
-    /// @notice `msg.value` differs from the model's fee.
-    error IncorrectFee(uint256 sent, uint256 required);
-
-    /// @notice The input length differs from the model's input length.
-    error InputLengthMismatch(uint256 got, uint256 want);
-
-    /// @notice Input `index` is outside the range the model's circuit can prove:
-    ///         |value| must be at most `maxAbs` (`hashInput`: (r-1)/2, the field's half).
-    error InputOutOfRange(uint256 index, int256 value, uint256 maxAbs);
-
     /// @notice A value cannot be encoded as a field element: |x| must be at most (r-1)/2.
     error ValueOutOfField(int256 value);
-
-    /// @notice `callbackGasLimit` is above the model's or the coordinator's maximum (the lower).
-    error CallbackGasLimitTooHigh(uint32 limit, uint32 max);
 
     /// @notice The request is not pending: unknown, already fulfilled or cancelled.
     error RequestNotPending(uint256 requestId);
@@ -233,14 +216,6 @@ interface IInferenceCoordinator {
     ///         overhead per settled request.
     error InsufficientGasForCallbacks(uint256 have, uint256 want);
 
-    /// @notice The model takes Proven requests only (its record has no challenge window).
-    error OptimisticNotAllowed(uint256 modelId);
-
-    /// @notice The model's challenge window is longer than this coordinator can keep a poster's
-    ///         stake slashable for: `requestTimeout + challengeWindow` must stay under the node
-    ///         registry's unbonding period.
-    error ChallengeWindowTooLong(uint32 challengeWindow, uint256 maxChallengeWindow);
-
     /// @notice Posting an output without a proof is for Optimistic requests only.
     error NotOptimistic(uint256 requestId);
 
@@ -268,12 +243,6 @@ interface IInferenceCoordinator {
 
     /// @notice `finalize` got lists of different lengths, or none.
     error FinalizeLengthMismatch(uint256 requestIds, uint256 postings, uint256 outputs);
-
-    /// @notice The caller has no credit to withdraw.
-    error NothingToWithdraw(address account);
-
-    /// @notice Sending ETH to `to` failed.
-    error TransferFailed(address to, uint256 amount);
 
     /// @notice `pinPrimary` came too late: the request's block is more than 256 blocks old (or
     ///         is the current block), so `blockhash` cannot give its draw.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IRequestErrors} from "./IRequestErrors.sol";
+
 /// @title Staking registry of oracle nodes
 /// @notice Operators stake ETH and declare the models they serve (a bounded list). A node is
 ///         *active* while its stake is at least `minStake` and it has not asked to unstake; only
@@ -24,7 +26,7 @@ pragma solidity ^0.8.24;
 ///         that share is credited to the harmed party (the requester) and the rest to the
 ///         treasury; both withdraw their credit (pull payment). The owner may change the slash
 ///         parameters for future requests only, and the amount never above `minStake`.
-interface INodeRegistry {
+interface INodeRegistry is IRequestErrors {
     /// @notice Per-node state, packed in one slot.
     /// @param stake Staked wei.
     /// @param unlockAt Zero while bonded; after `requestUnstake`, when `withdrawStake` opens.
@@ -40,9 +42,6 @@ interface INodeRegistry {
 
     /// @notice The coordinator can be set only once.
     error CoordinatorAlreadySet(address coordinator);
-
-    /// @notice An address argument was zero.
-    error ZeroAddress();
 
     /// @notice `stake` was called without value.
     error ZeroStake();
@@ -65,27 +64,15 @@ interface INodeRegistry {
     /// @notice The node already declared `maxModelsPerNode` models.
     error TooManyModels(address node, uint256 maxModels);
 
-    /// @notice The model does not exist or is inactive.
-    error ModelNotActive(uint256 modelId);
-
     /// @notice The node already declared this model.
     error AlreadyServing(address node, uint256 modelId);
 
     /// @notice The node did not declare this model.
     error NotServing(address node, uint256 modelId);
 
-    /// @notice No active node serves the model, so a request cannot be assigned.
-    error NoActiveNodes(uint256 modelId);
-
     /// @notice A slash amount above `minStake` would let one missed request take a node's whole
     ///         minimum stake and more.
     error SlashAmountTooHigh(uint96 slashAmount, uint256 max);
-
-    /// @notice The caller has no credit to withdraw.
-    error NothingToWithdraw(address account);
-
-    /// @notice Sending ETH to `to` failed.
-    error TransferFailed(address to, uint256 amount);
 
     /// @notice The owner set the coordinator (once).
     event CoordinatorSet(address indexed coordinator);

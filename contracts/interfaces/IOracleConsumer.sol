@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IRequestErrors} from "./IRequestErrors.sol";
+
 /// @title What the coordinator calls back on a consumer
-interface IOracleConsumer {
+/// @notice It inherits the errors a request can meet ({IRequestErrors}), so a consumer's ABI
+///         decodes what the coordinator reverts with when the consumer asks on a user's behalf.
+interface IOracleConsumer is IRequestErrors {
     /// @notice Only the coordinator may deliver results.
     /// @param have The caller.
     /// @param want The coordinator.

@@ -92,6 +92,16 @@ class Fulfillment:
     receipt: Any = field(repr=False)
 
 
+def logs_between(event: Any, start: int, head: int) -> list[Any]:
+    """The logs of an Ape contract event in blocks ``start..head`` (both included), read with
+    those explicit bounds; none when ``start > head``. Callers read ``head`` once and pass it,
+    so a block mined meanwhile is read on the next pass instead of making an empty or inverted
+    range (Ape refuses a range whose stop falls before its start)."""
+    if start > head:
+        return []
+    return list(event.range(start, head + 1))
+
+
 def _verifier_container(name: str) -> Any:
     """The verifier from the current Ape project when it compiles one by that name (your own
     model), else from the artifacts shipped with the package (the reference models)."""
@@ -183,8 +193,7 @@ class OracleHarness:
         """Requests made since the harness started that are still open on-chain."""
         head = chain.blocks.head.number
         pending = []
-        event = self.coordinator.InferenceRequested
-        for log in event.range(self._scanned_to, head + 1):
+        for log in logs_between(self.coordinator.InferenceRequested, self._scanned_to, head):
             request_id = int(log.requestId)
             if int.from_bytes(bytes(self.coordinator.commitmentOf(request_id)), "big") == 0:
                 continue
@@ -267,8 +276,10 @@ class OracleHarness:
         if not request.optimistic:
             raise HarnessError(f"request {request.request_id} is a Proven request: fulfil it")
         node = self._node_for(request)
-        posted = list(output) if output is not None else self.circuit_output(
-            request.model_id, request.input
+        posted = (
+            list(output)
+            if output is not None
+            else self.circuit_output(request.model_id, request.input)
         )
         if chain.blocks.head.number <= request.commitment[COMMITMENT_FIELDS.index("requestBlock")]:
             chain.mine()
@@ -284,7 +295,9 @@ class OracleHarness:
             poster=str(node.address),
             output=posted,
             final_at=int(log.finalAt),
-            posting=posting_tuple(request.request_id, request.commitment, node.address, log.finalAt),
+            posting=posting_tuple(
+                request.request_id, request.commitment, node.address, log.finalAt
+            ),
             commitment=request.commitment,
             input=request.input,
             model_id=request.model_id,
@@ -304,9 +317,7 @@ class OracleHarness:
             latest = max(p.final_at for p in postings)
             if chain.pending_timestamp < latest:
                 chain.pending_timestamp = latest
-        gas = sum(
-            int(p.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")]) for p in postings
-        )
+        gas = sum(int(p.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")]) for p in postings)
         receipt = self.coordinator.finalize(
             [p.request_id for p in postings],
             [p.posting for p in postings],

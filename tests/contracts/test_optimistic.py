@@ -118,7 +118,7 @@ def test_an_optimistic_request_snapshots_the_models_window(ask, coordinator):
 def test_a_model_without_a_window_takes_proven_requests_only(
     coordinator, consumer, requester, model_id, staked
 ):
-    with ape.reverts(coordinator.OptimisticNotAllowed, modelId=model_id):
+    with ape.reverts(consumer.OptimisticNotAllowed, modelId=model_id):
         consumer.requestOptimistic(model_id, INPUT, CALLBACK_GAS, sender=requester, value=FEE)
 
 
@@ -131,7 +131,7 @@ def test_a_window_the_stake_cannot_outlast_is_refused(
     model_registry.registerModel(spec, sender=owner)
     model = int(model_registry.modelCount())
     node_registry.addModel(model, sender=nodes[0])
-    with ape.reverts(coordinator.ChallengeWindowTooLong, maxChallengeWindow=longest):
+    with ape.reverts(consumer.ChallengeWindowTooLong, maxChallengeWindow=longest):
         consumer.requestOptimistic(model, INPUT, CALLBACK_GAS, sender=requester, value=FEE)
 
 

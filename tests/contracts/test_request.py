@@ -139,7 +139,7 @@ def test_request_reverts_when_no_node_serves(
 ):
     model_registry.registerModel(mock_spec(mock_verifier.address), sender=owner)
     lonely = model_registry.modelCount()
-    with ape.reverts(node_registry.NoActiveNodes, modelId=lonely):
+    with ape.reverts(coordinator.NoActiveNodes, modelId=lonely):  # decoded by its own ABI
         coordinator.requestInference(lonely, [1, 2, 3], CALLBACK_GAS, sender=requester, value=FEE)
 
 

@@ -79,6 +79,6 @@ def test_settle_pending_fulfils_proven_requests_and_finalises_optimistic_ones(
     fulfilled, finalised = harness.settle_pending()
     assert len(fulfilled) == 1 and finalised == [0]
     assert consumer.deliveries() == 2
-    assert fulfilled[0].output == harness.circuit_output(model, SAMPLE) == list(
-        consumer.lastOutput()
+    assert (
+        fulfilled[0].output == harness.circuit_output(model, SAMPLE) == list(consumer.lastOutput())
     )
