@@ -11,7 +11,10 @@ with these fixtures:
 
 A test then asks for inferences through its consumer and calls ``oracle.fulfill_pending()``,
 which proves each pending request with EZKL (real proofs, real verifier) and fulfils it from the
-assigned node, so the consumer's callback runs exactly as on a live network.
+assigned node, so the consumer's callback runs exactly as on a live network. ``oracle.cancel``
+takes a request down the timeout path (refund and compensation), ``oracle.post_pending`` and
+``oracle.finalize`` answer Optimistic requests, and ``oracle.scale_inputs`` turns floats into
+the model's input scale.
 
 The harness needs Ape (the ``kit`` extra). It is imported on first use, not with this package,
 so the plugin that pytest loads for every installation of ``oracle-node`` never imports Ape.
@@ -25,13 +28,24 @@ from oracle_node.extras import needs_extra
 
 if TYPE_CHECKING:
     from oracle_node.testing.harness import (
+        Cancellation,
         Fulfillment,
         OracleHarness,
         PendingRequest,
+        Posting,
         RegisteredModel,
+        UnscaledInputWarning,
     )
 
-__all__ = ["Fulfillment", "OracleHarness", "PendingRequest", "RegisteredModel"]
+__all__ = [
+    "Cancellation",
+    "Fulfillment",
+    "OracleHarness",
+    "PendingRequest",
+    "Posting",
+    "RegisteredModel",
+    "UnscaledInputWarning",
+]
 
 
 def __getattr__(name: str) -> Any:

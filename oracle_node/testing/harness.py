@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,10 @@ from oracle_node.node.models import verifier_source
 # 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public
 # instance) plus the coordinator's own work (35k-83k), with headroom for larger circuits.
 FULFILL_GAS_OVERHEAD = 1_500_000
+
+
+class UnscaledInputWarning(UserWarning):
+    """A request's input looks like values that were not multiplied by 2**input_scale."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,13 @@ class Posting:
 
 @dataclass(frozen=True)
 class Fulfillment:
-    """What ``fulfill`` did: the proven output, who fulfilled and how the callback went."""
+    """What ``fulfill`` did: the proven output, who fulfilled and how the callback went.
+
+    ``callback_error`` says why the consumer's callback failed (``result`` 1 or 2): the
+    coordinator never copies a callback's revert data (a consumer could bomb the caller with
+    it), so the kit replays the callback as a call from the coordinator and decodes the
+    reason with the consumer's ABI.
+    """
 
     request_id: int
     node: str
@@ -90,6 +101,76 @@ class Fulfillment:
     result: int
     gas_used: int
     receipt: Any = field(repr=False)
+    callback_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What ``cancel`` did: the fee refunded to the requester (a coordinator credit) and what
+    the primary lost, of which ``compensation`` went to the requester (a registry credit)."""
+
+    request_id: int
+    requester: str
+    primary: str
+    refund: int
+    slashed: int
+    compensation: int
+    receipt: Any = field(repr=False)
+
+
+def _selector(signature: str) -> bytes:
+    from eth_utils.crypto import keccak
+
+    return bytes(keccak(text=signature))[:4]
+
+
+def _encode(types: list[str], values: list[Any]) -> bytes:
+    from eth_abi.abi import encode
+
+    return encode(types, values)
+
+
+def _revert_bytes(exc: Exception) -> bytes | None:
+    """The revert data carried by a failed ``eth_call``, whichever client raised it."""
+    for value in (getattr(exc, "data", None), *getattr(exc, "args", ())):
+        if isinstance(value, bytes | bytearray):
+            return bytes(value)
+        if isinstance(value, str):
+            text = value.removeprefix("execution reverted: ").strip()
+            if text.startswith("0x"):
+                try:
+                    return bytes.fromhex(text[2:])
+                except ValueError:
+                    continue
+            if text.startswith(("b'", 'b"')):
+                import ast
+
+                try:
+                    literal = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    continue
+                if isinstance(literal, bytes):
+                    return literal
+    return None
+
+
+def _decode_error(address: str, raw: bytes) -> str | None:
+    """``Name(arg=value, ...)`` of a revert, from the ABI Ape knows for ``address``."""
+    from eth_abi.abi import decode
+
+    if raw[:4] == _selector("Error(string)"):
+        return f"Error({decode(['string'], raw[4:])[0]!r})"
+    try:
+        contract_type = chain.contracts.get(address)
+    except Exception:  # no ABI known for it
+        return None
+    for error in getattr(contract_type, "errors", None) or []:
+        if _selector(error.selector) == raw[:4]:
+            types = [i.canonical_type for i in error.inputs]
+            values = decode(types, raw[4:])
+            args = ", ".join(f"{i.name}={v}" for i, v in zip(error.inputs, values, strict=True))
+            return f"{error.name}({args})"
+    return None
 
 
 def logs_between(event: Any, start: int, head: int) -> list[Any]:
@@ -221,12 +302,65 @@ class OracleHarness:
 
     def prove(self, model_id: int, inputs: list[int]) -> Any:
         """A real EZKL proof of the registered model on ``inputs`` (a ``ProofResult``)."""
+        self._warn_if_unscaled(model_id, inputs)
+        return self._prover(model_id).prove(inputs)
+
+    def _registered(self, model_id: int) -> RegisteredModel:
         if model_id not in self._models:
             raise HarnessError(
                 f"model {model_id} was not registered through this harness: "
                 "register it with oracle.register_model(...) or the oracle_model fixture"
             )
-        return self._prover(model_id).prove(inputs)
+        return self._models[model_id]
+
+    def _warn_if_unscaled(self, model_id: int, inputs: list[int]) -> None:
+        """A request's input is ints at the model's input scale; values that are all tiny next
+        to 2**scale were most likely sent unscaled (say 0.73 sent as 1): the coordinator cannot
+        tell and accepts them, and the model answers for another input. Warn."""
+        scale = self._registered(model_id).manifest.input_scale
+        if scale >= 4 and any(inputs) and max(abs(int(v)) for v in inputs) <= 16:
+            warnings.warn(
+                f"request input {inputs[:4]}... for model {model_id} looks unscaled: inputs are "
+                f"ints at the model's input scale, round(v * 2**{scale}); "
+                "use oracle.scale_inputs(model_id, floats)",
+                UnscaledInputWarning,
+                stacklevel=3,
+            )
+
+    def _callback_error(
+        self, request: PendingRequest, output: list[int], result: int
+    ) -> str | None:
+        """Why the callback failed: replayed as an ``eth_call`` from the coordinator with the
+        request's callback gas, its revert data decoded with the consumer's ABI."""
+        if result not in (1, 2):
+            return None
+        if result == 2:
+            return f"ran out of its {self._callback_gas(request):,} gas"
+        web3 = chain.provider.web3
+        data = (
+            "0x"
+            + (_selector("rawFulfill(uint256,int256[])")).hex()
+            + _encode(["uint256", "int256[]"], [request.request_id, output]).hex()
+        )
+        call = {
+            "from": self.coordinator.address,
+            "to": request.requester,
+            "data": data,
+            "gas": self._callback_gas(request),
+            "maxFeePerGas": int(web3.eth.get_block("latest")["baseFeePerGas"]),
+            "maxPriorityFeePerGas": 0,
+        }
+        try:
+            web3.eth.call(call)
+        except Exception as exc:  # web3 and eth-tester raise different types for a revert
+            raw = _revert_bytes(exc)
+            if raw is None:
+                return f"reverted; replaying the callback to find why failed: {exc}"
+            return _decode_error(request.requester, raw) or f"reverted with 0x{raw.hex()}"
+        return "reverted (the callback succeeds when replayed now: it depends on state)"
+
+    def _callback_gas(self, request: PendingRequest) -> int:
+        return int(request.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")])
 
     def fulfill(self, request: PendingRequest) -> Fulfillment:
         """Prove and fulfil one request from the node allowed to do so now."""
@@ -248,14 +382,46 @@ class OracleHarness:
             gas=int(gas) + FULFILL_GAS_OVERHEAD,
         )
         [log] = list(receipt.events.filter(self.coordinator.InferenceFulfilled))
+        output = [int(v) for v in log.output]
         return Fulfillment(
             request_id=request.request_id,
             node=str(node.address),
-            output=[int(v) for v in log.output],
+            output=output,
             result=int(log.result),
             gas_used=int(receipt.gas_used),
             receipt=receipt,
+            callback_error=self._callback_error(request, output, int(log.result)),
         )
+
+    def cancel(self, request: PendingRequest) -> Cancellation:
+        """The timeout path: move the chain's clock past the request's deadline (nobody
+        answered) and cancel it from the deployer. The requester is credited its fee back in
+        the coordinator (``coordinator.withdraw``, or ``_withdrawRefunds`` in a consumer) and
+        the primary is slashed in its favour (``_withdrawCompensation``)."""
+        if chain.pending_timestamp <= request.deadline:
+            chain.pending_timestamp = request.deadline + 1
+        registry = self.protocol.node_registry
+        before = int(registry.credits(request.requester))
+        receipt = self.coordinator.cancelRequest(
+            request.request_id, request.commitment, sender=self.deployer
+        )
+        [log] = list(receipt.events.filter(self.coordinator.InferenceCancelled))
+        return Cancellation(
+            request_id=request.request_id,
+            requester=request.requester,
+            primary=str(log.primary),
+            refund=int(log.refund),
+            slashed=int(log.slashed),
+            compensation=int(registry.credits(request.requester)) - before,
+            receipt=receipt,
+        )
+
+    def scale_inputs(self, model_id: int, values: list[float]) -> list[int]:
+        """Floats as the model's request input: ``round(v * 2**input_scale)`` each."""
+        from oracle_node.encoding import float_to_int
+
+        scale = self._registered(model_id).manifest.input_scale
+        return [float_to_int(float(v), scale) for v in values]
 
     def fulfill_pending(self) -> list[Fulfillment]:
         """Prove and fulfil every open request, oldest first."""
@@ -266,8 +432,7 @@ class OracleHarness:
     def circuit_output(self, model_id: int, inputs: list[int]) -> list[int]:
         """The registered circuit's quantised output for ``inputs`` (EZKL's witness, no proof):
         what an honest node posts for an Optimistic request."""
-        if model_id not in self._models:
-            raise HarnessError(f"model {model_id} was not registered through this harness")
+        self._warn_if_unscaled(model_id, inputs)
         return list(self._prover(model_id).witness_outputs(inputs))
 
     def post(self, request: PendingRequest, output: list[int] | None = None) -> Posting:
@@ -369,6 +534,7 @@ class OracleHarness:
         return fulfilled, results
 
     def _prover(self, model_id: int) -> Any:
+        self._registered(model_id)
         if model_id not in self._provers:
             from oracle_node.circuits.proving import Prover
 

@@ -11,7 +11,6 @@ import ape
 import pytest
 
 from oracle_node.circuits.datasets import held_out
-from oracle_node.encoding import float_to_int
 
 # In your project: wherever your circuit folder (from `oracle-node circuits build`) lives.
 DIGITS = Path(__file__).resolve().parents[4] / "circuits" / "digits"
@@ -27,12 +26,19 @@ def reader(project, accounts, oracle, digits):
     return accounts[0].deploy(project.DigitReader, oracle.coordinator.address, digits.model_id)
 
 
-def pixels(index):
-    images, labels = held_out("digits")
-    return [float_to_int(v, 13) for v in images[index]], labels[index]
+@pytest.fixture(scope="module")
+def pixels(oracle, digits):
+    """Held-out image ``index`` at the model's input scale (read from its manifest), and its
+    label."""
+
+    def sample(index):
+        images, labels = held_out("digits")
+        return oracle.scale_inputs(digits.model_id, images[index]), labels[index]
+
+    return sample
 
 
-def test_reader_stores_the_proven_digit(reader, accounts, oracle, digits):
+def test_reader_stores_the_proven_digit(reader, accounts, oracle, digits, pixels):
     image, label = pixels(0)
     receipt = reader.submit(image, sender=accounts[1], value=10**15)
     [submitted] = receipt.events.filter(reader.DigitSubmitted)
@@ -49,7 +55,7 @@ def test_reader_stores_the_proven_digit(reader, accounts, oracle, digits):
 
 
 def test_an_optimistic_answer_arrives_once_the_window_has_passed(
-    project, accounts, oracle, oracle_model
+    project, accounts, oracle, oracle_model, pixels
 ):
     digits = oracle_model(DIGITS, fee=10**15, challenge_window=600, bond=10**17)
     reader = accounts[0].deploy(project.DigitReader, oracle.coordinator.address, digits.model_id)
@@ -69,7 +75,7 @@ def test_only_the_coordinator_can_deliver(reader, accounts):
         reader.rawFulfill(1, [0] * 10, sender=accounts[1])
 
 
-def test_submit_without_the_fee_is_refused(reader, accounts, oracle):
+def test_submit_without_the_fee_is_refused(reader, accounts, pixels):
     image, _ = pixels(1)
-    with ape.reverts(oracle.coordinator.IncorrectFee):
+    with ape.reverts(reader.IncorrectFee, sent=0):  # the coordinator's error, by name
         reader.submit(image, sender=accounts[1], value=0)
