@@ -20,6 +20,39 @@ from oracle_node.service import Service
 from oracle_node.settings import ApiSettings
 
 
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (reusing a port in TIME_WAIT, as uvicorn does).
+
+    It is made with ``IPPROTO_TCP`` explicitly: asyncio sets ``TCP_NODELAY`` on the connections
+    it accepts only for sockets whose ``proto`` says TCP, and without it every response on a
+    reused connection waits for the client's delayed ACK (measured: 44 ms per round trip against
+    1.6 ms).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(host, port) from None
+        raise
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether :func:`listen_socket` could bind ``host:port`` now (a port in TIME_WAIT is free:
+    the node's socket reuses it)."""
+    try:
+        listen_socket(host, port).close()
+    except (PortInUseError, OSError):
+        return False
+    return True
+
+
 class ApiService(Service):
     """uvicorn serving :func:`~oracle_node.api.app.create_app` on a socket bound at set-up."""
 
@@ -44,18 +77,7 @@ class ApiService(Service):
         return f"http://{self.settings.host}:{self.port}"
 
     def setup(self) -> None:
-        sock = socket.socket(socket.AF_INET6 if ":" in self.settings.host else socket.AF_INET)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((self.settings.host, self.settings.port))
-        except OSError as exc:
-            sock.close()
-            if exc.errno == errno.EADDRINUSE:
-                raise PortInUseError(self.settings.host, self.settings.port) from None
-            raise
-        sock.listen(128)
-        sock.set_inheritable(True)
-        self._socket = sock
+        self._socket = listen_socket(self.settings.host, self.settings.port)
         config = uvicorn.Config(
             create_app(self.node), log_level="warning", lifespan="off", access_log=False
         )

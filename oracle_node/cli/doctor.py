@@ -7,7 +7,6 @@ FAIL line, not ten.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -143,13 +142,12 @@ def _port_check(settings: NodeSettings) -> Iterator[Check]:
     api = settings.api
     if not api.enabled:
         return
-    with socket.socket(socket.AF_INET6 if ":" in api.host else socket.AF_INET) as probe:
-        try:
-            probe.bind((api.host, api.port))
-        except OSError:
-            yield (
-                False,
-                f"api: port {api.port} on {api.host} is in use: stop that process or set api.port",
-            )
-            return
+    from oracle_node.api.server import port_is_free
+
+    if not port_is_free(api.host, api.port):
+        yield (
+            False,
+            f"api: port {api.port} on {api.host} is in use: stop that process or set api.port",
+        )
+        return
     yield True, f"api: port {api.port} on {api.host} is free"

@@ -220,6 +220,8 @@ def publish(
     from oracle_node.chain.deployer import publish_model
     from oracle_node.deployment import load_record, save_record
 
+    if not model_dir.exists():
+        raise DeploymentRecordError(f"{model_dir} does not exist: pass a built circuit folder")
     if not (model_dir / "manifest.json").is_file():
         raise DeploymentRecordError(
             f"{model_dir} is not a built circuit folder (no manifest.json): run "

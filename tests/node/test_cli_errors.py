@@ -79,6 +79,15 @@ def test_missing_deployment_record(env, tmp_path, capsys):
     assert "does not exist: run `oracle-node deploy --out" in line
 
 
+def test_publishing_a_folder_that_does_not_exist_says_so(env, tmp_path, capsys):
+    missing = tmp_path / "no_such_model"
+    line = one_line(
+        capsys,
+        ["models", "publish", str(missing), "--fee", "0.001", "--artifacts-uri", "file:///x"],
+    )
+    assert f"{missing} does not exist" in line and "not a built circuit folder" not in line
+
+
 def test_unknown_model(chain, env, capsys):
     assert "model 99 is not registered" in one_line(capsys, ["models", "show", "99"])
 
