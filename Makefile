@@ -38,6 +38,7 @@ lint: setup
 # The whole suite on Ape's default local network, then the contract suite again on a real
 # anvil node that ape-foundry starts on a free port of 127.0.0.1.
 test: lint
+	@scripts/toolchain/ensure_chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/contracts --network ethereum:local:foundry $(PYTEST_ARGS)
 
