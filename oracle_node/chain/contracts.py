@@ -66,6 +66,8 @@ class ModelRecord:
     # the bond a wrong posting costs its poster.
     challenge_window: int = 0
     bond: int = 0
+    owner: str = ""
+    artifacts_uri: str = ""
 
 
 def commitment_to_json(commitment: Any) -> dict[str, Any]:
@@ -174,6 +176,8 @@ class OracleContracts:
             vk_hash="0x" + bytes(record[16]).hex(),
             verifier_code_hash="0x" + bytes(record[17]).hex(),
             ezkl_version=record[18],
+            owner=record[5],
+            artifacts_uri=record[19],
         )
 
     def commitment_hash(self, request_id: int, commitment: dict[str, Any]) -> bytes:

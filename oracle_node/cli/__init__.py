@@ -24,11 +24,11 @@ def cli(debug: bool) -> None:
 
 
 def _register_commands() -> None:
-    from oracle_node.cli import circuits, demo, network, node
+    from oracle_node.cli import circuits, consumer, demo, network, node
 
     cli.add_command(circuits.circuits)
     cli.add_command(demo.demo)
-    for command in (*network.COMMANDS, *node.COMMANDS):
+    for command in (*network.COMMANDS, *node.COMMANDS, *consumer.COMMANDS):
         if command.name not in cli.commands:
             cli.add_command(command)
 

@@ -275,6 +275,13 @@ def _model_rows(
                 "fee_wei": record.fee,
                 "inputs": record.input_len,
                 "outputs": record.output_len,
+                "input_scale": record.input_scale,
+                "output_scale": record.output_scale,
+                "max_abs_input": record.max_abs_input,
+                "max_callback_gas": record.max_callback_gas,
+                "batch_size": record.batch_size,
+                "owner": record.owner,
+                "artifacts_uri": record.artifacts_uri,
                 "verifier": record.verifier,
                 "vk_hash": record.vk_hash,
                 "ezkl": record.ezkl_version,
@@ -349,17 +356,20 @@ def show_model(
     [row] = _model_rows(contracts, [model_id], _record_names(settings.chain.deployment))
     nodes = contracts.node_registry.functions.getModelNodes(model_id).call()
     for key, value in row.items():
-        shown = eth(int(str(value))) if key == "fee_wei" else value
-        click.echo(f"{key.replace('_wei', ''):>9}: {shown}")
-    click.echo(f"{'nodes':>9}: {len(nodes)} serving" + (f" ({', '.join(nodes)})" if nodes else ""))
+        shown = eth(int(str(value))) if key.endswith("_wei") else value
+        if key == "max_abs_input":
+            scale = int(str(row["input_scale"]))
+            shown = f"{value:,} (|x| at input scale; {int(str(value)) / 2**scale:.6g})"
+        click.echo(f"{key.replace('_wei', ''):>18}: {shown}")
+    click.echo(f"{'nodes':>18}: {len(nodes)} serving" + (f" ({', '.join(nodes)})" if nodes else ""))
     if circuit is None:
-        click.echo(f"{'circuit':>9}: not checked (pass --circuit DIR, the model's circuit folder)")
+        click.echo(f"{'circuit':>18}: not checked (pass --circuit DIR, the model's circuit folder)")
         return
     problem = _circuit_problem(contracts, model_id, circuit)
     if problem is not None:
         raise VerifierCodeError(f"model {model_id} does not fit {circuit}: {problem}")
     click.echo(
-        f"{'circuit':>9}: {circuit} fits the record; the verifier is what its verifier source "
+        f"{'circuit':>18}: {circuit} fits the record; the verifier is what its verifier source "
         "compiles to"
     )
 

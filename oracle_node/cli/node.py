@@ -220,6 +220,15 @@ def cancel(
     send(contracts, account, call, f"cancel request {request_id}")
 
 
+def _job_summary(job: Any) -> dict[str, Any]:
+    """A job as ``status`` shows it: the API's view, with the proof's size instead of its bytes
+    (the API's ``/v1/jobs/{id}`` has the proof)."""
+    summary: dict[str, Any] = job.public()
+    proof = summary.pop("proof", None)
+    summary["proof_bytes"] = 0 if proof is None else (len(proof) - 2) // 2
+    return summary
+
+
 @click.command()
 @chain_options
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
@@ -261,7 +270,7 @@ def status(
         store = JobStore(settings.db_path)
         try:
             report["jobs"] = {k: v for k, v in store.counts().items() if v}
-            report["recent_jobs"] = [job.public() for job in store.list_jobs(limit=job_rows)]
+            report["recent_jobs"] = [_job_summary(job) for job in store.list_jobs(limit=job_rows)]
         finally:
             store.close()
     if as_json:
