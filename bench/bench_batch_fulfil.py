@@ -81,8 +81,8 @@ class GasBench:
         from web3 import Web3
 
         from oracle_node.chain.contracts import OracleContracts
-        from oracle_node.chain.deployer import deploy_protocol
         from oracle_node.devchain import dev_key
+        from oracle_node.protocol.publish import deploy_protocol
 
         self.w3 = Web3(Web3.HTTPProvider(url))
         self.work = work
@@ -104,12 +104,12 @@ class GasBench:
 
     def measure(self, name: str, folder: Path) -> dict[str, Any]:
         from oracle_node.chain.contracts import commitment_to_json, commitment_tuple
-        from oracle_node.chain.deployer import publish_model
         from oracle_node.circuits.proving import Prover
+        from oracle_node.protocol import registration_for
+        from oracle_node.protocol.publish import publish_model
 
-        published = publish_model(
-            self.contracts, self.owner, self.record, folder, fee=FEE, artifacts_uri="file://bench"
-        )
+        registration = registration_for(folder, fee=FEE, artifacts_uri="file://bench")
+        published = publish_model(self.contracts, self.owner, self.record, registration)
         model_id = published.model_id
         self.send(self.node, self.contracts.node_registry.functions.addModel(model_id))
         prover = Prover(folder, cache_dir=self.work / "keys")

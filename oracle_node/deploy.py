@@ -1,12 +1,14 @@
 """Deploy and wire the protocol with Ape, from the artifacts shipped in the package.
 
-Three steps, each usable alone (the ``ape run deploy`` script, the demo and a consumer
-developer's own Ape project all call these)::
+The Ape adapter over :mod:`oracle_node.protocol`. Three steps, each usable alone (the ``ape run
+deploy`` script, the demo and a consumer developer's own Ape project all call these)::
 
     protocol = deploy_protocol(owner, treasury=treasury)       # registries + coordinator, wired
-    verifier = deploy_verifier(owner, manifest)                 # the model's generated verifier
-    model_id = register_model(owner, protocol.model_registry, manifest, verifier, fee=fee,
-                              max_abs_input=read_max_abs_input(model_dir))
+    registration = registration_for(model_dir, fee=fee)         # the circuit's registry entry
+    verifier = deploy_verifier(owner, registration.manifest)    # the model's generated verifier
+    model_id = register_model(owner, protocol.model_registry, registration, verifier)
+
+(:func:`deploy_model` does the last three.)
 
 Contracts come from :mod:`oracle_node.artifacts` by default; pass ``containers`` (a function from
 contract name to Ape ``ContractContainer``) to deploy a project's fresh build instead.
@@ -24,10 +26,9 @@ from ape.contracts import ContractContainer, ContractInstance
 from ethpm_types import ContractType
 
 from oracle_node import artifacts
-from oracle_node.circuits.input_range import read_max_abs_input
-from oracle_node.circuits.manifest import Manifest, load_manifest
+from oracle_node.circuits.manifest import Manifest
 from oracle_node.exceptions import DeploymentError
-from oracle_node.protocol import DEFAULT_MODEL_CALLBACK_GAS, ProtocolParams, model_spec
+from oracle_node.protocol import ModelRegistration, ProtocolParams, model_spec, registration_for
 
 __all__ = [
     "Protocol",
@@ -108,35 +109,18 @@ def deploy_verifier(
 def register_model(
     deployer: AccountAPI,
     model_registry: ContractInstance,
-    manifest: Manifest,
+    registration: ModelRegistration,
     verifier: ContractInstance | str,
-    *,
-    fee: int,
-    max_abs_input: int,
-    max_callback_gas: int = DEFAULT_MODEL_CALLBACK_GAS,
-    artifacts_uri: str = "",
-    challenge_window: int = 0,
-    bond: int = 0,
     **tx_kwargs: Any,
 ) -> int:
-    """Register the manifest's model with ``verifier``; returns the new model id.
-    ``challenge_window`` and ``bond`` allow Optimistic requests (see :func:`model_spec`)."""
+    """Register ``registration`` with ``verifier``; returns the new model id."""
     address = str(getattr(verifier, "address", verifier))
-    spec = model_spec(
-        manifest,
-        address,
-        fee=fee,
-        max_abs_input=max_abs_input,
-        max_callback_gas=max_callback_gas,
-        artifacts_uri=artifacts_uri,
-        challenge_window=challenge_window,
-        bond=bond,
-    )
-    receipt = model_registry.registerModel(spec, sender=deployer, **tx_kwargs)
+    receipt = model_registry.registerModel(registration.spec(address), sender=deployer, **tx_kwargs)
     logs = list(receipt.events.filter(model_registry.ModelRegistered))
     if len(logs) != 1:
         raise DeploymentError(
-            f"registering {manifest.name} emitted {len(logs)} ModelRegistered events, expected 1"
+            f"registering {registration.name} emitted {len(logs)} ModelRegistered events, "
+            "expected 1"
         )
     return int(logs[0].modelId)
 
@@ -158,18 +142,16 @@ def deploy_model(
 
     Returns the verifier and the model id.
     """
-    manifest = load_manifest(model_dir, verifier_root)
-    verifier = deploy_verifier(deployer, manifest, containers=containers, **tx_kwargs)
-    model_id = register_model(
-        deployer,
-        protocol.model_registry,
-        manifest,
-        verifier,
+    registration = registration_for(
+        model_dir,
         fee=fee,
-        max_abs_input=read_max_abs_input(model_dir),
         artifacts_uri=artifacts_uri or f"file://{Path(model_dir).resolve()}",
         challenge_window=challenge_window,
         bond=bond,
-        **tx_kwargs,
+        verifier_root=verifier_root,
+    )
+    verifier = deploy_verifier(deployer, registration.manifest, containers=containers, **tx_kwargs)
+    model_id = register_model(
+        deployer, protocol.model_registry, registration, verifier, **tx_kwargs
     )
     return verifier, model_id

@@ -1,4 +1,4 @@
-"""Send one contract transaction from the node's key, with reverts decoded (CLI commands)."""
+"""Send one contract transaction (or deploy one contract) from a key, with reverts decoded."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
+from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
 from oracle_node.chain.abi import ErrorDecoder
-from oracle_node.exceptions import RevertError
+from oracle_node.exceptions import DeploymentError, RevertError
 
 # Gas limit = estimate x GAS_MARGIN for every transaction the node sends: the estimate can fall
 # short when state moves between estimation and mining (e.g. a pool or a credit changes).
@@ -42,3 +43,23 @@ def send_transaction(
     if receipt["status"] != 1:
         raise RevertError(what, None, f"mined but reverted in {tx_hash.hex()}")
     return receipt
+
+
+def deploy_contract(
+    w3: Web3,
+    signer: LocalAccount,
+    abi: list[dict[str, Any]],
+    bytecode: str,
+    *args: Any,
+    what: str,
+    decoder: ErrorDecoder | None = None,
+) -> tuple[Contract, Any]:
+    """Deploy one contract from ``signer``; returns it with its receipt."""
+    factory = w3.eth.contract(abi=abi, bytecode=bytecode)
+    receipt = send_transaction(
+        w3, signer, factory.constructor(*args), decoder or ErrorDecoder(abi), what=what
+    )
+    address = receipt["contractAddress"]
+    if not address or not w3.eth.get_code(address):
+        raise DeploymentError(f"{what}: no contract code at {address} after deployment")
+    return w3.eth.contract(address=address, abi=abi), receipt

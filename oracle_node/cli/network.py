@@ -143,9 +143,9 @@ def deploy(
     from web3 import Web3
 
     from oracle_node.chain.contracts import connect
-    from oracle_node.chain.deployer import deploy_protocol
     from oracle_node.deployment import save_record
     from oracle_node.protocol import ProtocolParams
+    from oracle_node.protocol.publish import deploy_protocol
 
     if out.exists() and not force:
         raise DeploymentRecordError(
@@ -217,8 +217,9 @@ def publish(
 
     The verifier is compiled from the circuit's own hash-checked source, and the code at its
     address is compared with that before anything is registered."""
-    from oracle_node.chain.deployer import publish_model
     from oracle_node.deployment import load_record, save_record
+    from oracle_node.protocol import registration_for
+    from oracle_node.protocol.publish import publish_model
 
     if not model_dir.exists():
         raise DeploymentRecordError(f"{model_dir} does not exist: pass a built circuit folder")
@@ -241,19 +242,18 @@ def publish(
     contracts = contracts_for(settings)
     record.check_chain(int(contracts.w3.eth.chain_id), record_path)
     account = signer(settings)
-    published = publish_model(
-        contracts,
-        account,
-        record,
+    registration = registration_for(
         model_dir,
         fee=parse_eth(fee_text),
         artifacts_uri=artifacts_uri,
-        source=verifier,
-        verifier_address=verifier_address,
         challenge_window=challenge_window,
         bond=bond,
-        log=click.echo,
+        verifier_source=verifier,
     )
+    published = publish_model(
+        contracts, account, record, registration, verifier_address=verifier_address,
+        log=click.echo,
+    )  # fmt: skip
     save_record(record, record_path)
     click.echo(
         f"model {published.model_id} ({published.name}) registered, fee {eth(published.fee)}; "

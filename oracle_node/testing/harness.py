@@ -19,8 +19,7 @@ from oracle_node.chain.contracts import (
 )
 from oracle_node.chain.sealing import ZERO_ADDRESS, fulfillment_seal
 from oracle_node.chain.verifier_code import check_verifier
-from oracle_node.circuits.input_range import read_max_abs_input
-from oracle_node.circuits.manifest import Manifest, load_manifest
+from oracle_node.circuits.manifest import Manifest
 from oracle_node.deploy import (
     Protocol,
     ProtocolParams,
@@ -30,7 +29,7 @@ from oracle_node.deploy import (
 )
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
 from oracle_node.exceptions import HarnessError
-from oracle_node.node.models import verifier_source
+from oracle_node.protocol import registration_for
 
 # Gas for a fulfilment on top of the request's callback gas: the verifier (verifyProof
 # 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public
@@ -243,22 +242,17 @@ class OracleHarness:
         whose code is not what the circuit folder's own verifier source compiles to.
         """
         path = Path(model_dir).resolve()
-        manifest = load_manifest(path)
-        source = verifier_source(path, manifest)
+        registration = registration_for(
+            path, fee=fee, artifacts_uri=path.as_uri(), challenge_window=challenge_window,
+            bond=bond,
+        )  # fmt: skip
+        manifest, source = registration.manifest, registration.verifier
         compiled_cache = self.cache_dir / "verifiers" if self.cache_dir else None
         verifier = _deploy_verifier(self.deployer, manifest, containers=_verifier_container)
         code = bytes(chain.provider.get_code(verifier.address))
         check_verifier(code, source, recorded_hash=None, cache_dir=compiled_cache)
         model_id = register_model(
-            self.deployer,
-            self.protocol.model_registry,
-            manifest,
-            verifier,
-            fee=fee,
-            max_abs_input=read_max_abs_input(path),
-            artifacts_uri=path.as_uri(),
-            challenge_window=challenge_window,
-            bond=bond,
+            self.deployer, self.protocol.model_registry, registration, verifier
         )
         record = self.protocol.model_registry.getModel(model_id)
         check_verifier(

@@ -114,3 +114,15 @@ def test_subpackages_form_layers_without_a_cycle():
         layer = _layer(module)
         layers.setdefault(layer, set()).update(_layer(e) for e in edges if _layer(e) != layer)
     assert find_cycle(layers) is None
+
+
+def test_the_chain_layer_imports_nothing_from_circuits_or_protocol_operations():
+    """``chain/`` is web3 plumbing under ``protocol/`` (which knows circuits and deploys them)."""
+    reaching_up = {
+        f"{module} -> {edge}"
+        for module, edges in import_graph().items()
+        if module.startswith("oracle_node.chain")
+        for edge in edges
+        if edge.startswith(("oracle_node.circuits", "oracle_node.protocol"))
+    }
+    assert reaching_up == set()

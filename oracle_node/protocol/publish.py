@@ -3,7 +3,7 @@
 The command-line path for deployers and model publishers (``oracle-node deploy`` and
 ``oracle-node models publish``). Contracts come from the artifacts shipped in the package;
 a model's verifier is compiled from its own generated source. Constructor arguments and the
-model spec come from :mod:`oracle_node.protocol`, as for the Ape path in
+model's registration come from :mod:`oracle_node.protocol`, as for the Ape path in
 :mod:`oracle_node.deploy`. Every step records what it did in the deployment record.
 """
 
@@ -20,39 +20,18 @@ from web3.contract import Contract
 from oracle_node import artifacts
 from oracle_node.chain.abi import ErrorDecoder, load_abi
 from oracle_node.chain.contracts import OracleContracts
-from oracle_node.chain.tx import send_transaction
-from oracle_node.chain.verifier_code import VerifierSource, check_verifier, compile_verifier
-from oracle_node.circuits.input_range import read_max_abs_input
-from oracle_node.circuits.manifest import load_manifest, verifier_source_paths
+from oracle_node.chain.tx import deploy_contract, send_transaction
+from oracle_node.chain.verifier_code import check_verifier, compile_verifier
 from oracle_node.deployment import DeploymentRecord, PublishedModel
 from oracle_node.exceptions import DeploymentError, VerifierCodeError
-from oracle_node.protocol import ProtocolParams, model_spec
+from oracle_node.protocol.params import ProtocolParams
+from oracle_node.protocol.registration import ModelRegistration
 
 Log = Callable[[str], None]
 
 
 def _quiet(_: str) -> None:
     """Default progress sink: say nothing."""
-
-
-def deploy_contract(
-    w3: Web3,
-    signer: LocalAccount,
-    abi: list[dict[str, Any]],
-    bytecode: str,
-    *args: Any,
-    what: str,
-    decoder: ErrorDecoder | None = None,
-) -> tuple[Contract, Any]:
-    """Deploy one contract from ``signer``; returns it with its receipt."""
-    factory = w3.eth.contract(abi=abi, bytecode=bytecode)
-    receipt = send_transaction(
-        w3, signer, factory.constructor(*args), decoder or ErrorDecoder(abi), what=what
-    )
-    address = receipt["contractAddress"]
-    if not address or not w3.eth.get_code(address):
-        raise DeploymentError(f"{what}: no contract code at {address} after deployment")
-    return w3.eth.contract(address=address, abi=abi), receipt
 
 
 def _shipped(w3: Web3, signer: LocalAccount, name: str, *args: Any) -> tuple[Contract, Any]:
@@ -121,32 +100,23 @@ def publish_model(
     contracts: OracleContracts,
     signer: LocalAccount,
     record: DeploymentRecord,
-    model_dir: Path,
+    registration: ModelRegistration,
     *,
-    fee: int,
-    artifacts_uri: str,
-    source: Path | None = None,
     verifier_address: str | None = None,
     cache_dir: Path | None = None,
-    challenge_window: int = 0,
-    bond: int = 0,
     log: Log = _quiet,
 ) -> PublishedModel:
     """Deploy the model's verifier (or take the one at ``verifier_address``), register the model,
     return its record entry.
 
-    The verifier is compiled from the circuit's own generated source: ``source`` when given,
-    else found from the manifest; either way it must hash to the manifest's ``verifier_sha256``.
-    Before anything is registered, the code at the verifier's address must be what that source
-    compiles to (:func:`oracle_node.chain.verifier_code.check_verifier`).
+    The verifier is compiled from the circuit's own generated source (``registration.verifier``,
+    hash-checked). Before anything is registered, the code at the verifier's address must be
+    what that source compiles to (:func:`oracle_node.chain.verifier_code.check_verifier`).
     """
     w3 = contracts.w3
-    manifest = load_manifest(model_dir)
-    verifier_src = VerifierSource(
-        manifest.verifier_contract,
-        manifest.verifier_sha256,
-        (source,) if source is not None else verifier_source_paths(model_dir, manifest),
-    )
+    manifest = registration.manifest
+    verifier_src = registration.verifier
+    fee, artifacts_uri = registration.fee, registration.artifacts_uri
     log(f"compiling {manifest.verifier_contract} from its source")
     compiled = compile_verifier(verifier_src, cache_dir)
     if verifier_address is None:
@@ -169,15 +139,7 @@ def publish_model(
             f"verifier {address} is not {manifest.name}'s own: {exc}; nothing was registered"
         ) from None
     log(f"{manifest.verifier_contract} at {address} is the circuit's compiled verifier")
-    spec = model_spec(
-        manifest,
-        address,
-        fee=fee,
-        max_abs_input=read_max_abs_input(model_dir),
-        artifacts_uri=artifacts_uri,
-        challenge_window=challenge_window,
-        bond=bond,
-    )
+    spec = registration.spec(address)
     receipt = send_transaction(
         w3,
         signer,

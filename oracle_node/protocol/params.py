@@ -1,7 +1,8 @@
 """What the protocol contracts are deployed with: constructor arguments and model specs.
 
 One home for the argument order of every constructor and of ``ModelSpec``, shared by every
-deploy path (Ape in :mod:`oracle_node.deploy`, web3.py elsewhere), so they cannot drift.
+deploy path (Ape in :mod:`oracle_node.deploy`, web3.py in :mod:`oracle_node.protocol.publish`),
+so they cannot drift.
 """
 
 from __future__ import annotations
