@@ -288,6 +288,12 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         pk_dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(pk_tmp, pk_dest)
 
+        # The SRS travels with the folder: a node elsewhere proves with exactly this file.
+        shutil.copyfile(srs_path, work / srs_path.name)
+        clock(
+            f"copied the SRS into the folder ({srs_path.name}, {srs_path.stat().st_size:,} bytes): "
+            "publish the folder with it"
+        )
         _move_into_place(work, target_dir, Path(tmp))
         os.replace(verifier_tmp, verifier_path)
     clock(f"done: {target_dir}/ and {verifier_path}")

@@ -134,6 +134,14 @@ def _one_line(exc: ValidationError) -> str:
     )
 
 
+def default_srs_path(model_dir: Path, manifest: Manifest) -> Path:
+    """Where a circuit folder's SRS is when no path is given: the copy inside the folder that
+    the build leaves there (it travels with the folder), else ``srs_file`` beside the folder
+    (this repository's shared ``circuits/srs/``)."""
+    inside = Path(model_dir) / Path(manifest.srs_file).name
+    return inside if inside.is_file() else Path(model_dir).parent / manifest.srs_file
+
+
 def load_manifest(model_dir: Path, verifier_root: Path | None = None) -> Manifest:
     """Read the manifest and check every file's sha256 against it.
 

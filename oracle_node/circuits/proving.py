@@ -33,6 +33,7 @@ from oracle_node.circuits.manifest import (
     SETTINGS_FILE,
     VK_FILE,
     Manifest,
+    default_srs_path,
     load_manifest,
     sha256_file,
 )
@@ -421,7 +422,7 @@ class Prover:
         self.manifest: Manifest = load_manifest(self.model_dir)
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(self.model_dir.parent)
         self.srs_path = (
-            Path(srs_path) if srs_path else self.model_dir.parent / self.manifest.srs_file
+            Path(srs_path) if srs_path else default_srs_path(self.model_dir, self.manifest)
         )
         self._log = log
         check_srs(self.srs_path, self.manifest.srs_sha256)

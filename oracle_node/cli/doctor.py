@@ -89,7 +89,7 @@ def _key_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
 
 def _model_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
     from oracle_node.chain.verifier_code import verifier_problem
-    from oracle_node.circuits.manifest import load_manifest
+    from oracle_node.circuits.manifest import default_srs_path, load_manifest
     from oracle_node.circuits.proving import check_srs, proving_key_path
     from oracle_node.node.models import check_record, verifier_source
 
@@ -124,7 +124,7 @@ def _model_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:
                 f"{label}: verifier {record.verifier} is {manifest.verifier_contract} as compiled "
                 "from the circuit's verifier source, and its code hash is the registered one",
             )
-        srs = served.srs_path or served.dir.parent / manifest.srs_file
+        srs = served.srs_path or default_srs_path(served.dir, manifest)
         try:
             check_srs(srs, manifest.srs_sha256)
         except OracleError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from onnx import TensorProto, helper
@@ -15,6 +16,7 @@ from oracle_node.circuits.build import (
     srs_logrows,
 )
 from oracle_node.circuits.manifest import load_manifest, sha256_file
+from oracle_node.circuits.proving import Prover
 from oracle_node.exceptions import (
     CalibrationDataError,
     CircuitError,
@@ -54,6 +56,7 @@ def test_build_writes_a_complete_hashed_folder_and_verifier(scratch_project, tin
     model_dir = scratch_project / "circuits" / "tiny"
     assert sorted(p.name for p in model_dir.iterdir()) == [
         "calibration.json",
+        "dev-insecure-k15.srs",  # the SRS travels with the folder
         "manifest.json",
         "model.compiled",
         "model.onnx",
@@ -82,6 +85,12 @@ def test_build_writes_a_complete_hashed_folder_and_verifier(scratch_project, tin
         scratch_project / "cache" / "tiny" / f"{manifest.vk_sha256[2:18]}.pk"
     ).stat().st_size > 10**6
     assert leftovers(scratch_project) == ["tiny"]
+    # The folder alone, moved where no circuits/srs is beside it, still proves.
+    alone = scratch_project.parent / "elsewhere" / "tiny"
+    shutil.copytree(model_dir, alone)
+    prover = Prover(alone, cache_dir=scratch_project / "cache")
+    assert prover.srs_path == alone / "dev-insecure-k15.srs"
+    assert len(prover.witness_outputs([1000, -2000, 300, 40])) == 3
 
 
 @pytest.mark.slow
