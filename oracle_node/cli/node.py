@@ -9,7 +9,6 @@ Read-only commands (``status``) never decrypt the key.
 from __future__ import annotations
 
 import json
-import logging
 import signal
 from typing import Any
 
@@ -29,25 +28,31 @@ from oracle_node.cli.common import (
     until,
 )
 from oracle_node.exceptions import InsufficientFundsError, OracleError
+from oracle_node.logs import FORMATS, configure_logging
 
 # Gas a registration may use, per transaction, for the balance check before it is sent.
 REGISTER_GAS_PER_TX = 200_000
 
 
+LOG_FORMAT = click.option(
+    "--log-format", type=click.Choice(FORMATS), default="text", show_default=True,
+    envvar="ORACLE_LOG_FORMAT", help="text lines, or one JSON object per line (for log shippers)",
+)  # fmt: skip
+
+
 @click.command()
 @chain_options
 @click.option("-v", "--verbose", is_flag=True, help="debug logging")
+@LOG_FORMAT
 def run(
     chain: ChainArgs,
     verbose: bool,
+    log_format: str,
 ) -> None:
     """Run the node: listen, infer, prove, fulfil; serve the operator API."""
     from oracle_node.node.runner import OracleNode
 
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(verbose=verbose, fmt=log_format)
     node = OracleNode(chain.settings())
     api = None
     if node.settings.api.enabled:
