@@ -1,4 +1,4 @@
-"""``oracle-node run | register | status | doctor | unstake | withdraw | remove-model |
+"""``oracle-node run | watch | register | status | doctor | unstake | withdraw | remove-model |
 cancel``: the node operator's commands.
 
 All read the node settings (environment ``ORACLE_*`` and the optional ``--config`` TOML
@@ -41,14 +41,31 @@ def run(
     chain: ChainArgs,
     verbose: bool,
 ) -> None:
-    """Run the node: listen, infer, prove, fulfil; serve the operator API."""
+    """Run the node: listen, infer, prove, fulfil or post; watch others' postings; serve the
+    operator API."""
+    _serve(chain, verbose, watch_only=False)
+
+
+@click.command()
+@chain_options
+@click.option("-v", "--verbose", is_flag=True, help="debug logging")
+def watch(
+    chain: ChainArgs,
+    verbose: bool,
+) -> None:
+    """Only watch: check every optimistic posting of the configured models, prove and
+    challenge wrong ones (needs a key to send challenges; serves no requests)."""
+    _serve(chain, verbose, watch_only=True)
+
+
+def _serve(chain: ChainArgs, verbose: bool, *, watch_only: bool) -> None:
     from oracle_node.node.runner import OracleNode
 
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    node = OracleNode(chain.settings())
+    node = OracleNode(chain.settings(), watch_only=watch_only)
     api = None
     if node.settings.api.enabled:
         from oracle_node.api.server import ApiService
@@ -326,4 +343,4 @@ def doctor(
     click.echo("all checks passed")
 
 
-COMMANDS = (run, register, status, doctor, unstake, withdraw, remove_model, cancel)
+COMMANDS = (run, watch, register, status, doctor, unstake, withdraw, remove_model, cancel)
