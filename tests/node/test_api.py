@@ -28,6 +28,7 @@ from oracle_node.node.models import ModelSet
 from oracle_node.node.provers import ProverPool
 from oracle_node.settings import ApiSettings, NodeSettings, ServedModel, load_settings
 from oracle_node.store import JobState, JobStore
+from oracle_node.watchlog import NewPosting, WatchState
 from tests.support.jobs import new_job
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
@@ -337,7 +338,8 @@ def test_dashboard_page_and_its_assets_are_served_without_a_token(client):
         assert client.get(f"/{url}").status_code == 200, url
     assert not any("://" in u for u in urls)
     script = client.get("/assets/app.js").text
-    for route in ("v1/node", "v1/earnings", "v1/models", "v1/jobs", "v1/withdraw"):
+    for route in ("v1/node", "v1/earnings", "v1/models", "v1/jobs", "v1/withdraw",
+                  "v1/optimistic", "v1/challenges"):  # fmt: skip
         assert route in script
 
 
@@ -348,8 +350,6 @@ def _posting(final_at: int, poster: str = ADDRESS) -> dict[str, Any]:
 
 
 def test_optimistic_shows_open_postings_stake_at_risk_and_challenges(client, node):
-    from oracle_node.watchlog import NewPosting, WatchState
-
     node.models.models[1].bond = 3 * 10**17
     window = {"modelId": 1, "deadline": 1, "inputHash": "0x" + "ab" * 32, "challengeWindow": 300}
     for request_id, state in ((401, JobState.POSTED), (402, JobState.POSTED), (403, JobState.LOST),
