@@ -140,9 +140,10 @@ def settle_job(store: JobStore, job: Job, history: RequestHistory, node: str, no
             rid, LIVE_STATES, JobState.POSTED, posting=posting.posting, output=posting.output,
             posting_block=posting.block_number, posting_block_hash=posting.block_hash,
         )  # fmt: skip
-    elif posting is not None or fulfilled is not None:
-        other = posting.poster if posting is not None else fulfilled.node  # type: ignore[union-attr]
-        store.transition(rid, LIVE_STATES, JobState.TAKEN, taken_by=other)
+    elif posting is not None:
+        store.transition(rid, LIVE_STATES, JobState.TAKEN, taken_by=posting.poster)
+    elif fulfilled is not None:
+        store.transition(rid, LIVE_STATES, JobState.TAKEN, taken_by=fulfilled.node)
     elif past_deadline(job, now):
         store.transition(rid, LIVE_STATES, JobState.EXPIRED,
                          reason="deadline passed before the fulfilment was mined")  # fmt: skip
