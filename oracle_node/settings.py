@@ -240,6 +240,60 @@ class ApiSettings(_Section):
     token: SecretStr | None = Field(default=None, description="bearer token for mutating endpoints")
 
 
+class OptimisticSettings(_Section):
+    """Optimistic requests: finalising this node's postings, and watching other nodes'."""
+
+    watch: bool = Field(
+        default=True,
+        description="`run` also watches the postings of the models it serves: recomputes each "
+        "output with the witness and proves and challenges a wrong one",
+    )
+    finalize_batch: int = Field(
+        default=20, ge=1, le=200, description="most postings one `finalize` transaction settles"
+    )
+    finalize_wait_s: float = Field(
+        default=10.0, ge=0, le=3600,
+        description="longest a posting past its window waits (chain time) for others to share "
+        "its `finalize` transaction",
+    )  # fmt: skip
+
+
+DEV_CHAIN_IDS = (31337, 1337)
+"""Chain ids of local development chains (anvil, hardhat, ganache): the only ones on which a
+node accepts :class:`FaultSettings` faults."""
+
+
+class FaultSettings(_Section):
+    """Faults injected on purpose, for tests of the protocol's defences. Never on a real
+    network: they are refused unless ``allow_faults`` is set, and a node refuses them on any
+    chain but a local development chain (:data:`DEV_CHAIN_IDS`)."""
+
+    allow_faults: bool = False
+    lie_every: int = Field(
+        default=0, ge=0,
+        description="TEST ONLY: post a wrong output (the first value plus one) for every "
+        "Optimistic request whose id is a multiple of this; 0: never",
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _faults_allowed(self) -> FaultSettings:
+        if self.lie_every and not self.allow_faults:
+            raise ValueError(
+                "lie_every injects wrong outputs and is for tests only: it is refused unless "
+                "ORACLE_TESTING__ALLOW_FAULTS=true"
+            )
+        return self
+
+    @property
+    def faults(self) -> list[str]:
+        """The faults switched on, in words (empty on an honest node)."""
+        faults = []
+        if self.lie_every:
+            faults.append(f"a wrong output for every Optimistic request id divisible by "
+                          f"{self.lie_every}")  # fmt: skip
+        return faults
+
+
 class NodeSettings(BaseSettings):
     """Everything a node needs; see the module docstring for the sources."""
 
@@ -255,6 +309,8 @@ class NodeSettings(BaseSettings):
     workers: WorkerSettings = Field(default_factory=lambda: WorkerSettings())
     inference: InferenceSettings = Field(default_factory=lambda: InferenceSettings())
     api: ApiSettings = Field(default_factory=lambda: ApiSettings())
+    optimistic: OptimisticSettings = Field(default_factory=lambda: OptimisticSettings())
+    testing: FaultSettings = Field(default_factory=lambda: FaultSettings())
     models: list[ServedModel] = []
     data_dir: Path = Path("oracle-data")
     config_file: Path | None = Field(default=None, exclude=True)

@@ -1,15 +1,22 @@
-"""The job ledger: one SQLite row per on-chain request, plus the listener's cursor.
+"""The job ledger: one SQLite row per on-chain request, plus the listener's cursors.
 
 States::
 
     new ──> inferred ──> proved ──> submitted ──> fulfilled
-     │          │           │           │
+     │          │           │           │    └──> posted ──> fulfilled | lost
      └──────────┴───────────┴───────────┴──> failed(reason) | expired | taken(by other node)
 
-Every transition is one ``UPDATE ... WHERE state IN (...)``: running a step twice changes
-nothing the second time, so a crash at any point resumes from the last committed state. The
-signed fulfilment transaction is stored *before* it is broadcast, so a restart re-sends the same
-transaction (same nonce) instead of building a second one.
+An Optimistic request (``commitment.challengeWindow`` > 0) takes the lower branch: ``proved``
+then holds the circuit's output computed with the witness and no proof, the transaction sent
+is ``postOutput``, and ``posted`` lasts until the posting is finalised (``fulfilled``) or proven
+wrong by someone else (``lost``: this node was slashed the model's bond).
+
+Every transition is one ``UPDATE ... WHERE state IN (...)`` (:mod:`oracle_node.ledger`):
+running a step twice changes nothing the second time, so a crash at any point resumes from the
+last committed state. The signed fulfilment (or posting) transaction is stored *before* it is
+broadcast, so a restart re-sends the same transaction (same nonce) instead of building a second
+one. The same file holds the watcher's ledger of other nodes' postings
+(:mod:`oracle_node.watchlog`).
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from oracle_node.exceptions import StoreError
+from oracle_node.ledger import update_row
+from oracle_node.watchlog import WATCH_SCHEMA, WatchLedger
 
 
 class JobState(StrEnum):
@@ -37,9 +46,12 @@ class JobState(StrEnum):
     FAILED = "failed"
     EXPIRED = "expired"
     TAKEN = "taken"
+    POSTED = "posted"
+    LOST = "lost"
 
 
 # Open: the request may still need this node. Unsent: open, and no fulfilment is on its way.
+# A posted job is neither: its output is on chain, only its settlement is awaited.
 OPEN_STATES = (JobState.NEW, JobState.INFERRED, JobState.PROVED, JobState.SUBMITTED)
 UNSENT_STATES = (JobState.NEW, JobState.INFERRED, JobState.PROVED)
 
@@ -69,6 +81,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     gas_used      INTEGER NOT NULL DEFAULT 0,
     gas_wei       TEXT NOT NULL DEFAULT '0',
     batch         TEXT,
+    posting       TEXT,
+    posting_block INTEGER,
+    posting_block_hash TEXT,
     created_at    REAL NOT NULL,
     updated_at    REAL NOT NULL
 );
@@ -81,7 +96,7 @@ CREATE TABLE IF NOT EXISTS cursor (
 """
 
 _JSON_FIELDS = (
-    "input", "commitment", "float_output", "output", "instances", "timings", "batch",
+    "input", "commitment", "float_output", "output", "instances", "timings", "batch", "posting",
 )  # fmt: skip
 
 # Columns added after the first release: stores made before them gain them on open.
@@ -89,6 +104,9 @@ _ADDED_COLUMNS = {
     "gas_used": "INTEGER NOT NULL DEFAULT 0",
     "gas_wei": "TEXT NOT NULL DEFAULT '0'",
     "batch": "TEXT",
+    "posting": "TEXT",
+    "posting_block": "INTEGER",
+    "posting_block_hash": "TEXT",
 }
 
 
@@ -141,6 +159,20 @@ class Job:
     batch: list[int] | None = None
     """The request ids one proof covers, in slot order, when this job was proven in a batch
     (its proof, instances and fulfilment transaction are the batch's, shared by every member)."""
+    posting: dict[str, Any] | None = None
+    """Our optimistic posting (``IInferenceCoordinator.Posting``'s fields) once it is mined."""
+    posting_block: int | None = None
+    posting_block_hash: str | None = None
+
+    @property
+    def optimistic(self) -> bool:
+        """Whether the request is Optimistic: answered by posting the output, no proof."""
+        return int(self.commitment.get("challengeWindow", 0) or 0) > 0
+
+    @property
+    def final_at(self) -> int | None:
+        """When our posting can no longer be challenged (block time), once it is mined."""
+        return None if self.posting is None else int(self.posting["finalAt"])
 
     @property
     def fee_wei(self) -> int:
@@ -168,6 +200,8 @@ class Job:
             "gas_used": self.gas_used,
             "gas_wei": str(self.gas_wei),
             "batch": None if self.batch is None else [str(x) for x in self.batch],
+            "optimistic": self.optimistic,
+            "final_at": self.final_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -176,16 +210,6 @@ class Job:
 def past_deadline(job: Job, now: float) -> bool:
     """Whether ``now`` (a block timestamp) is past the request's deadline."""
     return now > int(job.commitment.get("deadline", 0) or 0) > 0
-
-
-def _to_row_value(name: str, value: Any) -> Any:
-    if name in _JSON_FIELDS and value is not None:
-        return json.dumps(value, default=str)
-    if name == "state" and isinstance(value, JobState):
-        return value.value
-    if name == "gas_wei":
-        return str(value)
-    return value
 
 
 def _job_from_row(row: sqlite3.Row) -> Job:
@@ -203,7 +227,7 @@ def _job_from_row(row: sqlite3.Row) -> Job:
     return Job(**data)
 
 
-class JobStore:
+class JobStore(WatchLedger):
     """Thread-safe ledger on one SQLite file (WAL, one connection guarded by a lock)."""
 
     def __init__(self, path: Path | str) -> None:
@@ -216,6 +240,7 @@ class JobStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            self._db.executescript(WATCH_SCHEMA)
             have = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
             for name, decl in _ADDED_COLUMNS.items():
                 if name not in have:
@@ -349,26 +374,7 @@ class JobStore:
         to_state: JobState,
         fields: dict[str, Any],
     ) -> bool:
-        allowed = [state.value for state in from_states]
-        timings = fields.pop("timings", None)
-        columns = ["state = ?", "updated_at = ?"]
-        values: list[Any] = [to_state.value, time.time()]
-        for name, value in fields.items():
-            columns.append(f"{name} = ?")
-            values.append(_to_row_value(name, value))
-        if timings:
-            row = db.execute(
-                "SELECT timings FROM jobs WHERE request_id = ?", (str(request_id),)
-            ).fetchone()
-            merged = {**(json.loads(row["timings"]) if row else {}), **timings}
-            columns.append("timings = ?")
-            values.append(json.dumps(merged))
-        marks = ",".join("?" for _ in allowed)
-        cursor = db.execute(
-            f"UPDATE jobs SET {', '.join(columns)} WHERE request_id = ? AND state IN ({marks})",
-            [*values, str(request_id), *allowed],
-        )
-        return cursor.rowcount == 1
+        return update_row(db, "jobs", _JSON_FIELDS, request_id, from_states, to_state, fields)
 
     def prove_batch(
         self,
@@ -438,6 +444,25 @@ class JobStore:
                 (JobState.FULFILLED.value, since),
             ).fetchall()
         return [_job_from_row(row) for row in rows]
+
+    def posted_from_block(self, block_number: int) -> list[Job]:
+        """Posted jobs whose posting sits at or above ``block_number`` (re-org candidates)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM jobs WHERE posting_block >= ? AND state = ?",
+                (block_number, JobState.POSTED.value),
+            ).fetchall()
+        return [_job_from_row(row) for row in rows]
+
+    def optimistic_counts(self) -> dict[str, int]:
+        """Our postings: mined ever, finalised, and proven wrong (challenges suffered)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*), SUM(state = ?), SUM(state = ?) FROM jobs "
+                "WHERE posting IS NOT NULL",
+                (JobState.FULFILLED.value, JobState.LOST.value),
+            ).fetchone()
+        return {"posted": int(row[0]), "finalised": int(row[1] or 0), "lost": int(row[2] or 0)}
 
     def open_jobs_from_block(self, block_number: int) -> list[Job]:
         """Open jobs whose log sits at or above ``block_number`` (re-org candidates)."""

@@ -19,6 +19,7 @@ from oracle_node.api.deps import Authorized, Node, NodeView
 from oracle_node.api.pages import add_pages
 from oracle_node.api.schemas import (
     ChainOut,
+    ChallengesOut,
     EarningPoint,
     EarningsOut,
     HealthOut,
@@ -28,7 +29,10 @@ from oracle_node.api.schemas import (
     JobsOut,
     ModelsOut,
     NodeOut,
+    OpenPostingOut,
+    OptimisticOut,
     ReadyOut,
+    WatchedOut,
     WithdrawalOut,
     WithdrawIn,
     WithdrawOut,
@@ -36,6 +40,7 @@ from oracle_node.api.schemas import (
 from oracle_node.encoding import float_to_int, int_to_float
 from oracle_node.exceptions import ModelNotServedError, OracleError, StoreError
 from oracle_node.store import Job, JobState
+from oracle_node.watchlog import WATCH_OPEN_STATES, WatchState
 
 _UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"description": "the RPC endpoint does not answer"}
@@ -193,6 +198,53 @@ def create_app(node: NodeView) -> FastAPI:
             return _job_out(node.store.get(request_id))
         except StoreError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+
+    @app.get("/v1/optimistic", tags=["optimistic"], response_model=OptimisticOut)
+    def optimistic(node: Node) -> OptimisticOut:
+        """Our postings in their window and the stake they put at risk; challenges made and
+        suffered."""
+        bonds = {model_id: m.bond for model_id, m in node.models.models.items()}
+        open_postings = [
+            OpenPostingOut(
+                request_id=str(job.request_id),
+                model_id=job.model_id,
+                final_at=job.final_at or 0,
+                fee_wei=str(job.fee_wei),
+                bond_wei=str(bonds.get(job.model_id, 0)),
+                output=[str(x) for x in job.output or []],
+            )  # fmt: skip
+            for job in node.store.in_state(JobState.POSTED)
+        ]
+        ours = node.store.optimistic_counts()
+        checked = node.store.watch_counts()
+        return OptimisticOut(
+            time=node.chain_status().get("time"),
+            open_postings=open_postings,
+            stake_at_risk_wei=str(sum(int(p.bond_wei) for p in open_postings)),
+            posted=ours["posted"],
+            finalised=ours["finalised"],
+            challenges_suffered=ours["lost"],
+            challenges_made=checked[WatchState.CHALLENGED.value],
+            challenges_in_progress=sum(
+                checked[state.value] for state in WATCH_OPEN_STATES if state is not WatchState.SEEN
+            ),
+            checked=checked,
+        )
+
+    @app.get("/v1/challenges", tags=["optimistic"], response_model=ChallengesOut)
+    def challenges(
+        node: Node,
+        state: WatchState | None = None,
+        limit: int = Query(50, ge=1, le=500),
+        offset: int = Query(0, ge=0),
+    ) -> ChallengesOut:
+        """Postings of other nodes this node checked, newest first: agreed, or proven wrong and
+        challenged."""
+        rows = node.store.list_watched(state, limit=limit, offset=offset)
+        return ChallengesOut(
+            postings=[WatchedOut.model_validate(row.public()) for row in rows],
+            counts=node.store.watch_counts(),
+        )
 
     @app.post("/v1/inferences", tags=["inference"], dependencies=[Authorized])
     async def infer(node: Node, body: InferenceIn) -> InferenceOut:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, model_validator
 
 from oracle_node.store import JobState
+from oracle_node.watchlog import WatchState
 
 
 class InferenceIn(BaseModel):
@@ -67,6 +68,10 @@ class ModelOut(BaseModel):
     logrows: int
     provider: str = Field(description="onnxruntime execution provider")
     proving_key: ProvingKeyOut
+    challenge_window: int = Field(
+        default=0, description="seconds a posting stays open to challenge (0: Proven only)"
+    )
+    bond_wei: str = Field(default="0", description="what a posting proven wrong costs its poster")
 
 
 class ModelsOut(BaseModel):
@@ -101,6 +106,10 @@ class JobOut(BaseModel):
         default=None,
         description="request ids one batched proof and transaction cover, in slot order",
     )
+    optimistic: bool = Field(default=False, description="answered by a posting, not a proof")
+    final_at: int | None = Field(
+        default=None, description="block time our posting becomes final (once it is mined)"
+    )
     created_at: float
     updated_at: float
 
@@ -115,6 +124,7 @@ class JobsOut(BaseModel):
 
 class ChainOut(BaseModel):
     chain_id: int
+    time: int | None = Field(default=None, description="the newest block's timestamp seen")
     head: int | None
     safe_head: int | None
     cursor: int | None = Field(description="last block the listener scanned")
@@ -175,3 +185,56 @@ class WithdrawOut(BaseModel):
     to: str
     withdrawn_wei: str
     transactions: list[WithdrawalOut] = Field(description="empty when there was nothing to take")
+
+
+# --------------------------------------------------------------------------- optimistic
+
+
+class OpenPostingOut(BaseModel):
+    request_id: str
+    model_id: int
+    final_at: int = Field(description="block time from which it can no longer be challenged")
+    fee_wei: str
+    bond_wei: str = Field(description="what this posting costs if it is proven wrong")
+    output: list[str]
+
+
+class OptimisticOut(BaseModel):
+    """This node's Optimistic settlement: its postings and its challenges."""
+
+    time: int | None = Field(description="the chain's time (newest block timestamp seen)")
+    open_postings: list[OpenPostingOut] = Field(description="our postings still in their window")
+    stake_at_risk_wei: str = Field(description="the bonds of those postings")
+    posted: int = Field(description="our postings mined, ever")
+    finalised: int = Field(description="our postings finalised")
+    challenges_suffered: int = Field(description="our postings proven wrong (we were slashed)")
+    challenges_made: int = Field(description="wrong postings of others we proved and challenged")
+    challenges_in_progress: int = Field(description="wrong postings being proven or challenged")
+    checked: dict[str, int] = Field(description="others' postings we checked, per state")
+
+
+class WatchedOut(BaseModel):
+    """A posting of another node that this node checked."""
+
+    request_id: str
+    model_id: int
+    poster: str
+    state: WatchState
+    reason: str | None
+    final_at: int
+    fee_wei: str
+    posted_output: list[str]
+    output: list[str] | None = Field(description="the circuit's output for the request's input")
+    tx_hash: str | None = Field(description="our challenge transaction")
+    slashed_wei: str = Field(description="what the poster lost to our challenge")
+    gas_used: int
+    gas_wei: str
+    timings: dict[str, float]
+    block_number: int
+    created_at: float
+    updated_at: float
+
+
+class ChallengesOut(BaseModel):
+    postings: list[WatchedOut]
+    counts: dict[str, int]

@@ -40,6 +40,16 @@ COMMITMENT_FIELDS = (
     "challengeWindow",
 )
 
+POSTING_FIELDS = (
+    "requester",
+    "poster",
+    "fee",
+    "callbackGasLimit",
+    "finalAt",
+    "outputHash",
+    "commitmentHash",
+)
+
 
 @dataclass(frozen=True)
 class ModelRecord:
@@ -75,6 +85,29 @@ def commitment_to_json(commitment: Any) -> dict[str, Any]:
     data = {name: commitment[name] for name in COMMITMENT_FIELDS}
     data["inputHash"] = "0x" + bytes(data["inputHash"]).hex()
     return data
+
+
+def posting_to_json(posting: Any) -> dict[str, Any]:
+    """A decoded ``Posting`` struct as plain JSON values (hashes as 0x hex)."""
+    data = {name: posting[name] for name in POSTING_FIELDS}
+    for name in ("outputHash", "commitmentHash"):
+        data[name] = "0x" + bytes(data[name]).hex()
+    for name in ("requester", "poster"):
+        data[name] = Web3.to_checksum_address(data[name])
+    return data
+
+
+def posting_tuple(value: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A ``Posting`` (the JSON dict the stores keep, or a web3 mapping) in ABI field order."""
+    values = [value[name] for name in POSTING_FIELDS]
+    for name in ("requester", "poster"):
+        i = POSTING_FIELDS.index(name)
+        values[i] = Web3.to_checksum_address(values[i])
+    for name in ("outputHash", "commitmentHash"):
+        i = POSTING_FIELDS.index(name)
+        raw = values[i]
+        values[i] = bytes.fromhex(raw.removeprefix("0x")) if isinstance(raw, str) else bytes(raw)
+    return tuple(values)
 
 
 def commitment_tuple(value: Any) -> tuple[Any, ...]:
@@ -133,7 +166,9 @@ class OracleContracts:
         self.decoder = ErrorDecoder(
             load_abi("InferenceCoordinator"), load_abi("ModelRegistry"), load_abi("NodeRegistry")
         )
-        self._commitment_type = _commitment_abi_type(load_abi("InferenceCoordinator"))
+        abi = load_abi("InferenceCoordinator")
+        self._commitment_type = _input_abi_type(abi, "fulfill", 1)
+        self._posting_type = _input_abi_type(abi, "challenge", 2)
 
     def check_deployed(self) -> None:
         """Fail early when an address holds no code (wrong chain or wrong address)."""
@@ -187,6 +222,21 @@ class OracleContracts:
         )
         return bytes(keccak(encoded))
 
+    def posting_hash(self, request_id: int, posting: Mapping[str, Any]) -> bytes:
+        """``keccak256(abi.encode(requestId, posting))``: what an open posting stores (with
+        its lowest bit set, :func:`posting_slot`)."""
+        encoded = abi_encode(["uint256", self._posting_type], [request_id, posting_tuple(posting)])
+        return bytes(keccak(encoded))
+
+    def stored(self, request_id: int) -> bytes:
+        """What the coordinator holds for a request (``commitmentOf``)."""
+        return bytes(self.coordinator.functions.commitmentOf(request_id).call())
+
+    def is_posted(self, request_id: int, posting: Mapping[str, Any]) -> bool:
+        """True while exactly this posting of the request is open (not finalised, not
+        challenged, not removed by a re-org)."""
+        return self.stored(request_id) == posting_slot(self.posting_hash(request_id, posting))
+
     def primary_of(self, request_id: int, commitment: dict[str, Any], block_hash: bytes) -> str:
         """The request's primary node (the zero address when it has none), drawn as the
         coordinator draws it from the hash of the request's block (``block_hash``, e.g. from the
@@ -203,7 +253,7 @@ class OracleContracts:
     def is_pending(self, request_id: int, commitment: dict[str, Any]) -> bool:
         """True when the coordinator still holds exactly this request's commitment (no output
         posted, not settled)."""
-        stored = bytes(self.coordinator.functions.commitmentOf(request_id).call())
+        stored = self.stored(request_id)
         return stored == pending_slot(self.commitment_hash(request_id, commitment))
 
 
@@ -246,6 +296,12 @@ def pending_slot(commitment_hash: bytes) -> bytes:
     return commitment_hash[:-1] + bytes([commitment_hash[-1] & 0xFE])
 
 
+def posting_slot(posting_hash: bytes) -> bytes:
+    """What the coordinator stores for an open optimistic posting: its hash with the lowest bit
+    set."""
+    return posting_hash[:-1] + bytes([posting_hash[-1] | 1])
+
+
 def posted(stored: bytes) -> bool:
     """Whether a stored hash (``commitmentOf``) is an open optimistic posting's."""
     return bool(stored) and bool(stored[-1] & 1)
@@ -267,11 +323,12 @@ def topic_of(event: Any) -> str:
     return "0x" + str(topic).lower().removeprefix("0x")
 
 
-def _commitment_abi_type(abi: list[dict[str, Any]]) -> str:
+def _input_abi_type(abi: list[dict[str, Any]], function: str, index: int) -> str:
+    """The ABI type string of input ``index`` of ``function`` (e.g. the Commitment tuple)."""
     for item in abi:
-        if item.get("type") == "function" and item.get("name") == "fulfill":
-            return abi_type(item["inputs"][1])
-    raise ConfigError("the coordinator ABI has no fulfill function")
+        if item.get("type") == "function" and item.get("name") == function:
+            return abi_type(item["inputs"][index])
+    raise ConfigError(f"the coordinator ABI has no {function} function")
 
 
 def open_contracts(chain: ChainSettings) -> OracleContracts:

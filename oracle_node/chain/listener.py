@@ -6,14 +6,25 @@ blocks and records, in one place (the job store):
 * ``InferenceRequested`` -> a new job (ignored when known already, or when another node is
   the primary for a model this node does not serve); the primary is drawn from the hash of the
   log's block (``OracleContracts.primary_of``), so it is known as soon as the log is;
-* ``InferenceFulfilled`` -> our open job becomes ``fulfilled``, or ``taken`` by the other node;
-* ``InferenceCancelled`` -> our open job becomes ``expired``.
+* ``InferenceFulfilled`` -> our open (or posted) job becomes ``fulfilled``, or ``taken`` by the
+  other node;
+* ``InferenceCancelled`` -> our open job becomes ``expired``;
+* ``OutputPosted`` (Optimistic requests) -> another node's posting takes our open job
+  (``taken``), and, when the node watches, a posting of a served model is recorded for the
+  watcher (:mod:`oracle_node.watchlog`) with the request's input;
+* ``PostingChallenged`` -> our posting proven wrong makes the job ``lost``; a watched posting
+  becomes ``challenged`` (by us) or ``moot`` (by someone else).
+
+A node that only watches (``serve=False``, ``oracle-node watch``) records no jobs: it reads a
+posted request's input from the request's own log when it needs it.
 
 The cursor (block number and hash) is saved after each range. When the saved hash is no longer
 the chain's hash at that height, a re-org happened: the cursor rewinds until hashes agree again
 (at most ``reorg_depth`` blocks), open jobs whose log block vanished are failed, and the range
-is scanned again, so a request that was re-mined comes back. RPC errors back off exponentially
-and never stop the loop.
+is scanned again, so a request that was re-mined comes back. Our postings whose block vanished
+go back to ``proved`` with their stored transaction (sent again as it is), and watched postings
+whose block vanished become ``moot`` until they are seen again. RPC errors back off
+exponentially and never stop the loop.
 """
 
 from __future__ import annotations
@@ -25,10 +36,17 @@ from web3 import Web3
 from web3.types import LogReceipt
 
 from oracle_node.chain.clock import BlockClock
-from oracle_node.chain.contracts import OracleContracts, commitment_to_json, topic_of
+from oracle_node.chain.contracts import (
+    OracleContracts,
+    commitment_to_json,
+    posting_to_json,
+    topic_of,
+)
+from oracle_node.chain.postings import find_request
 from oracle_node.chain.sealing import ZERO_ADDRESS, standin_start
 from oracle_node.service import Backoff, Service, exponential_backoff
 from oracle_node.store import OPEN_STATES, UNSENT_STATES, JobState, JobStore, NewJob
+from oracle_node.watchlog import REORG_MOOT, WATCH_OPEN_STATES, NewPosting, WatchState
 
 REORG_REASON = "request log removed by a chain re-org"
 
@@ -54,6 +72,9 @@ class Listener(Service):
         model_ids: set[int] | None = None,
         clock: BlockClock | None = None,
         standin_spread_s: float = 0.0,
+        serve: bool = True,
+        watch: bool = False,
+        on_posting: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(backoff)
         self.contracts = contracts
@@ -69,16 +90,23 @@ class Listener(Service):
         self.model_ids = model_ids
         self.clock = clock or BlockClock()
         self.standin_spread_s = standin_spread_s
+        self.serve = serve
+        self.watch = watch
+        self.on_posting = on_posting
         self.safe_head: int | None = None
         self.head: int | None = None
         events = contracts.coordinator.events
         self._requested = events.InferenceRequested()
         self._fulfilled = events.InferenceFulfilled()
         self._cancelled = events.InferenceCancelled()
+        self._posted = events.OutputPosted()
+        self._challenged = events.PostingChallenged()
         self._topics = {
             self._topic("InferenceRequested"): self._on_requested,
             self._topic("InferenceFulfilled"): self._on_fulfilled,
             self._topic("InferenceCancelled"): self._on_cancelled,
+            self._topic("OutputPosted"): self._on_posted,
+            self._topic("PostingChallenged"): self._on_challenged,
         }
 
     @property
@@ -140,6 +168,7 @@ class Listener(Service):
         rewind_to = max(self.start_block - 1, number - self.reorg_depth, 0)
         self.log.warning("re-org detected at block %d: rescanning from %d", number, rewind_to + 1)
         self._fail_vanished(rewind_to + 1)
+        self._postings_vanished(rewind_to + 1)
         new_cursor = (rewind_to, self._canonical_hash(rewind_to) or "0x")
         self.store.set_cursor(*new_cursor)
         return new_cursor
@@ -152,6 +181,35 @@ class Listener(Service):
             if self._canonical_hash(job.block_number) != job.block_hash:
                 self.store.fail(job.request_id, REORG_REASON)
 
+    def _postings_vanished(self, from_block: int) -> None:
+        """Our postings whose block left the chain are sent again (the stored transaction);
+        watched postings that left it wait to be seen again, and a challenge of ours that left
+        it is sent again."""
+        for job in self.store.posted_from_block(from_block):
+            if self._canonical_hash(job.posting_block or 0) != job.posting_block_hash:
+                self.store.transition(
+                    job.request_id, [JobState.POSTED], JobState.PROVED, posting=None,
+                    posting_block=None, posting_block_hash=None, reason=REORG_REASON,
+                )  # fmt: skip
+        for row in self.store.watched_from_block(from_block):
+            tx_block = row.tx_block
+            if (
+                tx_block is not None
+                and tx_block >= from_block
+                and (self._canonical_hash(tx_block) != row.tx_block_hash)
+            ):
+                self.store.watch_step(
+                    row.request_id, [WatchState.CHALLENGED], WatchState.PROVED,
+                    tx_block=None, tx_block_hash=None,
+                    reason="our challenge's block left the chain in a re-org",
+                )  # fmt: skip
+            if row.block_number >= from_block and (
+                self._canonical_hash(row.block_number) != row.block_hash
+            ):
+                self.store.watch_step(
+                    row.request_id, WATCH_OPEN_STATES, WatchState.MOOT, reason=REORG_MOOT
+                )
+
     def _canonical_hash(self, number: int) -> str | None:
         block = self.w3.eth.get_block(number)
         return None if block is None else _hex(block["hash"])
@@ -159,6 +217,8 @@ class Listener(Service):
     # ----------------------------------------------------------------- events
 
     def _on_requested(self, log: LogReceipt) -> None:
+        if not self.serve:
+            return
         event: Any = self._requested.process_log(log)
         args = event["args"]
         commitment = commitment_to_json(args["commitment"])
@@ -198,13 +258,18 @@ class Listener(Service):
         output = [int(x) for x in args["output"]]
         if node == self.node:
             # a submitted job belongs to the submitter, which settles it from its receipt (with
-            # timings); here only jobs whose fulfilment this process did not send are closed
+            # timings); here only jobs whose fulfilment this process did not send are closed,
+            # and our postings, finalised by us or by anyone
             self.store.transition(
-                request_id, UNSENT_STATES, JobState.FULFILLED,
+                request_id, [*UNSENT_STATES, JobState.POSTED], JobState.FULFILLED,
                 output=output, tx_hash=_hex(log["transactionHash"]),
             )  # fmt: skip
         else:
             self.store.transition(request_id, OPEN_STATES, JobState.TAKEN, taken_by=node)
+        # a watched posting settled without our challenge (a challenge is logged before this)
+        self.store.watch_step(
+            request_id, WATCH_OPEN_STATES, WatchState.MOOT, reason="settled: finalised"
+        )
 
     def _on_cancelled(self, log: LogReceipt) -> None:
         args = self._cancelled.process_log(log)["args"]
@@ -213,6 +278,83 @@ class Listener(Service):
             reason="cancelled by the requester after the deadline",
         )  # fmt: skip
         # a failed job stays failed; its reason says why the node did not serve it
+
+    def _on_posted(self, log: LogReceipt) -> None:
+        args = self._posted.process_log(log)["args"]
+        request_id = int(args["requestId"])
+        poster = Web3.to_checksum_address(args["poster"])
+        posting = posting_to_json(args["posting"])
+        if poster == self.node:
+            # the submitter records our posting from its receipt; a job whose posting this
+            # process did not see mined (a crash) is recorded from the log
+            self.store.transition(
+                request_id, UNSENT_STATES, JobState.POSTED, posting=posting,
+                output=[int(x) for x in args["output"]], posting_block=int(log["blockNumber"]),
+                posting_block_hash=_hex(log["blockHash"]),
+            )  # fmt: skip
+            return
+        self.store.transition(request_id, OPEN_STATES, JobState.TAKEN, taken_by=poster)
+        if not self.watch:
+            return
+        request = self._request_of(request_id)
+        if request is None:
+            return  # not a request of a model this node serves
+        model_id, inputs, commitment = request
+        recorded = self.store.watch(
+            NewPosting(
+                request_id=request_id, model_id=model_id, input=inputs, commitment=commitment,
+                poster=poster, posting=posting, posted_output=[int(x) for x in args["output"]],
+                block_number=int(log["blockNumber"]), block_hash=_hex(log["blockHash"]),
+            )
+        )  # fmt: skip
+        if recorded:
+            self.log.info("request %d: posting by %s to check", request_id, poster)
+            if self.on_posting is not None:
+                self.on_posting()
+
+    def _request_of(self, request_id: int) -> tuple[int, list[int], dict[str, Any]] | None:
+        """Model, input and commitment of a request of a served model, from the job store or,
+        on a node that records no jobs, from the request's log."""
+        job = self.store.find(request_id)
+        if job is not None:
+            model_id, inputs, commitment = job.model_id, job.input, job.commitment
+        elif self.serve:
+            return None  # every request of a served model has a job here
+        else:
+            event = find_request(self.contracts, request_id, self.start_block)
+            if event is None:
+                return None
+            args = event["args"]
+            model_id, inputs = int(args["modelId"]), [int(x) for x in args["input"]]
+            commitment = commitment_to_json(args["commitment"])
+        if self.model_ids is not None and model_id not in self.model_ids:
+            return None
+        return model_id, inputs, commitment
+
+    def _on_challenged(self, log: LogReceipt) -> None:
+        args = self._challenged.process_log(log)["args"]
+        request_id = int(args["requestId"])
+        poster = Web3.to_checksum_address(args["poster"])
+        challenger = Web3.to_checksum_address(args["challenger"])
+        slashed = int(args["slashed"])
+        if poster == self.node:
+            self.log.warning("request %d: our posting was proven wrong by %s (slashed %d wei)",
+                             request_id, challenger, slashed)  # fmt: skip
+            self.store.transition(
+                request_id, [*OPEN_STATES, JobState.POSTED], JobState.LOST, taken_by=challenger,
+                reason=f"our posting was proven wrong by {challenger}: slashed {slashed} wei",
+            )  # fmt: skip
+        if challenger == self.node:
+            self.store.watch_step(
+                request_id, WATCH_OPEN_STATES, WatchState.CHALLENGED, slashed_wei=slashed,
+                tx_hash=_hex(log["transactionHash"]), tx_block=int(log["blockNumber"]),
+                tx_block_hash=_hex(log["blockHash"]),
+            )  # fmt: skip
+        else:
+            self.store.watch_step(
+                request_id, WATCH_OPEN_STATES, WatchState.MOOT,
+                reason=f"challenged first by {challenger}",
+            )  # fmt: skip
 
 
 def _hex(value: Any) -> str:

@@ -4,7 +4,8 @@ A node that is not a request's primary must first commit to its fulfilment on-ch
 (``sealFulfillment``) and fulfil in a later block; the seal names the node, so a proof copied
 from a pending transaction cannot be landed by anyone else first. The seal is
 ``keccak256(abi.encode(requestId, node, keccak256(proof), keccak256(abi.encodePacked(instances))))``,
-computed here exactly as ``IInferenceCoordinator.fulfillmentSeal`` does.
+computed here exactly as ``IInferenceCoordinator.fulfillmentSeal`` does. A stand-in's optimistic
+posting is sealed the same way, with :func:`posting_seal` (the output in place of the proof).
 
 Once a primary misses its window, every other node serving the model may stand in. If all
 of them started proving at ``windowEnd`` they would all prove the same request and all but
@@ -43,6 +44,24 @@ def batch_seal(batch: list[int], node: str, proof: bytes, instances: list[int]) 
             )
         )
     )
+
+
+def posting_seal(request_id: int, node: str, output: list[int]) -> bytes:
+    """The seal of a stand-in's ``postOutput`` (``IInferenceCoordinator.postingSeal``):
+    ``keccak256(abi.encode(requestId, node, keccak256(abi.encodePacked(output)), 1))``."""
+    return bytes(
+        keccak(
+            abi_encode(
+                ["uint256", "address", "bytes32", "uint256"],
+                [request_id, node, output_hash(output), 1],
+            )
+        )
+    )
+
+
+def output_hash(output: list[int]) -> bytes:
+    """``keccak256(abi.encodePacked(output))`` of an ``int256[]``: a posting's ``outputHash``."""
+    return bytes(keccak(b"".join(int(x).to_bytes(32, "big", signed=True) for x in output)))
 
 
 def standin_start(

@@ -1,18 +1,23 @@
-"""Signs and sends ``fulfill``: nonces, gas estimation, retries, receipts, decoded reverts.
+"""Signs and sends ``fulfill`` (or, for an Optimistic request, ``postOutput``): nonces, gas
+estimation, retries, receipts, decoded reverts.
 
 The signed transaction and its hash are written to the job store *before* broadcast. After a
-crash the same bytes are sent again (same nonce), so at most one fulfilment transaction per
-request can ever be mined, and none once the request is no longer pending on chain.
+crash the same bytes are sent again (same nonce), so at most one fulfilment (or posting)
+transaction per request can ever be mined, and none once the request is no longer pending on
+chain. A mined posting moves its job to ``posted`` with the ``Posting`` the coordinator stored;
+:class:`~oracle_node.chain.postings.Finalizer` settles it after its window.
 
 A revert is decoded from the coordinator's ABI and decides what happens next:
 
-* ``RequestNotPending`` / ``CommitmentMismatch``: the logs say who settled it: ``fulfilled``
-  (us), ``taken`` (another node) or ``expired`` (cancelled); with no such log, ``failed``;
+* ``RequestNotPending`` / ``CommitmentMismatch`` / ``RequestAlreadyPosted``: the logs say who
+  settled it: ``fulfilled`` (us), ``posted`` (our posting), ``taken`` (another node),
+  ``lost`` (our posting proven wrong) or ``expired`` (cancelled); with no such log, ``failed``;
 * ``NotPrimaryNode``: not our turn yet, wait for the window to end;
 * ``RequestNotYetOpen``: the request's block is the latest (a node run with no confirmations
   estimates in it): try again on a later pass, from a later block;
-* ``FulfillmentNotSealed`` (a stand-in after the window): send the seal, fulfil on a later
-  pass from a later block (see :mod:`oracle_node.chain.sealing`);
+* ``FulfillmentNotSealed`` (a stand-in after the window): send the seal (of the proof, or of
+  the posted output), fulfil or post on a later pass from a later block (see
+  :mod:`oracle_node.chain.sealing`);
 * ``RequestExpired``: ``expired``;
 * proof or eligibility errors: ``failed`` with the decoded error as the reason;
 * anything else (RPC trouble included): retried with backoff, ``failed`` after the limit.
@@ -30,17 +35,20 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.logs import DISCARD as _DISCARD
 
-from oracle_node.chain.contracts import OracleContracts, commitment_tuple, topic_of
+from oracle_node.chain.contracts import OracleContracts, commitment_tuple, posting_to_json
 from oracle_node.chain.listener import REORG_REASON
-from oracle_node.chain.sealing import batch_seal, fulfillment_seal
+from oracle_node.chain.postings import request_history, settle_job, split
+from oracle_node.chain.sealing import batch_seal, fulfillment_seal, posting_seal
 from oracle_node.chain.tx import GAS_MARGIN
 from oracle_node.exceptions import RevertError
-from oracle_node.store import OPEN_STATES, Job, JobState, JobStore, past_deadline
+from oracle_node.store import Job, JobState, JobStore
 
 log = logging.getLogger("oracle_node.submitter")
 
-SETTLED_ELSEWHERE = {"RequestNotPending", "CommitmentMismatch"}
+SETTLED_ELSEWHERE = {"RequestNotPending", "CommitmentMismatch", "RequestAlreadyPosted"}
 FATAL = {
+    "NotOptimistic",
+    "OutputLengthMismatch",
     "InvalidProof",
     "InputInstancesMismatch",
     "InstanceCountMismatch",
@@ -124,7 +132,7 @@ class Submitter:
         if not self._any_pending(members):
             return
         call = self._fulfill_call(slots)
-        what = "fulfill" if first.batch is None else "fulfillBatch"
+        what = _what(first)
         try:
             gas = int(call.estimate_gas({"from": self.address}) * GAS_MARGIN)
         except ContractLogicError as exc:
@@ -136,16 +144,40 @@ class Submitter:
                 return
             self._on_unit_revert(members, error)
             return
+        tx_hash, raw, nonce = self.sign(call, gas)
+        self._move(members, JobState.PROVED, tx_hash=tx_hash, raw_tx=raw, nonce=nonce)
+        self._broadcast(self.store.get_many(j.request_id for j in members), raw)
+
+    def sign(self, call: Any, gas: int) -> tuple[str, bytes, int]:
+        """Sign ``call`` with the node's next nonce: (tx hash, raw bytes, nonce). Callers store
+        them before :meth:`broadcast_raw`, so a crash in between re-sends the same bytes."""
         with self._lock:
             nonce = self._take_nonce()
             tx = call.build_transaction(
                 {"from": self.address, "nonce": nonce, "gas": gas, "chainId": self.chain_id}
             )
             signed = self.account.sign_transaction(tx)
-        tx_hash = "0x" + bytes(signed.hash).hex().removeprefix("0x")
-        raw = bytes(signed.raw_transaction)
-        self._move(members, JobState.PROVED, tx_hash=tx_hash, raw_tx=raw, nonce=nonce)
-        self._broadcast(self.store.get_many(j.request_id for j in members), raw)
+        return (
+            "0x" + bytes(signed.hash).hex().removeprefix("0x"),
+            bytes(signed.raw_transaction),
+            nonce,
+        )
+
+    def broadcast_raw(self, raw: bytes) -> bool:
+        """Send signed bytes. True when the RPC has them (now, or already); False when their
+        nonce was taken by another transaction (the caller rebuilds its transaction)."""
+        try:
+            self.w3.eth.send_raw_transaction(raw)
+        except (ValueError, Web3RPCError) as exc:  # JSON-RPC error reply
+            text = str(exc).lower()
+            if "already known" in text or "already imported" in text:
+                return True
+            if "nonce too low" in text:
+                with self._lock:
+                    self._next_nonce = None
+                return False
+            raise
+        return True
 
     def _any_pending(self, members: list[Job]) -> bool:
         """Whether any member is still pending on chain; the others are settled from the logs."""
@@ -188,10 +220,13 @@ class Submitter:
         """Seal this fulfilment (and wait for the seal's receipt) unless it is sealed already;
         the next pass fulfils once a later block runs the estimate."""
         first = members[0]
-        assert first.proof is not None and first.instances is not None
-        if first.batch is None:
+        if first.optimistic:
+            seal = posting_seal(first.request_id, self.address, first.output or [])
+        elif first.batch is None:
+            assert first.proof is not None and first.instances is not None
             seal = fulfillment_seal(first.request_id, self.address, first.proof, first.instances)
         else:
+            assert first.proof is not None and first.instances is not None
             seal = batch_seal(first.batch, self.address, first.proof, first.instances)
         coordinator = self.contracts.coordinator
         if int(coordinator.functions.sealedAt(self.address, seal).call()) != 0:
@@ -204,19 +239,11 @@ class Submitter:
 
     def _broadcast(self, members: list[Job], raw: bytes) -> None:
         first = members[0]
-        try:
-            self.w3.eth.send_raw_transaction(raw)
-        except (ValueError, Web3RPCError) as exc:  # JSON-RPC error reply
-            text = str(exc).lower()
-            if "already known" in text or "already imported" in text:
-                pass
-            elif "nonce too low" in text:
-                self._nonce_reused(members)
-                return
-            else:
-                raise
+        if not self.broadcast_raw(raw):
+            self._nonce_reused(members)
+            return
         self._move(members, JobState.SUBMITTED, timings={"sent_at": time.time()})
-        log.info("%s: fulfil sent in %s", _label(members), first.tx_hash)
+        log.info("%s: %s sent in %s", _label(members), _what(first), first.tx_hash)
 
     def _nonce_reused(self, members: list[Job]) -> None:
         """Our stored transaction's nonce was used by another one: rebuild it."""
@@ -262,8 +289,13 @@ class Submitter:
 
     def _fulfill_call(self, slots: list[Job]) -> Any:
         first = slots[0]
-        assert first.proof is not None and first.instances is not None
         functions = self.contracts.coordinator.functions
+        if first.optimistic:
+            assert first.output is not None
+            return functions.postOutput(
+                first.request_id, commitment_tuple(first.commitment), first.output
+            )
+        assert first.proof is not None and first.instances is not None
         if first.batch is None:
             return functions.fulfill(
                 first.request_id, commitment_tuple(first.commitment), first.proof, first.instances
@@ -296,8 +328,11 @@ class Submitter:
                 )
             return False
         submit_s = time.time() - first.timings.get("sent_at", time.time())
-        shares = _split(int(receipt["gasUsed"]), len(members))
-        wei = _split(gas_cost(receipt), len(members))
+        shares = split(int(receipt["gasUsed"]), len(members))
+        wei = split(gas_cost(receipt), len(members))
+        if receipt["status"] == 1 and first.optimistic:
+            self._posted(first, receipt, submit_s)
+            return True
         if receipt["status"] == 1:
             outputs = self._outputs_from(receipt)
             for job, gas_used, gas_wei in zip(members, shares, wei, strict=True):
@@ -327,6 +362,26 @@ class Submitter:
             for job in self.store.get_many(j.request_id for j in members)
         )
 
+    def _posted(self, job: Job, receipt: Any, submit_s: float) -> None:
+        """Our ``postOutput`` was mined: keep the posting it stored, for ``finalize``."""
+        gas = {"gas_used": job.gas_used + int(receipt["gasUsed"]),
+               "gas_wei": job.gas_wei + gas_cost(receipt)}  # fmt: skip
+        events = self.contracts.coordinator.events.OutputPosted().process_receipt(
+            receipt, errors=_DISCARD
+        )
+        if not events:  # cannot happen for a mined postOutput; read the logs to be sure
+            self.store.update(job.request_id, JobState.SUBMITTED, **gas)
+            self.settle_elsewhere(self.store.get(job.request_id))
+            return
+        posting = posting_to_json(events[0]["args"]["posting"])
+        self.store.transition(
+            job.request_id, [JobState.SUBMITTED], JobState.POSTED, posting=posting,
+            posting_block=int(receipt["blockNumber"]),
+            posting_block_hash="0x" + bytes(receipt["blockHash"]).hex().removeprefix("0x"),
+            timings={"submit_s": submit_s, "posted_at": time.time()}, **gas,
+        )  # fmt: skip
+        log.info("request %d: output posted, final at %d", job.request_id, posting["finalAt"])
+
     def _receipt(self, tx_hash: str) -> Any:
         try:
             return self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
@@ -335,7 +390,7 @@ class Submitter:
 
     def _replay(self, slots: list[Job]) -> RevertError:
         """Re-run a reverted fulfilment as a call to learn its error."""
-        what = "fulfill" if slots[0].batch is None else "fulfillBatch"
+        what = _what(slots[0])
         try:
             self._fulfill_call(slots).call({"from": self.address})
         except ContractLogicError as exc:
@@ -394,49 +449,15 @@ class Submitter:
 
     def settle_elsewhere(self, job: Job) -> None:
         """The request is no longer pending: find out from the logs who settled it."""
-        coordinator = self.contracts.coordinator
-        topic = "0x" + job.request_id.to_bytes(32, "big").hex()
-        for event_type, cancelled in (
-            (coordinator.events.InferenceFulfilled, False),
-            (coordinator.events.InferenceCancelled, True),
-        ):
-            event = event_type()
-            logs = self.w3.eth.get_logs(
-                {
-                    "address": coordinator.address,
-                    "fromBlock": job.block_number,
-                    "toBlock": "latest",
-                    "topics": [topic_of(event), topic],
-                }
-            )
-            for raw in logs:
-                args = event.process_log(raw)["args"]
-                if cancelled:
-                    self.store.transition(job.request_id, OPEN_STATES, JobState.EXPIRED,
-                                          reason="cancelled by the requester")  # fmt: skip
-                    return
-                node = Web3.to_checksum_address(args["node"])
-                if node == self.address:
-                    self.store.transition(
-                        job.request_id, OPEN_STATES, JobState.FULFILLED,
-                        output=[int(x) for x in args["output"]],
-                    )  # fmt: skip
-                else:
-                    self.store.transition(
-                        job.request_id, OPEN_STATES, JobState.TAKEN, taken_by=node
-                    )
-                return
-        if past_deadline(job, self._now()):
-            self.store.transition(job.request_id, OPEN_STATES, JobState.EXPIRED,
-                                  reason="deadline passed before the fulfilment was mined")  # fmt: skip
-            return
-        self.store.fail(job.request_id, "request is not pending on chain (re-org or unknown id)")
+        history = request_history(self.contracts, job.request_id, job.block_number)
+        settle_job(self.store, job, history, self.address, self._now())
 
 
-def _split(total: int, parts: int) -> list[int]:
-    """``total`` in ``parts`` near-equal shares that add up to it (the first ones larger)."""
-    share, rest = divmod(total, parts)
-    return [share + (1 if i < rest else 0) for i in range(parts)]
+def _what(job: Job) -> str:
+    """The coordinator function a job's transaction calls."""
+    if job.optimistic:
+        return "postOutput"
+    return "fulfill" if job.batch is None else "fulfillBatch"
 
 
 def _left_batch(job: Job, batch: list[int]) -> bool:

@@ -1,4 +1,4 @@
-"""``oracle-node run | register | status | doctor | unstake | withdraw | remove-model |
+"""``oracle-node run | watch | register | status | doctor | unstake | withdraw | remove-model |
 cancel``: the node operator's commands.
 
 All read the node settings (environment ``ORACLE_*`` and the optional ``--config`` TOML
@@ -49,11 +49,30 @@ def run(
     verbose: bool,
     log_format: str,
 ) -> None:
-    """Run the node: listen, infer, prove, fulfil; serve the operator API."""
+    """Run the node: listen, infer, prove, fulfil or post; watch others' postings; serve the
+    operator API."""
+    _serve(chain, verbose, log_format, watch_only=False)
+
+
+@click.command()
+@chain_options
+@click.option("-v", "--verbose", is_flag=True, help="debug logging")
+@LOG_FORMAT
+def watch(
+    chain: ChainArgs,
+    verbose: bool,
+    log_format: str,
+) -> None:
+    """Only watch: check every optimistic posting of the configured models, prove and
+    challenge wrong ones (needs a key to send challenges; serves no requests)."""
+    _serve(chain, verbose, log_format, watch_only=True)
+
+
+def _serve(chain: ChainArgs, verbose: bool, log_format: str, *, watch_only: bool) -> None:
     from oracle_node.node.runner import OracleNode
 
     configure_logging(verbose=verbose, fmt=log_format)
-    node = OracleNode(chain.settings())
+    node = OracleNode(chain.settings(), watch_only=watch_only)
     api = None
     if node.settings.api.enabled:
         from oracle_node.api.server import ApiService
@@ -340,4 +359,4 @@ def doctor(
     click.echo("all checks passed")
 
 
-COMMANDS = (run, register, status, doctor, unstake, withdraw, remove_model, cancel)
+COMMANDS = (run, watch, register, status, doctor, unstake, withdraw, remove_model, cancel)

@@ -1,4 +1,5 @@
-"""Prometheus metrics of one node: jobs, stage latencies, proofs/s, money, listener lag.
+"""Prometheus metrics of one node: jobs, stage latencies, proofs/s, money, listener lag, and
+Optimistic settlement (postings, finalisations, challenges made and suffered, stake at risk).
 
 Each node owns its own :class:`~prometheus_client.CollectorRegistry`, so two nodes (or two
 tests) in one process never clash. The process collector (CPU, memory, open files) is added to
@@ -25,6 +26,7 @@ from prometheus_client.registry import Collector
 
 from oracle_node.chain.account import AccountState
 from oracle_node.store import JobState, JobStore
+from oracle_node.watchlog import WatchState
 
 STAGES = ("infer", "witness", "prove", "submit", "end_to_end")
 _BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60, 120, float("inf"))
@@ -55,7 +57,28 @@ class _JobsCollector(Collector):
         gas_used = CounterMetricFamily("oracle_gas_used", "Gas of fulfilment transactions")
         gas_used.add_metric([], sum(j.gas_used for j in settled))
         yield gas_used
+        yield from self._optimistic()
         yield from self._chain()
+
+    def _optimistic(self) -> Iterator[Metric]:
+        ours = self.store.optimistic_counts()
+        made = self.store.watch_counts()[WatchState.CHALLENGED.value]
+        for name, doc, value in (
+            ("oracle_postings", "Optimistic postings of this node mined", ours["posted"]),
+            ("oracle_finalisations", "Postings of this node finalised", ours["finalised"]),
+            ("oracle_challenges_suffered", "Postings of this node proven wrong", ours["lost"]),
+            ("oracle_challenges_made", "Wrong postings this node proved and challenged", made),
+        ):
+            counter = CounterMetricFamily(name, doc)
+            counter.add_metric([], value)
+            yield counter
+        if self.metrics.bond_source is not None:
+            bonds = self.metrics.bond_source()
+            at_risk = GaugeMetricFamily(
+                "oracle_stake_at_risk_wei", "Bonds of this node's postings still open to challenge"
+            )
+            at_risk.add_metric([], stake_at_risk(self.store, bonds))
+            yield at_risk
 
     def _chain(self) -> Iterator[Metric]:
         if self.metrics.lag_source is not None and (lag := self.metrics.lag_source()) is not None:
@@ -87,6 +110,11 @@ class _JobsCollector(Collector):
         yield credits
 
 
+def stake_at_risk(store: JobStore, bonds: dict[int, int]) -> int:
+    """The bonds of our postings still open to challenge: what a wrong one would cost."""
+    return sum(bonds.get(job.model_id, 0) for job in store.in_state(JobState.POSTED))
+
+
 class NodeMetrics:
     """The node's metrics and a small window of proof times for the proofs/s gauge."""
 
@@ -104,14 +132,22 @@ class NodeMetrics:
         ProcessCollector(registry=self.registry)
         self.account_source: Callable[[], AccountState] | None = None
         self.lag_source: Callable[[], int | None] | None = None
+        self.bond_source: Callable[[], dict[int, int]] | None = None
         self._window_s = window_s
         self._proof_times: deque[float] = deque()
         self._lock = threading.Lock()
 
-    def watch(self, account: Callable[[], AccountState], lag: Callable[[], int | None]) -> None:
-        """Read the account and the listener's lag from these at each scrape."""
+    def watch(
+        self,
+        account: Callable[[], AccountState],
+        lag: Callable[[], int | None],
+        bonds: Callable[[], dict[int, int]] | None = None,
+    ) -> None:
+        """Read the account, the listener's lag and the served models' bonds from these at each
+        scrape."""
         self.account_source = account
         self.lag_source = lag
+        self.bond_source = bonds
 
     def observe(self, stage: str, seconds: float) -> None:
         self.stage_seconds.labels(stage).observe(seconds)

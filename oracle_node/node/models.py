@@ -53,6 +53,10 @@ class LoadedModel:
     """Most requests one proof covers; None: the circuit's batch size."""
     batch_wait_s: float = 2.0
     """Longest a request waits for its batch to fill before the batch is proven anyway."""
+    challenge_window: int = 0
+    """The registry's challenge window for Optimistic requests (0: Proven requests only)."""
+    bond: int = 0
+    """Wei a posting proven wrong costs its poster (the registry's bond)."""
 
     @property
     def name(self) -> str:
@@ -88,6 +92,8 @@ class LoadedModel:
             "logrows": m.logrows,
             "batch_size": m.batch_size,
             "batch_limit": self.batch_limit,
+            "challenge_window": self.challenge_window,
+            "bond_wei": str(self.bond),
             "provider": self.runtime.provider,
             "proving_key": (
                 self.proving_key.describe()
@@ -157,6 +163,8 @@ class ModelSet:
         self.models[served.id] = LoadedModel(
             served.id, served.dir, served.srs_path, manifest, runtime,
             max_batch=served.max_batch, batch_wait_s=served.batch_wait_s,
+            challenge_window=record.challenge_window if record is not None else 0,
+            bond=record.bond if record is not None else 0,
         )  # fmt: skip
 
     def get(self, model_id: int) -> LoadedModel:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -43,6 +44,15 @@ class ProofOutcome:
     prove_s: float
 
 
+@dataclass(frozen=True)
+class WitnessOutcome:
+    """The circuit's quantized output for one input, computed with the witness alone (no
+    proof): what a proof of that input would show, and what an optimistic posting holds."""
+
+    outputs: list[int]
+    witness_s: float
+
+
 class ProverBackend(Protocol):
     """Where proofs run. A backend owns placement, proving-key caching and retries.
 
@@ -60,6 +70,12 @@ class ProverBackend(Protocol):
     def submit(
         self, model_dir: Path, srs_path: Path | None, inputs: list[int]
     ) -> Future[ProofOutcome]: ...
+
+    def witness(
+        self, model_dir: Path, srs_path: Path | None, inputs: list[int]
+    ) -> Future[WitnessOutcome]:
+        """The circuit's output for one sample ``inputs``, from the witness (milliseconds)."""
+        ...
 
     def warm(self, model_dir: Path, srs_path: Path | None) -> str:
         """Get ready to prove this circuit (its proving key built or found); blocks."""
@@ -103,6 +119,14 @@ def prove_in_worker(job: ProofJob) -> ProofOutcome:
     )
 
 
+def witness_in_worker(job: ProofJob) -> WitnessOutcome:
+    """Runs in a worker process: the circuit's output for one sample, without a proof."""
+    prover = _prover(job.model_dir, job.cache_dir, job.srs_path)
+    started = time.monotonic()
+    outputs = prover.witness_outputs(job.inputs)
+    return WitnessOutcome(outputs=list(outputs), witness_s=time.monotonic() - started)
+
+
 def warm_in_worker(model_dir: str, cache_dir: str | None, srs_path: str | None) -> str:
     """Build (or find) the proving key of one circuit; runs in a worker process."""
     return str(_prover(model_dir, cache_dir, srs_path).ensure_proving_key())
@@ -133,6 +157,16 @@ class ProverPool:
         except BrokenProcessPool:
             self.reset()
             return self._executor().submit(prove_in_worker, job)
+
+    def witness(
+        self, model_dir: Path, srs_path: Path | None, inputs: list[int]
+    ) -> Future[WitnessOutcome]:
+        job = ProofJob(str(model_dir), self.cache_dir, str(srs_path) if srs_path else None, inputs)
+        try:
+            return self._executor().submit(witness_in_worker, job)
+        except BrokenProcessPool:
+            self.reset()
+            return self._executor().submit(witness_in_worker, job)
 
     def warm(self, model_dir: Path, srs_path: Path | None) -> str:
         """Make sure the proving key exists before the first request (blocks)."""

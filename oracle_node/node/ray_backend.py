@@ -39,7 +39,14 @@ from typing import Any
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.exceptions import OracleError, ProverBackendError, ProverLostError
 from oracle_node.extras import needs_extra
-from oracle_node.node.provers import ProofJob, ProofOutcome, prove_in_worker, warm_in_worker
+from oracle_node.node.provers import (
+    ProofJob,
+    ProofOutcome,
+    WitnessOutcome,
+    prove_in_worker,
+    warm_in_worker,
+    witness_in_worker,
+)
 
 log = logging.getLogger("oracle_node.ray")
 
@@ -81,6 +88,9 @@ class ProverActor:
     def prove(self, inputs: list[int]) -> ProofOutcome:
         return prove_in_worker(replace(self.job, inputs=inputs))
 
+    def witness(self, inputs: list[int]) -> WitnessOutcome:
+        return witness_in_worker(replace(self.job, inputs=inputs))
+
     def where(self) -> dict[str, Any]:
         import ray
 
@@ -104,13 +114,15 @@ class _Slot:
 
 @dataclass
 class _Proof:
-    """One submission: its circuit, input, future and the sends spent on it."""
+    """One submission: its circuit, input, future and the sends spent on it; ``method`` is the
+    actor's (``prove``, or ``witness`` for the output alone)."""
 
     key: tuple[str, str | None]
     inputs: list[int]
-    future: Future[ProofOutcome]
+    future: Future[Any]
     sends: int = 0
     last: _Slot | None = field(default=None, repr=False)
+    method: str = "prove"
 
 
 class RayProverPool:
@@ -134,7 +146,7 @@ class RayProverPool:
         self.start_timeout = start_timeout
         self._lock = threading.RLock()
         self._circuits: dict[tuple[str, str | None], list[_Slot]] = {}
-        self._open: set[Future[ProofOutcome]] = set()
+        self._open: set[Future[Any]] = set()
         self._closed = False
         self._ray: Any = None
 
@@ -228,18 +240,29 @@ class RayProverPool:
         self, model_dir: Path, srs_path: Path | None, inputs: list[int]
     ) -> Future[ProofOutcome]:
         future: Future[ProofOutcome] = Future()
-        future.set_running_or_notify_cancel()
         key = _circuit_key(model_dir, srs_path)
+        self._start(_Proof(key, list(inputs), future), model_dir, srs_path)
+        return future
+
+    def witness(
+        self, model_dir: Path, srs_path: Path | None, inputs: list[int]
+    ) -> Future[WitnessOutcome]:
+        future: Future[WitnessOutcome] = Future()
+        key = _circuit_key(model_dir, srs_path)
+        self._start(_Proof(key, list(inputs), future, method="witness"), model_dir, srs_path)
+        return future
+
+    def _start(self, proof: _Proof, model_dir: Path, srs_path: Path | None) -> None:
+        proof.future.set_running_or_notify_cancel()
         try:
             self._slots(model_dir, srs_path)
         except OracleError as exc:
-            future.set_exception(exc)
-            return future
+            proof.future.set_exception(exc)
+            return
         with self._lock:
-            self._open.add(future)
-        future.add_done_callback(self._forget)
-        self._send(_Proof(key, list(inputs), future))
-        return future
+            self._open.add(proof.future)
+        proof.future.add_done_callback(self._forget)
+        self._send(proof)
 
     def reset(self) -> None:
         """Replace the actors that lost a proof after every retry."""
@@ -267,7 +290,7 @@ class RayProverPool:
 
     # ---------------------------------------------------------------- internals
 
-    def _forget(self, future: Future[ProofOutcome]) -> None:
+    def _forget(self, future: Future[Any]) -> None:
         with self._lock:
             self._open.discard(future)
 
@@ -284,10 +307,10 @@ class RayProverPool:
             slot.in_flight += 1
             proof.sends += 1
             proof.last = slot
-            ref = slot.actor.prove.remote(proof.inputs)
+            ref = getattr(slot.actor, proof.method).remote(proof.inputs)
         ref.future().add_done_callback(lambda done: self._finished(proof, slot, done))
 
-    def _finished(self, proof: _Proof, slot: _Slot, done: Future[ProofOutcome]) -> None:
+    def _finished(self, proof: _Proof, slot: _Slot, done: Future[Any]) -> None:
         with self._lock:
             slot.in_flight -= 1
         if proof.future.done():

@@ -3,6 +3,9 @@
 node = OracleNode(load_settings())
 node.start()          # checks everything first: one clear error if anything is wrong
 node.wait()           # until SIGINT/SIGTERM or node.stop()
+
+``OracleNode(settings, watch_only=True)`` is ``oracle-node watch``: the listener and the
+watcher (with the prover pool and a key for challenges), without serving requests.
 """
 
 from __future__ import annotations
@@ -16,20 +19,23 @@ from typing import Any
 from web3 import Web3
 
 from oracle_node.chain.account import AccountState, Withdrawal, read_account, withdraw_credits
+from oracle_node.chain.challenger import Challenger
 from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import open_contracts
 from oracle_node.chain.listener import Listener
+from oracle_node.chain.postings import Finalizer
 from oracle_node.chain.submitter import Submitter
 from oracle_node.chain.verifier_code import verifier_problem
-from oracle_node.exceptions import RevertError
+from oracle_node.exceptions import RevertError, SettingsError
 from oracle_node.inference import check_runtime
 from oracle_node.keys import load_signer
 from oracle_node.node.backends import prover_backend
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet, ProvingKey, verifier_source
-from oracle_node.node.stages import InferenceStage, ProvingStage, SubmitStage
+from oracle_node.node.optimistic import FinaliseStage, WatchStage
+from oracle_node.node.stages import InferenceStage, ProvingStage, Stage, SubmitStage
 from oracle_node.service import Service
-from oracle_node.settings import NodeSettings
+from oracle_node.settings import DEV_CHAIN_IDS, NodeSettings
 from oracle_node.store import JobStore
 
 log = logging.getLogger("oracle_node.node")
@@ -38,8 +44,9 @@ log = logging.getLogger("oracle_node.node")
 class OracleNode:
     """Everything the ``run`` command starts, in dependency order."""
 
-    def __init__(self, settings: NodeSettings) -> None:
+    def __init__(self, settings: NodeSettings, *, watch_only: bool = False) -> None:
         self.settings = settings
+        self.watch_only = watch_only
         self.services: list[Service] = []
         self.started_at: float | None = None
         self._stopped = threading.Event()
@@ -58,6 +65,7 @@ class OracleNode:
         self.contracts = open_contracts(s.chain)
         self.w3 = self.contracts.w3
         self.chain_id = int(self.w3.eth.chain_id)
+        self._check_faults()
         s.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = JobStore(s.db_path)
         self.metrics = NodeMetrics(self.store)
@@ -95,27 +103,66 @@ class OracleNode:
                      model.model_id, model.name, path, model.proving_key.ready_s)  # fmt: skip
         self.wake = threading.Event()
         self.clock = BlockClock()
+        watching = self.watch_only or s.optimistic.watch
         self.listener = Listener(
             self.contracts, self.store, self.address,
             confirmations=s.chain.confirmations, poll_interval=s.chain.poll_interval,
             start_block=s.chain.start_block, max_block_range=s.chain.max_block_range,
             reorg_depth=s.chain.reorg_depth, on_new_job=self.wake.set,
             model_ids={m.id for m in s.models}, clock=self.clock,
-            standin_spread_s=s.chain.standin_spread_s,
+            standin_spread_s=s.chain.standin_spread_s, serve=not self.watch_only,
+            watch=watching, on_posting=self.wake.set,
         )  # fmt: skip
         self.submitter = Submitter(
             self.contracts, self.signer, self.store, chain_id=self.chain_id,
             retries=s.workers.submit_retries, tx_timeout=s.chain.tx_timeout,
         )  # fmt: skip
-        self.metrics.watch(self.account, lambda: self.listener.lag)
-        stages: list[InferenceStage | ProvingStage | SubmitStage] = [
-            InferenceStage(self.store, self.metrics, self.wake, self.models, s.workers.inference),
-            ProvingStage(self.store, self.metrics, self.wake, self.models, self.pool),
-            SubmitStage(self.store, self.metrics, self.wake, self.submitter),
-        ]
+        self.metrics.watch(self.account, lambda: self.listener.lag, self._bonds)
+        stages: list[Stage] = []
+        if not self.watch_only:
+            proving = ProvingStage(self.store, self.metrics, self.wake, self.models, self.pool)
+            proving.lie_every = s.testing.lie_every
+            finalizer = Finalizer(
+                self.contracts, self.store, self.address, self.submitter.send_call, self.clock
+            )
+            stages += [
+                InferenceStage(self.store, self.metrics, self.wake, self.models, s.workers.inference),
+                proving,
+                SubmitStage(self.store, self.metrics, self.wake, self.submitter),
+                FinaliseStage(
+                    self.store, self.metrics, self.wake, finalizer,
+                    batch=s.optimistic.finalize_batch, wait_s=s.optimistic.finalize_wait_s,
+                ),
+            ]  # fmt: skip
+        if watching:
+            challenger = Challenger(
+                self.contracts, self.submitter, self.store, retries=s.workers.submit_retries,
+                tx_timeout=s.chain.tx_timeout, clock=self.clock,
+            )  # fmt: skip
+            stages.append(
+                WatchStage(self.store, self.metrics, self.wake, self.models, self.pool, challenger)
+            )
         for stage in stages:
             stage.clock = self.clock  # windows and deadlines by block time, as the contract
         self.services = [self.listener, *stages]
+
+    def _check_faults(self) -> None:
+        """Test-only faults run on a local development chain only, and never quietly."""
+        faults = self.settings.testing.faults
+        if not faults:
+            return
+        if self.chain_id not in DEV_CHAIN_IDS:
+            raise SettingsError(
+                [f"testing: faults are for tests on a local development chain (ids "
+                 f"{', '.join(map(str, DEV_CHAIN_IDS))}), not chain {self.chain_id}"]
+            )  # fmt: skip
+        for fault in faults:
+            log.warning("TEST FAULT ON: this node posts %s. It will be slashed; never run it "
+                        "like this on a real network.", fault)  # fmt: skip
+
+    def _bonds(self) -> dict[int, int]:
+        """Served model id -> the bond a wrong posting of it costs (the registry's)."""
+        return {model_id: m.bond for model_id, m in self.models.models.items()}
 
     # -------------------------------------------------------------- lifecycle
 
@@ -189,6 +236,7 @@ class OracleNode:
         cursor = self.store.cursor()
         return {
             "chain_id": self.chain_id,
+            "time": int(self.clock()) if self.clock.seen else None,
             "head": self.listener.head,
             "safe_head": self.listener.safe_head,
             "cursor": None if cursor is None else cursor[0],

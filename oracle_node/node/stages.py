@@ -1,14 +1,17 @@
 """The three pipeline stages, each a :class:`~oracle_node.service.Service` on its own thread.
 
-``new -> inferred`` (onnxruntime), ``inferred -> proved`` (EZKL in the prover pool) and
-``proved -> submitted -> fulfilled`` (the submitter) run at the same time on different
+``new -> inferred`` (onnxruntime), ``inferred -> proved`` (EZKL in the prover pool: a proof,
+or for an Optimistic request the circuit's output from the witness alone) and
+``proved -> submitted -> fulfilled | posted`` (the submitter) run at the same time on different
 requests, so one request's proof overlaps the next one's inference and the previous one's
 submission. Stages read their work from the job store, never from each other: whatever state
-a crash leaves, the stage that owns it picks it up on restart.
+a crash leaves, the stage that owns it picks it up on restart. Optimistic settlement (finalising
+our postings, watching others') is in :mod:`oracle_node.node.optimistic`.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,7 +23,7 @@ from oracle_node.encoding import int_to_felt
 from oracle_node.exceptions import OracleError, ProverLostError
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import LoadedModel, ModelSet
-from oracle_node.node.provers import ProofOutcome, ProverBackend
+from oracle_node.node.provers import ProofOutcome, ProverBackend, WitnessOutcome
 from oracle_node.service import Backoff, Service, exponential_backoff
 from oracle_node.store import Job, JobState, JobStore, past_deadline
 
@@ -33,8 +36,13 @@ RECEIPT_MAX_POLL = 4.0
 
 Clock = Callable[[], float]
 
+log = logging.getLogger("oracle_node.proving")
 
-class _Stage(Service):
+
+class Stage(Service):
+    """What the node's stages share: the job store, metrics, a wake-up event, the chain's clock
+    and the receipt-poll schedule."""
+
     def __init__(
         self,
         store: JobStore,
@@ -49,6 +57,28 @@ class _Stage(Service):
         # deadlines and windows are block timestamps: the runner passes the chain's clock
         self.clock: Clock = time.time
         self.monotonic: Clock = time.monotonic  # intervals: receipt polls
+        # key -> (monotonic time of the next receipt poll, interval after that one)
+        self.receipt_polls: dict[int, tuple[float, float]] = {}
+
+    def receipt_due(self, key: int) -> bool:
+        """Whether to poll the receipt of the transaction sent for ``key`` now; spaces polls
+        out exponentially."""
+        now = self.monotonic()
+        scheduled = self.receipt_polls.get(key)
+        if scheduled is None:  # just sent: first poll after RECEIPT_FIRST_POLL
+            self.receipt_polls[key] = (now + RECEIPT_FIRST_POLL, RECEIPT_FIRST_POLL)
+            return False
+        due, interval = scheduled
+        if now < due:
+            return False
+        interval = min(RECEIPT_MAX_POLL, interval * 2)
+        self.receipt_polls[key] = (now + interval, interval)
+        return True
+
+    def forget_polls(self, waiting: set[int]) -> None:
+        """Drop the poll schedules of keys no longer waiting for a receipt."""
+        for key in set(self.receipt_polls) - waiting:
+            del self.receipt_polls[key]
 
     def idle(self) -> None:
         self.wake.wait(IDLE_WAIT)
@@ -67,7 +97,7 @@ class _Stage(Service):
         return False
 
 
-class InferenceStage(_Stage):
+class InferenceStage(Stage):
     """``new -> inferred``: input checks and onnxruntime."""
 
     name = "inference"
@@ -121,8 +151,13 @@ class InferenceStage(_Stage):
         self.wake.set()
 
 
-class ProvingStage(_Stage):
+class ProvingStage(Stage):
     """``inferred -> proved``: at most ``pool.workers`` proofs in flight.
+
+    An Optimistic request is not proven: its output is the circuit's, computed with the witness
+    in the same pool (milliseconds), so that every honest node posts the same bits. With
+    ``lie_every`` (a test-only fault, :class:`~oracle_node.settings.FaultSettings`) the output
+    of every request whose id is a multiple of it is changed before it is stored.
 
     A proof covers one request, or, for a batched circuit (``manifest.batch_size`` N > 1), a
     batch of up to the model's ``batch_limit`` requests (the prover pads it to N with the
@@ -149,25 +184,74 @@ class ProvingStage(_Stage):
         self.in_flight: dict[tuple[int, ...], Future[ProofOutcome]] = {}
         self.crashes: dict[int, int] = {}
         self.wall: Clock = time.time  # batch waits: since the node learned of each request
+        self.witnessing: dict[int, Future[WitnessOutcome]] = {}
+        self.lie_every = 0
 
     def step(self) -> bool:
         self._collect()
+        self._collect_witnesses()
         free = self.pool.workers - len(self.in_flight)
-        if free <= 0:
-            return False
-        busy = {rid for key in self.in_flight for rid in key}
+        busy = {rid for key in self.in_flight for rid in key} | set(self.witnessing)
         ready = []
         for job in self.store.in_state(JobState.INFERRED):
             if job.request_id in busy or self.expire_if_late(job, JobState.INFERRED):
                 continue
             ready.append(job)
+        witnessed = self._witness([job for job in ready if job.optimistic])
+        ready = [job for job in ready if not job.optimistic]
+        if free <= 0:
+            return witnessed
         started = 0
         for unit in self._units(ready):
             if started >= free:
                 break
             self._start(unit)
             started += 1
-        return started > 0
+        return started > 0 or witnessed
+
+    def _witness(self, jobs: list[Job]) -> bool:
+        """Start computing the outputs of Optimistic requests (a few at a time: each takes
+        milliseconds in the pool, behind any proof already queued there)."""
+        started = False
+        for job in jobs:
+            if len(self.witnessing) >= self.pool.workers:
+                break
+            try:
+                model = self.models.get(job.model_id)
+            except OracleError as exc:
+                self.store.fail(job.request_id, str(exc))
+                continue
+            self.witnessing[job.request_id] = self.pool.witness(
+                model.dir, model.srs_path, list(job.input)
+            )
+            started = True
+        return started
+
+    def _collect_witnesses(self) -> None:
+        for request_id, future in list(self.witnessing.items()):
+            if not future.done():
+                continue
+            del self.witnessing[request_id]
+            try:
+                outcome = future.result()
+            except (BrokenProcessPool, ProverLostError):
+                self._pool_crashed((request_id,))
+                continue
+            except Exception as exc:  # EZKL refused the input: the job fails, the stage goes on
+                self.crashes.pop(request_id, None)
+                self.store.fail(request_id, f"computing the circuit's output failed: {exc}")
+                continue
+            self.crashes.pop(request_id, None)
+            output = list(outcome.outputs)
+            if self.lie_every and request_id % self.lie_every == 0:
+                output = [output[0] + 1, *output[1:]]
+                log.warning("TEST FAULT: request %d: posting a wrong output %s", request_id, output)
+            self.metrics.observe("witness", outcome.witness_s)
+            self.store.transition(
+                request_id, [JobState.INFERRED], JobState.PROVED, output=output,
+                timings={"witness_s": outcome.witness_s, "proved_at": time.time()},
+            )  # fmt: skip
+            self.wake.set()
 
     def _units(self, ready: list[Job]) -> list[tuple[LoadedModel, list[Job]]]:
         """What to prove now, oldest first: single requests, and the batches that are full or
@@ -267,7 +351,7 @@ class ProvingStage(_Stage):
             return 1
 
 
-class SubmitStage(_Stage):
+class SubmitStage(Stage):
     """``proved -> submitted -> fulfilled``: one thread, so nonces stay in order."""
 
     name = "submitter"
@@ -282,8 +366,6 @@ class SubmitStage(_Stage):
     ) -> None:
         super().__init__(store, metrics, wake, backoff)
         self.submitter = submitter
-        # request id -> (monotonic time of the next receipt poll, interval after that one)
-        self.receipt_polls: dict[int, tuple[float, float]] = {}
 
     def step(self) -> bool:
         busy = False
@@ -291,11 +373,9 @@ class SubmitStage(_Stage):
         units: dict[str, list[Job]] = {}
         for job in self.store.in_state(JobState.SUBMITTED):
             units.setdefault(job.tx_hash or str(job.request_id), []).append(job)
-        waiting = {unit[0].request_id for unit in units.values()}
-        for request_id in set(self.receipt_polls) - waiting:
-            del self.receipt_polls[request_id]
+        self.forget_polls({unit[0].request_id for unit in units.values()})
         for unit in units.values():
-            if not self._receipt_due(unit[0].request_id):
+            if not self.receipt_due(unit[0].request_id):
                 continue
             if self._confirm(unit):
                 busy = True
@@ -321,20 +401,6 @@ class SubmitStage(_Stage):
         if len(unit) == 1 and unit[0].batch is None:
             return self.submitter.confirm(unit[0])
         return self.submitter.confirm_unit(unit)
-
-    def _receipt_due(self, request_id: int) -> bool:
-        """Whether to poll this job's receipt now; spaces polls out exponentially."""
-        now = self.monotonic()
-        scheduled = self.receipt_polls.get(request_id)
-        if scheduled is None:  # just sent: first poll after RECEIPT_FIRST_POLL
-            self.receipt_polls[request_id] = (now + RECEIPT_FIRST_POLL, RECEIPT_FIRST_POLL)
-            return False
-        due, interval = scheduled
-        if now < due:
-            return False
-        interval = min(RECEIPT_MAX_POLL, interval * 2)
-        self.receipt_polls[request_id] = (now + interval, interval)
-        return True
 
     def _record(self, request_id: int) -> None:
         job = self.store.get(request_id)

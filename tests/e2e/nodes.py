@@ -20,8 +20,11 @@ from oracle_node.devchain import free_port
 class NodeProcess:
     """One node: its environment, data folder, log file and API port."""
 
-    def __init__(self, name: str, data_dir: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, name: str, data_dir: Path, env: dict[str, str], command: str = "run"
+    ) -> None:
         self.name = name
+        self.command = command
         self.data_dir = data_dir
         self.api_port = free_port()
         self.token = f"token-{name}"
@@ -40,12 +43,20 @@ class NodeProcess:
         return f"http://127.0.0.1:{self.api_port}"
 
     def start(self, ready_timeout: float = 180.0) -> None:
+        self.launch()
+        self.wait_ready(ready_timeout)
+
+    def launch(self) -> None:
+        """Start the process without waiting for it (start several, then wait for each)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "oracle_node.cli", "run"],
+            [sys.executable, "-m", "oracle_node.cli", self.command],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+
+    def wait_ready(self, ready_timeout: float = 180.0) -> None:
+        assert self.proc is not None
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

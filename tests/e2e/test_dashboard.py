@@ -28,6 +28,8 @@ from tests.support.protocol import BREAST_CANCER, ROOT, Deployment, deploy, depl
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHROMIUM = Path(os.environ.get("ORACLE_CHROMIUM", "/usr/bin/chromium"))
+WINDOW = 300  # the model's challenge window (chain seconds)
+BOND = 3 * 10**17
 ARTIFACTS = Path(os.environ.get("ORACLE_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 
 
@@ -40,10 +42,22 @@ class Solo:
     gate: Any
     node: NodeProcess
     address: str
+    consumer: Any
+    model_id: int
 
     def request(self, features: list[int], applicant: int) -> int:
         sender = self.w3.eth.accounts[applicant]
         tx = self.gate.functions.screen(features).transact({"from": sender, "value": FEE})
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx)
+        assert receipt["status"] == 1
+        events = self.protocol.coordinator.events.InferenceRequested().process_receipt(
+            receipt, errors=DISCARD
+        )
+        return int(events[0]["args"]["requestId"])
+
+    def request_optimistic(self, features: list[int]) -> int:
+        call = self.consumer.functions.requestOptimistic(self.model_id, features, CALLBACK_GAS)
+        tx = call.transact({"from": self.w3.eth.accounts[5], "value": FEE})
         receipt = self.w3.eth.wait_for_transaction_receipt(tx)
         assert receipt["status"] == 1
         events = self.protocol.coordinator.events.InferenceRequested().process_receipt(
@@ -62,7 +76,8 @@ def solo(tmp_path_factory) -> Iterator[Solo]:
         w3 = Web3(Web3.HTTPProvider(anvil.url))
         owner, operator = w3.eth.accounts[0], w3.eth.accounts[1]
         protocol = deploy_protocol(w3, owner, PARAMS, FEE)
-        model_id = protocol.register_model()
+        model_id = protocol.register_model(challenge_window=WINDOW, bond=BOND)
+        consumer = deploy(w3, owner, "RecordingConsumer", protocol.coordinator.address)
         gate = deploy(
             w3, owner, "ScreeningGate", protocol.coordinator.address, model_id, 0, CALLBACK_GAS
         )
@@ -78,10 +93,11 @@ def solo(tmp_path_factory) -> Iterator[Solo]:
             [{"id": model_id, "dir": str(BREAST_CANCER)}],
             {"dev_private_key": dev_key(1), "allow_dev_key": "true"},
         )
+        env["ORACLE_OPTIMISTIC__FINALIZE_WAIT_S"] = "1"
         node = NodeProcess("solo", root / "solo", env)
         node.start()
         try:
-            yield Solo(w3, protocol, gate, node, operator)
+            yield Solo(w3, protocol, gate, node, operator, consumer, model_id)
         finally:
             node.stop()
 
@@ -180,7 +196,21 @@ def test_dashboard_follows_a_request_to_fulfilled_and_guards_withdraw(solo: Solo
     expect(page.locator("#withdrawable")).to_have_text("0 ETH")
     expect(page.locator("#fees-earned")).to_have_text("0.002 ETH")  # earned stays earned
 
-    # 6: the screenshot, as a test artifact
+    # 6: an Optimistic request: posted (an open window, its bond at risk), then finalised
+    for figure, text in (("#opt-open", "0"), ("#opt-at-risk", "0 ETH"), ("#opt-finalised", "0"),
+                         ("#opt-made", "0"), ("#opt-suffered", "0")):  # fmt: skip
+        expect(page.locator(figure)).to_have_text(text)
+    request_id = solo.request_optimistic(sample(2))
+    row = page.locator(f'#jobs tbody tr[data-request-id="{request_id}"]')
+    expect(row).to_have_attribute("data-state", "posted", timeout=60_000)
+    expect(page.locator("#opt-open")).to_have_text("1")
+    expect(page.locator("#opt-at-risk")).to_have_text("0.3 ETH")
+    window = page.locator(f'#open-postings tbody tr[data-request-id="{request_id}"]')
+    expect(window).to_be_visible()
+    expect(window.locator("td").nth(4)).to_contain_text(" s")  # seconds left
+    expect(page.locator("#opt-next")).to_contain_text("next final in")
+
+    # 7: the screenshot, as a test artifact (with the posting's window open)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "dashboard.png"
     page.wait_for_timeout(1_600)  # one more poll, so the charts show the settled state
@@ -188,6 +218,16 @@ def test_dashboard_follows_a_request_to_fulfilled_and_guards_withdraw(solo: Solo
     with capsys.disabled():
         print(f"\ndashboard screenshot: {shot}")
     assert shot.stat().st_size > 10_000
+
+    solo.w3.provider.make_request("evm_increaseTime", [WINDOW + 1])  # type: ignore[arg-type]
+    solo.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    expect(row).to_have_attribute("data-state", "fulfilled", timeout=60_000)
+    expect(page.locator("#opt-open")).to_have_text("0")
+    expect(page.locator("#opt-finalised")).to_have_text("1")
+    expect(page.locator("#opt-at-risk")).to_have_text("0 ETH")
+    expect(page.locator("#open-postings tbody tr")).to_have_count(0)
+    assert solo.consumer.functions.deliveries().call() == 1
+    expect(page.locator("#fees-earned")).to_have_text("0.003 ETH")
     assert errors == [] and external == []
     page.close()
 

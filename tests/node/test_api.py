@@ -28,6 +28,7 @@ from oracle_node.node.models import ModelSet
 from oracle_node.node.provers import ProverPool
 from oracle_node.settings import ApiSettings, NodeSettings, ServedModel, load_settings
 from oracle_node.store import JobState, JobStore
+from oracle_node.watchlog import NewPosting, WatchState
 from tests.support.jobs import new_job
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
@@ -337,5 +338,61 @@ def test_dashboard_page_and_its_assets_are_served_without_a_token(client):
         assert client.get(f"/{url}").status_code == 200, url
     assert not any("://" in u for u in urls)
     script = client.get("/assets/app.js").text
-    for route in ("v1/node", "v1/earnings", "v1/models", "v1/jobs", "v1/withdraw"):
+    for route in ("v1/node", "v1/earnings", "v1/models", "v1/jobs", "v1/withdraw",
+                  "v1/optimistic", "v1/challenges"):  # fmt: skip
         assert route in script
+
+
+def _posting(final_at: int, poster: str = ADDRESS) -> dict[str, Any]:
+    return {"requester": "0x" + "22" * 20, "poster": poster, "fee": 10**15,
+            "callbackGasLimit": 200_000, "finalAt": final_at, "outputHash": "0x" + "33" * 32,
+            "commitmentHash": "0x" + "44" * 32}  # fmt: skip
+
+
+def test_optimistic_shows_open_postings_stake_at_risk_and_challenges(client, node):
+    node.models.models[1].bond = 3 * 10**17
+    window = {"modelId": 1, "deadline": 1, "inputHash": "0x" + "ab" * 32, "challengeWindow": 300}
+    for request_id, state in ((401, JobState.POSTED), (402, JobState.POSTED), (403, JobState.LOST),
+                              (404, JobState.FULFILLED)):  # fmt: skip
+        node.store.add(new_job(request_id, block=40, commitment=window))
+        node.store.transition(request_id, [JobState.NEW], state, output=[request_id],
+                              posting=_posting(1_700_000_000 + request_id))  # fmt: skip
+    for request_id, state in ((501, WatchState.CHALLENGED), (502, WatchState.AGREED),
+                              (503, WatchState.WRONG)):  # fmt: skip
+        node.store.watch(
+            NewPosting(
+                request_id,
+                1,
+                [1],
+                window,
+                "0x" + "55" * 20,
+                _posting(1_700_000_999),
+                [6],
+                50,
+                "0x" + "66" * 32,
+            )  # fmt: skip
+        )
+        node.store.watch_step(request_id, [WatchState.SEEN], state, slashed_wei=10**17)
+    body = client.get("/v1/optimistic").json()
+    assert [p["request_id"] for p in body["open_postings"]] == ["401", "402"]
+    assert body["open_postings"][0] == {
+        "request_id": "401", "model_id": 1, "final_at": 1_700_000_401, "fee_wei": "0",
+        "bond_wei": str(3 * 10**17), "output": ["401"],
+    }  # fmt: skip
+    assert body["stake_at_risk_wei"] == str(6 * 10**17)
+    assert (body["posted"], body["finalised"], body["challenges_suffered"]) == (4, 1, 1)
+    assert (body["challenges_made"], body["challenges_in_progress"]) == (1, 1)
+    assert body["checked"]["agreed"] == 1
+
+    listed = client.get("/v1/challenges").json()
+    assert [p["request_id"] for p in listed["postings"]] == ["503", "502", "501"]
+    made = client.get("/v1/challenges", params={"state": "challenged"}).json()["postings"]
+    assert made[0]["slashed_wei"] == str(10**17) and made[0]["posted_output"] == ["6"]
+
+    node.metrics.watch(node.account, lambda: 7, lambda: {1: 3 * 10**17})
+    text = client.get("/metrics").text
+    for line in ("oracle_postings_total 4.0", "oracle_finalisations_total 1.0",
+                 "oracle_challenges_suffered_total 1.0", "oracle_challenges_made_total 1.0",
+                 "oracle_stake_at_risk_wei 6e+17"):  # fmt: skip
+        assert line in text, line
+    node.metrics.account_source = node.metrics.lag_source = node.metrics.bond_source = None

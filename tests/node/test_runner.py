@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from oracle_node.api.server import ApiService
-from oracle_node.exceptions import InferenceError, PortInUseError
+from oracle_node.exceptions import InferenceError, PortInUseError, SettingsError
+from oracle_node.node import runner
 from oracle_node.node.runner import OracleNode
 from oracle_node.settings import ApiSettings, NodeSettings, load_settings
 
@@ -51,7 +52,10 @@ def test_node_starts_reports_ready_and_stops(chain, tmp_path, key_cache):
     node.start()
     try:
         assert node.health()["ok"] is True
-        assert set(node.health()["services"]) == {"listener", "inference", "proving", "submitter"}
+        assert set(node.health()["services"]) == {
+            "listener", "inference", "proving", "submitter", "finaliser", "watcher",
+        }  # fmt: skip
+        assert node.listener.serve and node.listener.watch
         deadline = time.monotonic() + 20
         while not node.readiness()["ready"] and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -113,5 +117,43 @@ def test_a_node_asked_for_cuda_without_the_cuda_provider_refuses_to_start(
     settings.inference.device = "cuda"
     node = OracleNode(settings)
     with pytest.raises(InferenceError, match="install the `gpu` extra"):
+        node.start()
+    assert node.services == []
+
+
+def test_watch_only_runs_the_listener_and_the_watcher_and_serves_no_request(
+    chain, tmp_path, key_cache
+):
+    node = OracleNode(settings_for(chain, tmp_path, key_cache), watch_only=True)
+    node.start()
+    try:
+        assert set(node.health()["services"]) == {"listener", "watcher"}
+        assert node.listener.watch and not node.listener.serve
+        deadline = time.monotonic() + 20
+        while not node.readiness()["ready"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert node.readiness()["ready"] is True
+    finally:
+        node.stop()
+
+
+def test_a_node_with_watching_off_runs_no_watcher(chain, tmp_path, key_cache):
+    settings = settings_for(chain, tmp_path, key_cache)
+    settings.optimistic.watch = False
+    node = OracleNode(settings)
+    node.start()
+    try:
+        assert "watcher" not in node.health()["services"] and not node.listener.watch
+    finally:
+        node.stop()
+
+
+def test_test_faults_are_refused_off_a_development_chain(chain, tmp_path, key_cache, monkeypatch):
+    settings = settings_for(chain, tmp_path, key_cache)
+    settings.testing.allow_faults = True
+    settings.testing.lie_every = 2
+    monkeypatch.setattr(runner, "DEV_CHAIN_IDS", (1337,))
+    node = OracleNode(settings)
+    with pytest.raises(SettingsError, match="faults are for tests on a local development chain"):
         node.start()
     assert node.services == []

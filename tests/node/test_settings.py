@@ -107,3 +107,21 @@ def test_require_chain_names_what_a_running_node_lacks():
 def test_unknown_setting_is_refused():
     with pytest.raises(SettingsError, match="chain.rpc: Extra inputs"):
         load_settings(chain={"rpc": "http://x"})
+
+
+def test_optimistic_defaults_watch_and_finalise_in_batches():
+    settings = load_settings()
+    assert settings.optimistic.watch is True
+    assert settings.optimistic.finalize_batch == 20 and settings.optimistic.finalize_wait_s == 10
+    assert settings.testing.lie_every == 0 and settings.testing.faults == []
+
+
+def test_the_lying_fault_is_refused_unless_faults_are_allowed(monkeypatch):
+    monkeypatch.setenv("ORACLE_TESTING__LIE_EVERY", "3")
+    with pytest.raises(SettingsError, match="for tests only.*ORACLE_TESTING__ALLOW_FAULTS=true"):
+        load_settings()
+    monkeypatch.setenv("ORACLE_TESTING__ALLOW_FAULTS", "true")
+    settings = load_settings()
+    assert settings.testing.faults == [
+        "a wrong output for every Optimistic request id divisible by 3"
+    ]

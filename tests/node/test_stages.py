@@ -19,7 +19,7 @@ from oracle_node.circuits.datasets import held_out
 from oracle_node.encoding import float_to_int, int_to_felt
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
-from oracle_node.node.provers import ProofOutcome
+from oracle_node.node.provers import ProofOutcome, WitnessOutcome
 from oracle_node.node.stages import (
     MAX_POOL_CRASHES,
     RECEIPT_FIRST_POLL,
@@ -225,3 +225,51 @@ def test_receipt_poll_state_is_dropped_once_the_job_settles(store):
     t[0] += 2 * RECEIPT_FIRST_POLL
     stage.step()
     assert submitter.checks == 2 and stage.receipt_polls == {}
+
+
+class WitnessPool(CrashingPool):
+    """A prover pool that computes witnesses only: an Optimistic request needs no proof."""
+
+    def __init__(self, output: list[int]) -> None:
+        super().__init__()
+        self.output = output
+        self.witnesses = 0
+
+    def submit(self, *_: Any) -> Future[ProofOutcome]:
+        raise AssertionError("an Optimistic request is not proven")
+
+    def witness(self, *_: Any) -> Future[WitnessOutcome]:
+        self.witnesses += 1
+        future: Future[WitnessOutcome] = Future()
+        future.set_result(WitnessOutcome(list(self.output), 0.004))
+        return future
+
+
+def optimistic(store: JobStore, request_id: int) -> None:
+    commitment = {"modelId": 1, "deadline": int(NOW + 600), "inputHash": "0x" + "ab" * 32,
+                  "challengeWindow": 300}  # fmt: skip
+    store.add(new_job(request_id, input=features(), commitment=commitment))
+    store.transition(request_id, [JobState.NEW], JobState.INFERRED, float_output=[0.5])
+
+
+def test_an_optimistic_request_stores_the_witness_output_and_no_proof(store, models):
+    optimistic(store, 1)
+    pool = WitnessPool([42])
+    stage = proving(store, models, pool)
+    stage.step()
+    stage.step()
+    job = store.get(1)
+    assert job.state is JobState.PROVED and job.optimistic
+    assert job.output == [42] and job.proof is None and job.instances is None
+    assert pool.witnesses == 1 and "witness_s" in job.timings
+
+
+def test_the_test_fault_posts_a_wrong_output_for_every_nth_request_only(store, models):
+    for request_id in (3, 4):
+        optimistic(store, request_id)
+    stage = proving(store, models, WitnessPool([42, -1]))
+    stage.lie_every = 2
+    for _ in range(4):
+        stage.step()
+    assert store.get(3).output == [42, -1]
+    assert store.get(4).output == [43, -1]  # 4 is a multiple of 2: its first value moved

@@ -9,6 +9,7 @@ import pytest
 
 from oracle_node.exceptions import StoreError
 from oracle_node.store import _SCHEMA, JobState, JobStore
+from oracle_node.watchlog import REORG_MOOT, WATCH_OPEN_STATES, NewPosting, WatchState
 from tests.support.jobs import new_job
 
 
@@ -133,3 +134,39 @@ def test_a_store_made_before_the_gas_columns_gains_them_on_open(tmp_path):
     assert (job.gas_used, job.gas_wei) == (21_000, 2**70)  # wei kept exact, beyond 64 bits
     assert [j.request_id for j in store.settled_since()] == [7]
     store.close()
+
+
+def _posted(request_id: int, final_at: int, block: int = 50) -> NewPosting:
+    posting = {"requester": "0x" + "22" * 20, "poster": "0x" + "55" * 20, "fee": 7,
+               "callbackGasLimit": 1, "finalAt": final_at, "outputHash": "0x" + "33" * 32,
+               "commitmentHash": "0x" + "44" * 32}  # fmt: skip
+    return NewPosting(request_id, 1, [1, -2], {"modelId": 1}, "0x" + "55" * 20, posting, [6],
+                      block, "0x" + "66" * 32)  # fmt: skip
+
+
+def test_a_watched_posting_is_recorded_once_and_revived_only_after_a_reorg(store):
+    assert store.watch(_posted(1, 100)) is True
+    assert store.watch(_posted(1, 100)) is False  # a rescan of the same log
+    row = store.get_watched(1)
+    assert (row.state, row.input, row.posted_output, row.final_at) == (WatchState.SEEN, [1, -2],
+                                                                      [6], 100)  # fmt: skip
+    store.watch_step(1, [WatchState.SEEN], WatchState.WRONG, output=[5])
+    assert store.watch_step(1, [WatchState.SEEN], WatchState.AGREED) is False  # not from wrong
+    assert store.watch(_posted(1, 120)) is False  # a live row is not replaced
+    store.watch_step(1, WATCH_OPEN_STATES, WatchState.MOOT, reason=REORG_MOOT)
+    assert store.watch(_posted(1, 130, block=52)) is True  # the posting, mined again
+    again = store.get_watched(1)
+    assert (again.state, again.final_at, again.block_number) == (WatchState.SEEN, 130, 52)
+    assert again.output == [5]  # what the circuit gives does not change
+    assert store.watch_counts()["seen"] == 1
+
+
+def test_our_postings_are_counted_and_found_by_block_for_reorgs(store):
+    store.add(new_job(1, block=10))
+    store.add(new_job(2, block=11))
+    store.transition(1, [JobState.NEW], JobState.POSTED, posting={"finalAt": 9}, posting_block=20)
+    store.transition(2, [JobState.NEW], JobState.LOST, posting={"finalAt": 9}, posting_block=21)
+    assert store.optimistic_counts() == {"posted": 2, "finalised": 0, "lost": 1}
+    assert [j.request_id for j in store.posted_from_block(20)] == [1]
+    assert store.posted_from_block(21) == []
+    assert store.get(1).final_at == 9 and store.get(1).public()["final_at"] == 9

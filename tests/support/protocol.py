@@ -69,8 +69,11 @@ class Deployment:
         input_len: int | None = None,
         manifest: Manifest | None = None,
         verifier: Contract | None = None,
+        challenge_window: int = 0,
+        bond: int = 0,
     ) -> int:
-        """Register a model (default: breast_cancer with the deployment's verifier)."""
+        """Register a model (default: breast_cancer with the deployment's verifier); a
+        ``challenge_window`` and a ``bond`` allow Optimistic requests."""
         manifest = manifest or self.manifest
         verifier = verifier or self.verifier
         folder = BREAST_CANCER.parent / manifest.name
@@ -80,6 +83,8 @@ class Deployment:
                 verifier.address,
                 fee=self.fee,
                 max_abs_input=read_max_abs_input(folder),
+                challenge_window=challenge_window,
+                bond=bond,
             )
         )
         if input_len is not None:
@@ -90,8 +95,9 @@ class Deployment:
         event = self.model_registry.events.ModelRegistered().process_receipt(receipt)[0]
         return int(event["args"]["modelId"])
 
-    def stake(self, node: str, model_ids: list[int]) -> None:
-        send(self.w3, self.node_registry.functions.stake(), node, self.params.min_stake)
+    def stake(self, node: str, model_ids: list[int], amount: int | None = None) -> None:
+        value = self.params.min_stake if amount is None else amount
+        send(self.w3, self.node_registry.functions.stake(), node, value)
         for model_id in model_ids:
             send(self.w3, self.node_registry.functions.addModel(model_id), node)
 

@@ -204,7 +204,7 @@ function provedAt(job) {
 }
 
 function renderJobs(jobs) {
-  const open = new Set(["new", "inferred", "proved", "submitted"]);
+  const open = new Set(["new", "inferred", "proved", "submitted", "posted"]);
   const body = $("jobs").tBodies[0];
   body.replaceChildren();
   const now = Date.now() / 1000;
@@ -247,6 +247,55 @@ function renderJobs(jobs) {
   ], { yFormat: (v) => `${v}`, barWidth: 60 });
 }
 
+function renderOptimistic(opt) {
+  const now = opt.time ?? Date.now() / 1000;
+  const open = opt.open_postings;
+  $("opt-open").textContent = open.length;
+  const next = open.length ? Math.min(...open.map((p) => p.final_at)) : null;
+  $("opt-next").textContent = next === null ? "no window open" : `next final in ${Math.max(0, next - now).toFixed(0)} s`;
+  showWei("opt-at-risk", opt.stake_at_risk_wei);
+  $("opt-finalised").textContent = opt.finalised;
+  $("opt-posted").textContent = `of ${opt.posted} posting(s) made`;
+  $("opt-made").textContent = opt.challenges_made;
+  const agreed = opt.checked.agreed || 0;
+  $("opt-checked").textContent =
+    `${agreed} posting(s) checked right · ${opt.challenges_in_progress} being challenged`;
+  $("opt-suffered").textContent = opt.challenges_suffered;
+  $("opt-suffered").className = `figure ${opt.challenges_suffered ? "bad-text" : ""}`;
+  $("opt-time").textContent = opt.time ? `(chain time ${when(opt.time)})` : "";
+  const body = $("open-postings").tBodies[0];
+  body.replaceChildren();
+  for (const p of open) {
+    const row = body.insertRow();
+    row.dataset.requestId = p.request_id;
+    cell(row, p.request_id, "mono");
+    cell(row, p.model_id);
+    cell(row, p.output.join(", "), "mono");
+    cell(row, when(p.final_at));
+    cell(row, `${Math.max(0, p.final_at - now).toFixed(0)} s`, "num");
+    cell(row, eth(p.bond_wei), "num");
+  }
+}
+
+function renderChallenges(challenges) {
+  const body = $("challenges").tBodies[0];
+  body.replaceChildren();
+  for (const c of challenges.postings) {
+    const row = body.insertRow();
+    row.dataset.requestId = c.request_id;
+    row.dataset.state = c.state;
+    cell(row, c.request_id, "mono");
+    cell(row, shortHex(c.poster), "mono").title = c.poster;
+    cell(row, "").append(Object.assign(document.createElement("span"), {
+      className: `badge state-${c.state}`, textContent: c.state, title: c.reason || "",
+    }));
+    cell(row, c.posted_output.join(", "), "mono");
+    cell(row, c.output ? c.output.join(", ") : "", "mono");
+    cell(row, BigInt(c.slashed_wei) ? eth(c.slashed_wei) : "", "num");
+    cell(row, shortHex(c.tx_hash), "mono").title = c.tx_hash || "";
+  }
+}
+
 // ----------------------------------------------------------------------- polling
 
 async function getJSON(path) {
@@ -265,6 +314,8 @@ async function refresh() {
     ["v1/earnings", renderEarnings],
     ["v1/models", renderModels],
     [`v1/jobs?limit=${JOB_LIMIT}&proof=false`, renderJobs],
+    ["v1/optimistic", renderOptimistic],
+    ["v1/challenges?limit=50", renderChallenges],
   ];
   await Promise.all(pages.map(async ([path, render]) => {
     try {
