@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from oracle_node.chain.contracts import commitment_tuple, posting_tuple
+from oracle_node.chain.contracts import commitment_tuple, posting_of, posting_tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "optimistic.md"
@@ -51,7 +51,7 @@ def _requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
 
 def _posting(coordinator: Any, receipt: Any, rid: int, commitment: Any) -> tuple[Any, ...]:
     [log] = list(receipt.events.filter(coordinator.OutputPosted))
-    return posting_tuple(rid, commitment, log.poster, log.finalAt)
+    return posting_tuple(posting_of(rid, commitment, log.poster, log.finalAt))
 
 
 class _Steps:

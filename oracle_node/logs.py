@@ -31,11 +31,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(*, verbose: bool = False, fmt: str = "text") -> None:
-    """Send the package's logs to stderr as ``fmt`` (``text`` or ``json``), INFO or DEBUG."""
+    """Send the process's logs to stderr as ``fmt`` (``text`` or ``json``), INFO or DEBUG. Like
+    :func:`logging.basicConfig`, it leaves a root logger that already has handlers alone."""
     if fmt not in FORMATS:
         raise ValueError(f"log format {fmt!r}: use one of {', '.join(FORMATS)}")
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True
-    )
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])

@@ -30,6 +30,7 @@ from web3.logs import DISCARD
 
 from oracle_node.chain.contracts import OracleContracts, commitment_tuple, posting_tuple
 from oracle_node.chain.postings import request_history
+from oracle_node.chain.sealing import challenge_seal
 from oracle_node.chain.submitter import Submitter, gas_cost
 from oracle_node.chain.tx import GAS_MARGIN
 from oracle_node.exceptions import RevertError
@@ -74,14 +75,17 @@ class Challenger:
             if self.still_open(row):
                 self._broadcast(row, row.raw_tx)
             return
-        if not self.still_open(row):
+        if not self.still_open(row) or not self._sealed(row):
             return
         call = self._call(row)
         try:
             gas = int(call.estimate_gas({"from": self.node}) * GAS_MARGIN)
         except ContractLogicError as exc:
             decoded = self.contracts.decoder.decode(exc.data)
-            self._on_revert(row, RevertError("challenge (estimate)", decoded, str(exc.data or "")))
+            error = RevertError("challenge (estimate)", decoded, str(exc.data or ""))
+            if error.error_name == "FulfillmentNotSealed":
+                return  # the seal's block is the latest: challenge from a later one
+            self._on_revert(row, error)
             return
         tx_hash, raw, nonce = self.submitter.sign(call, gas)
         self.store.watch_step(
@@ -93,16 +97,33 @@ class Challenger:
     def still_open(self, row: Watched) -> bool:
         """Whether the coordinator still holds exactly this posting, inside its window; if not,
         the row is settled from the logs."""
-        if self.clock() < row.final_at and self.contracts.is_posted(row.request_id, row.posting):
+        if self.clock() < row.final_at and self.contracts.is_posted(
+            row.request_id, row.posting, row.posted_output
+        ):
             return True
         self.resolve(row)
+        return False
+
+    def _sealed(self, row: Watched) -> bool:
+        """Whether our seal of this challenge is on chain; if not, send it (and wait for its
+        receipt): a challenge counts only with a seal from an earlier block, so nobody can copy
+        ours from the mempool and land it first. Sealing twice is harmless (the first stands)."""
+        assert row.proof is not None and row.instances is not None
+        seal = challenge_seal(row.request_id, self.node, row.proof, row.instances)
+        coordinator = self.contracts.coordinator
+        if int(coordinator.functions.sealedAt(self.node, seal).call()) != 0:
+            return True
+        self.submitter.send_call(
+            coordinator.functions.sealFulfillment(row.request_id, seal), "seal challenge"
+        )
+        log.info("request %d: challenge sealed; it goes from a later block", row.request_id)
         return False
 
     def _call(self, row: Watched) -> Any:
         assert row.proof is not None and row.instances is not None
         return self.contracts.coordinator.functions.challenge(
             row.request_id, commitment_tuple(row.commitment), posting_tuple(row.posting),
-            row.proof, row.instances,
+            row.posted_output, row.proof, row.instances,
         )  # fmt: skip
 
     def _broadcast(self, row: Watched, raw: bytes) -> None:
@@ -195,7 +216,7 @@ class Challenger:
     def resolve(self, row: Watched) -> None:
         """The posting is no longer open to our challenge: settle the row from the chain."""
         rid = row.request_id
-        if self.contracts.is_posted(rid, row.posting):
+        if self.contracts.is_posted(rid, row.posting, row.posted_output):
             if self.clock() >= row.final_at:
                 self.store.watch_step(rid, WATCH_OPEN_STATES, WatchState.MOOT,
                                       reason="the challenge window closed first")  # fmt: skip
@@ -211,7 +232,7 @@ class Challenger:
         elif challenge is not None:
             self.store.watch_step(rid, WATCH_OPEN_STATES, WatchState.MOOT,
                                   reason=f"challenged first by {challenge.challenger}")  # fmt: skip
-        elif history.fulfilled is not None:
+        elif history.finalized_tx is not None or history.fulfilled is not None:
             self.store.watch_step(rid, WATCH_OPEN_STATES, WatchState.MOOT,
                                   reason="settled: finalised")  # fmt: skip
         else:
@@ -222,7 +243,7 @@ class Challenger:
                     NewPosting(
                         request_id=rid, model_id=row.model_id, input=row.input,
                         commitment=row.commitment, poster=posting.poster,
-                        posting=posting.posting, posted_output=posting.output,
+                        posting=posting.posting(rid, row.commitment), posted_output=posting.output,
                         block_number=posting.block_number, block_hash=posting.block_hash,
                     )
                 )  # fmt: skip

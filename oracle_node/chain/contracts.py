@@ -13,6 +13,7 @@ from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
 from oracle_node.chain.abi import ErrorDecoder, abi_type, load_abi
+from oracle_node.chain.sealing import output_hash
 from oracle_node.exceptions import (
     ConfigError,
     DeploymentRecordError,
@@ -46,7 +47,6 @@ POSTING_FIELDS = (
     "fee",
     "callbackGasLimit",
     "finalAt",
-    "outputHash",
     "commitmentHash",
 )
 
@@ -87,14 +87,22 @@ def commitment_to_json(commitment: Any) -> dict[str, Any]:
     return data
 
 
-def posting_to_json(posting: Any) -> dict[str, Any]:
-    """A decoded ``Posting`` struct as plain JSON values (hashes as 0x hex)."""
-    data = {name: posting[name] for name in POSTING_FIELDS}
-    for name in ("outputHash", "commitmentHash"):
-        data[name] = "0x" + bytes(data[name]).hex()
-    for name in ("requester", "poster"):
-        data[name] = Web3.to_checksum_address(data[name])
-    return data
+def posting_of(request_id: int, commitment: Any, poster: str, final_at: int) -> dict[str, Any]:
+    """The ``Posting`` (as the JSON the stores keep) of an ``OutputPosted`` log (``poster``,
+    ``finalAt``) on a request with ``commitment`` (any form :func:`commitment_tuple` takes):
+    what ``challenge``, ``finalize`` and ``isPosted`` take beside the posted output."""
+    values = commitment_tuple(commitment)
+    fields = dict(zip(COMMITMENT_FIELDS, values, strict=True))
+    commitment_type = _input_abi_type(load_abi("InferenceCoordinator"), "fulfill", 1)
+    digest = bytes(keccak(abi_encode(["uint256", commitment_type], [request_id, values])))
+    return {
+        "requester": Web3.to_checksum_address(fields["requester"]),
+        "poster": Web3.to_checksum_address(poster),
+        "fee": int(fields["fee"]),
+        "callbackGasLimit": int(fields["callbackGasLimit"]),
+        "finalAt": int(final_at),
+        "commitmentHash": "0x" + digest.hex(),
+    }
 
 
 def posting_tuple(value: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -103,10 +111,9 @@ def posting_tuple(value: Mapping[str, Any]) -> tuple[Any, ...]:
     for name in ("requester", "poster"):
         i = POSTING_FIELDS.index(name)
         values[i] = Web3.to_checksum_address(values[i])
-    for name in ("outputHash", "commitmentHash"):
-        i = POSTING_FIELDS.index(name)
-        raw = values[i]
-        values[i] = bytes.fromhex(raw.removeprefix("0x")) if isinstance(raw, str) else bytes(raw)
+    i = POSTING_FIELDS.index("commitmentHash")
+    raw = values[i]
+    values[i] = bytes.fromhex(raw.removeprefix("0x")) if isinstance(raw, str) else bytes(raw)
     return tuple(values)
 
 
@@ -222,20 +229,25 @@ class OracleContracts:
         )
         return bytes(keccak(encoded))
 
-    def posting_hash(self, request_id: int, posting: Mapping[str, Any]) -> bytes:
-        """``keccak256(abi.encode(requestId, posting))``: what an open posting stores (with
-        its lowest bit set, :func:`posting_slot`)."""
-        encoded = abi_encode(["uint256", self._posting_type], [request_id, posting_tuple(posting)])
+    def posting_hash(self, request_id: int, posting: Mapping[str, Any], output: list[int]) -> bytes:
+        """``keccak256(abi.encode(requestId, posting, keccak256(abi.encodePacked(output))))``:
+        what an open posting stores (with its lowest bit set, :func:`posting_slot`)."""
+        encoded = abi_encode(
+            ["uint256", self._posting_type, "bytes32"],
+            [request_id, posting_tuple(posting), output_hash(output)],
+        )
         return bytes(keccak(encoded))
 
     def stored(self, request_id: int) -> bytes:
         """What the coordinator holds for a request (``commitmentOf``)."""
         return bytes(self.coordinator.functions.commitmentOf(request_id).call())
 
-    def is_posted(self, request_id: int, posting: Mapping[str, Any]) -> bool:
-        """True while exactly this posting of the request is open (not finalised, not
+    def is_posted(self, request_id: int, posting: Mapping[str, Any], output: list[int]) -> bool:
+        """True while exactly this posting of ``output`` is open (not finalised, not
         challenged, not removed by a re-org)."""
-        return self.stored(request_id) == posting_slot(self.posting_hash(request_id, posting))
+        return self.stored(request_id) == posting_slot(
+            self.posting_hash(request_id, posting, output)
+        )
 
     def primary_of(self, request_id: int, commitment: dict[str, Any], block_hash: bytes) -> str:
         """The request's primary node (the zero address when it has none), drawn as the
@@ -255,39 +267,6 @@ class OracleContracts:
         posted, not settled)."""
         stored = self.stored(request_id)
         return stored == pending_slot(self.commitment_hash(request_id, commitment))
-
-
-POSTING_FIELDS = (
-    "requester",
-    "poster",
-    "fee",
-    "callbackGasLimit",
-    "finalAt",
-    "commitmentHash",
-)
-
-
-def output_hash(output: list[int]) -> bytes:
-    """``keccak256(abi.encodePacked(int256[] output))``."""
-    return bytes(keccak(b"".join(int(v).to_bytes(32, "big", signed=True) for v in output)))
-
-
-def posting_tuple(request_id: int, commitment: Any, poster: str, final_at: int) -> tuple[Any, ...]:
-    """The ``Posting`` of an ``OutputPosted`` event (poster, finalAt) on a request with
-    ``commitment`` (any form :func:`commitment_tuple` takes), in ABI field order: what
-    ``challenge``, ``finalize`` and ``isPosted`` take beside the posted output."""
-    values = commitment_tuple(commitment)
-    fields = dict(zip(COMMITMENT_FIELDS, values, strict=True))
-    commitment_type = _commitment_abi_type(load_abi("InferenceCoordinator"))
-    digest = bytes(keccak(abi_encode(["uint256", commitment_type], [request_id, values])))
-    return (
-        Web3.to_checksum_address(fields["requester"]),
-        Web3.to_checksum_address(poster),
-        int(fields["fee"]),
-        int(fields["callbackGasLimit"]),
-        int(final_at),
-        digest,
-    )
 
 
 def pending_slot(commitment_hash: bytes) -> bytes:

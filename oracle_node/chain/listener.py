@@ -8,6 +8,8 @@ blocks and records, in one place (the job store):
   log's block (``OracleContracts.primary_of``), so it is known as soon as the log is;
 * ``InferenceFulfilled`` -> our open (or posted) job becomes ``fulfilled``, or ``taken`` by the
   other node;
+* ``OutputsFinalized`` -> each listed posting of ours becomes ``fulfilled``; a listed watched
+  posting is ``moot`` (it stood);
 * ``InferenceCancelled`` -> our open job becomes ``expired``;
 * ``OutputPosted`` (Optimistic requests) -> another node's posting takes our open job
   (``taken``), and, when the node watches, a posting of a served model is recorded for the
@@ -39,7 +41,7 @@ from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import (
     OracleContracts,
     commitment_to_json,
-    posting_to_json,
+    posting_of,
     topic_of,
 )
 from oracle_node.chain.postings import find_request
@@ -101,12 +103,14 @@ class Listener(Service):
         self._cancelled = events.InferenceCancelled()
         self._posted = events.OutputPosted()
         self._challenged = events.PostingChallenged()
+        self._finalized = events.OutputsFinalized()
         self._topics = {
             self._topic("InferenceRequested"): self._on_requested,
             self._topic("InferenceFulfilled"): self._on_fulfilled,
             self._topic("InferenceCancelled"): self._on_cancelled,
             self._topic("OutputPosted"): self._on_posted,
             self._topic("PostingChallenged"): self._on_challenged,
+            self._topic("OutputsFinalized"): self._on_finalized,
         }
 
     @property
@@ -279,16 +283,33 @@ class Listener(Service):
         )  # fmt: skip
         # a failed job stays failed; its reason says why the node did not serve it
 
+    def _on_finalized(self, log: LogReceipt) -> None:
+        args = self._finalized.process_log(log)["args"]
+        for rid in (int(r) for r in args["requestIds"]):
+            # our postings, finalised by us (the finaliser records its own receipt too) or by
+            # anyone else; the job keeps the output it posted
+            self.store.transition(
+                rid, [*UNSENT_STATES, JobState.POSTED], JobState.FULFILLED,
+                tx_hash=_hex(log["transactionHash"]),
+            )  # fmt: skip
+            self.store.watch_step(
+                rid, WATCH_OPEN_STATES, WatchState.MOOT, reason="settled: finalised"
+            )
+
     def _on_posted(self, log: LogReceipt) -> None:
         args = self._posted.process_log(log)["args"]
         request_id = int(args["requestId"])
         poster = Web3.to_checksum_address(args["poster"])
-        posting = posting_to_json(args["posting"])
+        final_at = int(args["finalAt"])
         if poster == self.node:
             # the submitter records our posting from its receipt; a job whose posting this
             # process did not see mined (a crash) is recorded from the log
+            job = self.store.find(request_id)
+            if job is None:
+                return
             self.store.transition(
-                request_id, UNSENT_STATES, JobState.POSTED, posting=posting,
+                request_id, UNSENT_STATES, JobState.POSTED,
+                posting=posting_of(request_id, job.commitment, poster, final_at),
                 output=[int(x) for x in args["output"]], posting_block=int(log["blockNumber"]),
                 posting_block_hash=_hex(log["blockHash"]),
             )  # fmt: skip
@@ -300,6 +321,7 @@ class Listener(Service):
         if request is None:
             return  # not a request of a model this node serves
         model_id, inputs, commitment = request
+        posting = posting_of(request_id, commitment, poster, final_at)
         recorded = self.store.watch(
             NewPosting(
                 request_id=request_id, model_id=model_id, input=inputs, commitment=commitment,

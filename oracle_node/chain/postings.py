@@ -3,8 +3,9 @@
 
 A posting is settled by ``finalize`` once its window is over (anyone may send it; the node
 finalises its own, many per transaction), or by a ``challenge`` before that. The node reads
-both from the logs: :func:`request_history` reads every settlement log of one request in one
-``eth_getLogs``, and :func:`settle_job` turns it into the job's final state.
+both from the logs: :func:`request_history` reads the settlement logs of one request (those
+indexed by its id in one ``eth_getLogs``, then the ``OutputsFinalized`` lists that could name
+it), and :func:`settle_job` turns them into the job's final state.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from web3 import Web3
 from web3.logs import DISCARD
 
-from oracle_node.chain.contracts import OracleContracts, posting_to_json, posting_tuple, topic_of
+from oracle_node.chain.contracts import OracleContracts, posting_of, posting_tuple, topic_of
 from oracle_node.exceptions import RevertError
 from oracle_node.store import OPEN_STATES, Job, JobState, JobStore, past_deadline
 
@@ -33,10 +34,14 @@ class PostedLog:
     """One ``OutputPosted`` log."""
 
     poster: str
-    posting: dict[str, Any]
+    final_at: int
     output: list[int]
     block_number: int
     block_hash: str
+
+    def posting(self, request_id: int, commitment: Any) -> dict[str, Any]:
+        """The coordinator's ``Posting`` of it, for the request with ``commitment``."""
+        return posting_of(request_id, commitment, self.poster, self.final_at)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class RequestHistory:
     challenge: ChallengedLog | None = None
     fulfilled: FulfilledLog | None = None
     cancelled: bool = False
+    finalized_tx: str | None = None  # the ``finalize`` that settled the posting
 
 
 def _hex(value: Any) -> str:
@@ -78,7 +84,8 @@ def _hex(value: Any) -> str:
 
 def request_history(contracts: OracleContracts, request_id: int, from_block: int) -> RequestHistory:
     """Read the request's ``OutputPosted``, ``PostingChallenged``, ``InferenceFulfilled`` and
-    ``InferenceCancelled`` logs since ``from_block`` (one ``eth_getLogs``)."""
+    ``InferenceCancelled`` logs since ``from_block`` (one ``eth_getLogs``), and, when it was
+    posted and not challenged, whether an ``OutputsFinalized`` since the posting lists it."""
     events = contracts.coordinator.events
     kinds = {
         topic_of(events.OutputPosted): events.OutputPosted(),
@@ -101,7 +108,7 @@ def request_history(contracts: OracleContracts, request_id: int, from_block: int
         name = event.event_name
         if name == "OutputPosted":
             found["posting"] = PostedLog(
-                Web3.to_checksum_address(args["poster"]), posting_to_json(args["posting"]),
+                Web3.to_checksum_address(args["poster"]), int(args["finalAt"]),
                 [int(x) for x in args["output"]], int(raw["blockNumber"]), _hex(raw["blockHash"]),
             )  # fmt: skip
         elif name == "PostingChallenged":
@@ -117,7 +124,28 @@ def request_history(contracts: OracleContracts, request_id: int, from_block: int
             )  # fmt: skip
         else:
             found["cancelled"] = True
+    posting = found.get("posting")
+    if posting is not None and "challenge" not in found:
+        found["finalized_tx"] = _finalized_in(contracts, request_id, posting.block_number)
     return RequestHistory(**found)
+
+
+def _finalized_in(contracts: OracleContracts, request_id: int, from_block: int) -> str | None:
+    """The transaction whose ``OutputsFinalized`` lists ``request_id`` (its ids are not
+    indexed: every such log since the posting is read), or None."""
+    event = contracts.coordinator.events.OutputsFinalized()
+    logs = contracts.w3.eth.get_logs(
+        {
+            "address": contracts.coordinator.address,
+            "fromBlock": from_block,
+            "toBlock": "latest",
+            "topics": [topic_of(event)],
+        }
+    )
+    for raw in logs:
+        if request_id in [int(r) for r in event.process_log(raw)["args"]["requestIds"]]:
+            return _hex(raw["transactionHash"])
+    return None
 
 
 def settle_job(store: JobStore, job: Job, history: RequestHistory, node: str, now: float) -> None:
@@ -135,10 +163,16 @@ def settle_job(store: JobStore, job: Job, history: RequestHistory, node: str, no
         )  # fmt: skip
     elif fulfilled is not None and fulfilled.node == node:
         store.transition(rid, LIVE_STATES, JobState.FULFILLED, output=fulfilled.output)
+    elif posting is not None and posting.poster == node and history.finalized_tx is not None:
+        store.transition(
+            rid, LIVE_STATES, JobState.FULFILLED, output=posting.output,
+            tx_hash=history.finalized_tx,
+        )  # fmt: skip
     elif posting is not None and posting.poster == node:
         store.transition(
-            rid, LIVE_STATES, JobState.POSTED, posting=posting.posting, output=posting.output,
-            posting_block=posting.block_number, posting_block_hash=posting.block_hash,
+            rid, LIVE_STATES, JobState.POSTED, posting=posting.posting(rid, job.commitment),
+            output=posting.output, posting_block=posting.block_number,
+            posting_block_hash=posting.block_hash,
         )  # fmt: skip
     elif posting is not None:
         store.transition(rid, LIVE_STATES, JobState.TAKEN, taken_by=posting.poster)
@@ -195,7 +229,7 @@ class Finalizer:
         ready = []
         for job in jobs:
             assert job.posting is not None
-            if self.contracts.is_posted(job.request_id, job.posting):
+            if self.contracts.is_posted(job.request_id, job.posting, job.output or []):
                 ready.append(job)
             else:
                 self.settle_elsewhere(job)
@@ -215,11 +249,11 @@ class Finalizer:
             for job in ready:
                 self.settle_elsewhere(self.store.get(job.request_id))
             return []
-        events = self.contracts.coordinator.events.InferenceFulfilled().process_receipt(
+        events = self.contracts.coordinator.events.OutputsFinalized().process_receipt(
             receipt, errors=DISCARD
         )
-        outputs = {int(e["args"]["requestId"]): [int(x) for x in e["args"]["output"]]
-                   for e in events}  # fmt: skip
+        done = {int(r) for e in events for r in e["args"]["requestIds"]}
+        outputs = {job.request_id: job.output or [] for job in ready if job.request_id in done}
         settled = [job for job in ready if job.request_id in outputs]
         gas_used = int(receipt["gasUsed"])
         gas_wei = gas_used * int(receipt.get("effectiveGasPrice", 0))

@@ -59,6 +59,20 @@ def posting_seal(request_id: int, node: str, output: list[int]) -> bytes:
     )
 
 
+def challenge_seal(request_id: int, challenger: str, proof: bytes, instances: list[int]) -> bytes:
+    """The seal of a ``challenge`` (``IInferenceCoordinator.challengeSeal``):
+    ``keccak256(abi.encode(requestId, challenger, keccak256(proof),
+    keccak256(abi.encodePacked(instances)), 2))``."""
+    return bytes(
+        keccak(
+            abi_encode(
+                ["uint256", "address", "bytes32", "bytes32", "uint256"],
+                [request_id, challenger, keccak(proof), keccak(_packed(instances)), 2],
+            )
+        )
+    )
+
+
 def output_hash(output: list[int]) -> bytes:
     """``keccak256(abi.encodePacked(output))`` of an ``int256[]``: a posting's ``outputHash``."""
     return bytes(keccak(b"".join(int(x).to_bytes(32, "big", signed=True) for x in output)))

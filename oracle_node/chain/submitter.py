@@ -35,7 +35,7 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.logs import DISCARD as _DISCARD
 
-from oracle_node.chain.contracts import OracleContracts, commitment_tuple, posting_to_json
+from oracle_node.chain.contracts import OracleContracts, commitment_tuple, posting_of
 from oracle_node.chain.listener import REORG_REASON
 from oracle_node.chain.postings import request_history, settle_job, split
 from oracle_node.chain.sealing import batch_seal, fulfillment_seal, posting_seal
@@ -373,7 +373,8 @@ class Submitter:
             self.store.update(job.request_id, JobState.SUBMITTED, **gas)
             self.settle_elsewhere(self.store.get(job.request_id))
             return
-        posting = posting_to_json(events[0]["args"]["posting"])
+        args = events[0]["args"]
+        posting = posting_of(job.request_id, job.commitment, args["poster"], int(args["finalAt"]))
         self.store.transition(
             job.request_id, [JobState.SUBMITTED], JobState.POSTED, posting=posting,
             posting_block=int(receipt["blockNumber"]),

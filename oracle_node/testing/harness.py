@@ -15,6 +15,7 @@ from oracle_node.chain.contracts import (
     COMMITMENT_FIELDS,
     commitment_tuple,
     draw_seed,
+    posting_of,
     posting_tuple,
 )
 from oracle_node.chain.sealing import ZERO_ADDRESS, fulfillment_seal
@@ -455,7 +456,7 @@ class OracleHarness:
             output=posted,
             final_at=int(log.finalAt),
             posting=posting_tuple(
-                request.request_id, request.commitment, node.address, log.finalAt
+                posting_of(request.request_id, request.commitment, node.address, log.finalAt)
             ),
             commitment=request.commitment,
             input=request.input,

@@ -11,7 +11,7 @@ import ape
 import pytest
 from eth_abi import encode
 
-from oracle_node.chain.contracts import POSTING_FIELDS, posting_tuple
+from oracle_node.chain.contracts import POSTING_FIELDS, posting_of, posting_tuple
 
 from .conftest import CALLBACK_GAS, FEE, PARAMS, mock_spec
 from .helpers import Request, instances_for, parse_request
@@ -71,7 +71,9 @@ def post(coordinator: Any, req: Request, node: Any, output: list[int]) -> tuple[
     receipt = coordinator.postOutput(req.request_id, req.commitment, output, sender=node)
     [log] = list(receipt.events.filter(coordinator.OutputPosted))
     assert list(log.output) == output
-    return receipt, posting_tuple(req.request_id, req.commitment, log.poster, log.finalAt)
+    return receipt, posting_tuple(
+        posting_of(req.request_id, req.commitment, log.poster, log.finalAt)
+    )
 
 
 def challenge(

@@ -24,7 +24,7 @@ from oracle_node.chain.challenger import Challenger
 from oracle_node.chain.contracts import commitment_tuple, posting_tuple
 from oracle_node.chain.listener import REORG_REASON, Listener
 from oracle_node.chain.postings import Finalizer
-from oracle_node.chain.sealing import output_hash, posting_seal
+from oracle_node.chain.sealing import challenge_seal, posting_seal
 from oracle_node.chain.submitter import Submitter
 from oracle_node.encoding import int_to_felt
 from oracle_node.node.metrics import NodeMetrics
@@ -191,12 +191,14 @@ def watcher(chain: Chain, store: JobStore, node: str, pool: FakePool) -> WatchSt
 
 
 def run_until(stage: WatchStage, store: JobStore, request_id: int, states: set[WatchState]) -> Any:
+    w3 = stage.challenger.contracts.w3
     for _ in range(50):
         stage.step()
         row = store.watched(request_id)
         if row is not None and row.state in states:
             return row
         time.sleep(0.02)  # anvil mines a sent transaction just after it answers
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]  # a live chain moves on
     raise AssertionError(f"request {request_id} is {store.watched(request_id)}, wanted {states}")
 
 
@@ -222,7 +224,8 @@ def test_the_primary_posts_the_output_without_a_proof_and_the_other_node_sees_it
     assert job.posting is not None and job.posting["poster"] == primary
     [posted] = logs(chain, "OutputPosted", request_id)
     assert job.final_at == chain.w3.eth.get_block(posted["blockNumber"])["timestamp"] + WINDOW
-    assert bytes.fromhex(job.posting["outputHash"][2:]) == output_hash([7])
+    assert job.output == [7] and chain.contracts().is_posted(request_id, job.posting, [7])
+    assert posted["args"]["output"] == [7]
     assert job.posting_block == posted["blockNumber"] and job.gas_used > 0
     coordinator = chain.protocol.coordinator.functions
     assert coordinator.isPosted(request_id, posting_tuple(job.posting), [7]).call()
@@ -278,13 +281,19 @@ def test_postings_are_finalised_in_batches_after_their_window(chain, stores, opt
     for stage in stages.values():
         stage.step()
     txs: dict[str, list[int]] = {}
+    finalized = chain.protocol.coordinator.events.OutputsFinalized().get_logs(from_block=start)
+    settled_in = {
+        int(rid): (entry["transactionHash"].to_0x_hex(), int(result))
+        for entry in finalized
+        for rid, result in zip(entry["args"]["requestIds"], entry["args"]["results"], strict=True)
+    }
     for rid in ids:
         job = stores[posters[rid]].get(rid)
         assert job.state is JobState.FULFILLED and job.output == [rid]
-        [fulfilled] = logs(chain, "InferenceFulfilled", rid)
-        assert fulfilled["args"]["node"] == posters[rid] and fulfilled["args"]["output"] == [rid]
-        assert fulfilled["args"]["result"] == 0  # delivered
-        txs.setdefault(fulfilled["transactionHash"].to_0x_hex(), []).append(rid)
+        assert logs(chain, "InferenceFulfilled", rid) == []  # one OutputsFinalized says it
+        tx, result = settled_in[rid]
+        assert result == 0  # delivered
+        txs.setdefault(tx, []).append(rid)
         assert job.gas_used > 0
     assert chain.consumer.functions.deliveries().call() == deliveries + len(ids)
     for node in stores:  # each node sent ceil(k / 2) transactions for its k postings
@@ -327,7 +336,7 @@ def test_the_watcher_challenges_a_wrong_posting_once_across_a_crash(chain, store
     stored = wstore.get_watched(request_id)
     assert stored.state is WatchState.PROVED and stored.tx_hash and stored.raw_tx
     assert stored.output == TRUTH and pool.proofs == 1
-    assert chain.contracts().is_posted(request_id, stored.posting)  # nothing was sent
+    assert chain.contracts().is_posted(request_id, stored.posting, LIE)  # nothing was sent
 
     restarted = watcher(chain, wstore, watching, pool)  # a new process after the crash
     done = run_until(restarted, wstore, request_id, {WatchState.CHALLENGED})
@@ -383,12 +392,18 @@ def test_a_wrong_posting_challenged_first_by_someone_else_is_moot(chain, stores,
     drain(listener(chain, wstore, watching, watch=True))
     stage = watcher(chain, wstore, watching, FakePool(TRUTH))
     row = wstore.get_watched(request_id)
-    # anyone may challenge: the deployer proves it first
+    # anyone may challenge: the deployer proves it first (sealing first, as everyone must)
     instances = [int_to_felt(x) for x in [*row.input, *TRUTH]]
-    call = chain.protocol.coordinator.functions.challenge(
-        request_id, commitment_tuple(row.commitment), posting_tuple(row.posting), b"\x02", instances
-    )
-    send(chain.w3, call, chain.w3.eth.accounts[0])
+    deployer = chain.w3.eth.accounts[0]
+    coordinator = chain.protocol.coordinator.functions
+    seal = challenge_seal(request_id, deployer, b"\x02", instances)
+    send(chain.w3, coordinator.sealFulfillment(request_id, seal), deployer)
+    chain.mine()  # the challenge goes from a block after the seal's
+    call = coordinator.challenge(
+        request_id, commitment_tuple(row.commitment), posting_tuple(row.posting), LIE, b"\x02",
+        instances,
+    )  # fmt: skip
+    send(chain.w3, call, deployer)
     done = run_until(stage, wstore, request_id, {WatchState.MOOT})
     assert done.reason == f"challenged first by {chain.w3.eth.accounts[0]}"
     assert len(logs(chain, "PostingChallenged", request_id)) == 1
@@ -416,7 +431,10 @@ def test_a_stand_in_posts_after_the_window_with_a_posting_seal(chain, stores, op
     assert sub.confirm(store.get(request_id))
     assert store.get(request_id).state is JobState.POSTED
     [posted] = logs(chain, "OutputPosted", request_id)
-    assert posted["args"]["poster"] == other and posted["args"]["slashed"] > 0  # the primary
+    assert posted["args"]["poster"] == other
+    receipt = chain.w3.eth.get_transaction_receipt(posted["transactionHash"])
+    [slashed] = chain.protocol.node_registry.events.NodeSlashed().process_receipt(receipt)
+    assert slashed["args"]["node"] == primary and slashed["args"]["amount"] > 0  # the primary
 
 
 def test_a_posting_seen_after_its_window_is_left_alone(chain, stores, opt_model):
