@@ -1,7 +1,8 @@
-"""Gas of Optimistic requests beside the Proven path, with real proofs of the reference models.
+"""Gas and timing of Optimistic requests beside the Proven path, with real proofs.
 
     python -m bench.bench_optimistic            # on anvil, rewrites bench/results/optimistic.md
     python -m bench.bench_optimistic --out -    # print only
+    python -m bench.bench_optimistic --no-timing   # gas only (the timing part takes minutes)
 
 Deploys everything from the shipped artifacts, registers each reference model with a challenge
 window and a bond, stakes one node (so it is every request's primary), and measures on the same
@@ -14,6 +15,13 @@ deployment, account requester (no callback), steady state (after one warm-up of 
 
 The goal of the issue that introduced the mode: posting plus its share of a finalise of 16 at
 most 60,000 gas per inference for breast_cancer (the consumer's callback not included).
+
+Timing: three real ``oracle-node run`` processes on anvil with one-second blocks (a liar that
+posts a wrong output for even request ids, an honest node, and a watcher; the network of
+``tests/e2e/test_optimistic_e2e.py``), one Optimistic breast_cancer request every few seconds.
+For each request: the blocks and seconds from the request's block to its posting's; for each
+lie: the seconds from the posting's block to the challenge's (noticing it, one real proof, the
+seal and a block for it, the challenge itself).
 """
 
 from __future__ import annotations
@@ -142,7 +150,73 @@ def measure(network: str, models: tuple[str, ...] = MODELS) -> list[dict[str, An
     return rows
 
 
-def render(rows: list[dict[str, Any]], network: str) -> str:
+def measure_timing(requests: int, spacing_s: float) -> dict[str, Any]:
+    """Post and challenge latencies on a live three-node network (see the module docstring)."""
+    import statistics
+    import time
+
+    from tests.e2e.conftest import sample
+    from tests.support.optimistic_net import CALLBACK_GAS, Terms, optimistic_network
+
+    with (
+        tempfile.TemporaryDirectory() as root,
+        optimistic_network(Path(root), Terms(window=600, samples=requests)) as net,
+    ):
+        w3, coordinator = net.w3, net.protocol.coordinator
+        sender = w3.eth.accounts[0]
+        ids: dict[int, int] = {}  # request id -> its block
+        for i in range(requests):
+            tx = net.consumer.functions.requestOptimistic(
+                net.model_id, sample(i), CALLBACK_GAS
+            ).transact({"from": sender, "value": FEE})
+            receipt = w3.eth.wait_for_transaction_receipt(tx, timeout=60)
+            [event] = coordinator.events.InferenceRequested().process_receipt(receipt)
+            ids[int(event["args"]["requestId"])] = int(receipt["blockNumber"])
+            time.sleep(spacing_s)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            posted = net.logs("OutputPosted")
+            truths = {rid: net.truths[i] for i, rid in enumerate(ids)}
+            wrong = {
+                r for r in ids if r in posted and list(posted[r][0]["args"]["output"]) != truths[r]
+            }
+            if set(ids) <= set(posted) and wrong <= set(net.logs("PostingChallenged")):
+                break
+            time.sleep(1)
+        else:
+            raise SystemExit(f"not every request posted and lie challenged in time\n{net.tails()}")
+        challenged = net.logs("PostingChallenged")
+
+        def stamp(block: int) -> int:
+            return int(w3.eth.get_block(block)["timestamp"])
+
+        post_blocks, post_s, challenge_s = [], [], []
+        for rid, block in ids.items():
+            log = posted[rid][0]
+            post_blocks.append(int(log["blockNumber"]) - block)
+            post_s.append(stamp(int(log["blockNumber"])) - stamp(block))
+            if rid in challenged:
+                challenge_s.append(
+                    stamp(int(challenged[rid][0]["blockNumber"])) - stamp(int(log["blockNumber"]))
+                )
+
+    def summary(values: list[int]) -> str:
+        if not values:
+            return "n/a"
+        return f"median {statistics.median(values):g}, max {max(values)} (n={len(values)})"
+
+    return {
+        "requests": requests,
+        "spacing_s": spacing_s,
+        "post_blocks": summary(post_blocks),
+        "post_blocks_max": max(post_blocks),
+        "post_s": summary(post_s),
+        "challenge_s": summary(challenge_s),
+        "lies": len(challenge_s),
+    }
+
+
+def render(rows: list[dict[str, Any]], network: str, timing: dict[str, Any] | None = None) -> str:
     lines = [
         "# Optimistic requests: gas beside the Proven path",
         "",
@@ -181,15 +255,51 @@ def render(rows: list[dict[str, Any]], network: str) -> str:
         "  the liar's slash (bond to the challenger) and the fee; the challenger seals it first.",
         "- A consumer's callback adds its own gas to `finalize` (or `challenge`), as to `fulfill`.",
     ]
+    if timing is not None:
+        verdict = "met" if timing["post_blocks_max"] <= 2 else "MISSED"
+        lines += [
+            "",
+            "## Timing on anvil (one-second blocks, three node processes)",
+            "",
+            f"{timing['requests']} Optimistic breast_cancer requests, one every "
+            f"{timing['spacing_s']:g} s; the nodes trail the head by 1 confirmation; the liar "
+            f"lied on {timing['lies']} of them. {_machine()}",
+            "",
+            "| measure | value |",
+            "|---|---|",
+            f"| request block to posting block, blocks | {timing['post_blocks']} |",
+            f"| request to posting, seconds (block timestamps) | {timing['post_s']} |",
+            f"| wrong posting to its challenge, seconds | {timing['challenge_s']} |",
+            "",
+            f"Goal: posting within 2 blocks of the request: {verdict} (worst "
+            f"{timing['post_blocks_max']} blocks). A challenge takes one real proof on the "
+            "watcher's prover, its seal and a block after it.",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def _machine() -> str:
+    import os
+    import platform
+
+    load = os.getloadavg()[0]
+    return (
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, no GPU; "
+        f"1-minute load {load:.1f} at the end."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--network", default="ethereum:local:foundry")
     parser.add_argument("--out", default=str(RESULTS), help="markdown file, or - for stdout")
+    parser.add_argument("--no-timing", dest="timing", action="store_false")
+    parser.add_argument("--requests", type=int, default=12, help="timing: requests sent")
+    parser.add_argument("--spacing", type=float, default=4.0, help="timing: seconds between")
     args = parser.parse_args(argv)
-    text = render(measure(args.network), args.network)
+    rows = measure(args.network)
+    timing = measure_timing(args.requests, args.spacing) if args.timing else None
+    text = render(rows, args.network, timing)
     if args.out != "-":
         Path(args.out).write_text(text)
     print(text, end="")
