@@ -104,7 +104,9 @@ def test_a_batch_seal_made_before_a_request_of_the_batch_does_not_count(
     node_registry.addModel(batch_model, sender=operator)
     contract = settler
     first = parse_request(
-        coordinator.requestInference(batch_model, [7, 7, 7], CALLBACK_GAS, sender=requester, value=FEE),
+        coordinator.requestInference(
+            batch_model, [7, 7, 7], CALLBACK_GAS, sender=requester, value=FEE
+        ),
         coordinator,
     )
     next_id = first.request_id + 1
