@@ -1,20 +1,25 @@
 """Stateful property test of the protocol's economics, over the real contracts, the real
-generated verifier of the ``breast_cancer`` model and real EZKL proofs (made once per session).
+generated verifiers of ``breast_cancer`` and of its batched variant ``breast_cancer_b23`` (23
+samples a proof), and real EZKL proofs (made once per session).
 
 Actors: two consumer contracts and an account that request; a diligent honest node (``node_a``)
 that always answers its own requests before time moves on; an honest but unreliable node
 (``node_b``) that answers late or as a stand-in when it feels like it; a dishonest node
 (``operator``) that only ever posts tampered proofs or unsealed copies; an attacker contract
 that stakes as a node, predicts the old primary draw to pick a victim, and tries to land copied
-proofs.
+proofs. Both models are served by the three nodes; the attacker serves the unbatched one.
 
 Rules:
 
-* requests from any requester; the attacker's request when its prediction names its victim;
-  an out-of-range input, refused;
+* requests to either model, from any requester; the attacker's request when its prediction
+  names its victim; an out-of-range input, refused;
 * single fulfilments: the primary answers; ``node_b`` stands in after the window, sealing first;
   cheaters are refused: a tampered proof, an unsealed copy, a copy sealed and posted in one
   transaction;
+* batches: ``fulfillBatch`` with real batched proofs of up to three requests, by their primary or
+  by a stand-in that sealed the batch; a member settled elsewhere meanwhile, or past its
+  deadline, is skipped; a batch with nothing to settle, or a member whose primary's window is
+  still open, is refused whole; the diligent node settles its open batched requests in batches;
 * time passes, requests are cancelled after their deadline, credits are withdrawn, stake is
   topped up.
 
@@ -24,7 +29,7 @@ After EVERY step:
 * the node registry's balance equals the stakes plus its credits;
 * both agree with an independent model of who is owed what (fees, refunds, slashes at the
   terms each request was made under);
-* each slot of the model's stake tree weighs its node's stake while the node is in the pool;
+* each slot of either model's stake tree weighs its node's stake while the node is in the pool;
 * the diligent node, which always answers within its window, is never slashed;
 * no requester has received more than it paid, beyond compensation for a request it made that a
   primary could have proven (every input here is a held-out sample, provable by construction)
@@ -50,7 +55,7 @@ anvil, which takes seconds, and minutes when it ran a verifier.
 Examples: ``PROPERTY_EXAMPLES`` (default 20; e.g. ``PROPERTY_EXAMPLES=300`` for a long run,
 figures in bench/results/property.md), steps per example: ``PROPERTY_STEPS`` (default 6); run
 with ``-s`` to see what the examples did. Each verifying transaction costs about 1.6 s of
-pure-Python pairing on Ape's default chain.
+pure-Python pairing on Ape's default chain; the batched proofs take about 30 s once a session.
 """
 
 from __future__ import annotations
@@ -80,8 +85,11 @@ pytestmark = [pytest.mark.property, pytest.mark.slow]
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "20"))
 STEPS = int(os.environ.get("PROPERTY_STEPS", "6"))
 SAMPLES = (0, 1, 2)  # held-out breast_cancer samples with a precomputed proof each
+BATCH_SAMPLE = 0  # every batched request asks about this sample
+MAX_BATCH = 3  # batches of 1 to 3 requests, one proof each (the other slots hold filler)
 CALLBACK_GAS = 120_000
 FULFIL_GAS = 3_000_000  # given explicitly: no gas estimate, which would verify twice
+BATCH_GAS = 6_000_000
 REQUEST_GAS = 1_000_000  # plus the try's number: each try of a request is another block
 SEAL_GAS = 500_000
 ZERO = "0x" + "00" * 20
@@ -213,9 +221,11 @@ class EconomicsMachine(RuleBasedStateMachine):
         self.snapshot = w.chain.snapshot()
         self.clock = Clock(w.chain, START)
         self.model = w.model_id
+        self.batched = w.batched_model_id
         # The attacker contract and the dishonest node join the pools.
         self._send(w.registry.stake, sender=w.dishonest, value=PARAMS.min_stake)
-        self._send(w.registry.addModel, self.model, sender=w.dishonest)
+        for model in (self.model, self.batched):
+            self._send(w.registry.addModel, model, sender=w.dishonest)
         self.attacker = self._send(w.owner.deploy, w.project.PrimaryPicker, w.coordinator)
         self._send(self.attacker.becomeNode, self.model, sender=w.owner, value=PARAMS.min_stake)
         self.nodes = {
@@ -232,6 +242,7 @@ class EconomicsMachine(RuleBasedStateMachine):
         ]
         self.stakers = [*(str(n.address) for n in self.nodes.values()), str(self.attacker.address)]
         self.pending: dict[int, Pending] = {}
+        self.settled: dict[int, Pending] = {}
         self.slot_nodes: dict[tuple[int, int], str] = {}
         # The independent model of what is owed.
         self.stake = {a: int(w.registry.getNode(a).stake) for a in self.accounts}
@@ -251,19 +262,29 @@ class EconomicsMachine(RuleBasedStateMachine):
 
     @initialize(
         first=st.lists(
-            st.tuples(st.integers(0, 2), st.sampled_from(SAMPLES), POINT), min_size=1, max_size=3
+            st.tuples(st.booleans(), st.integers(0, 2), st.sampled_from(SAMPLES), POINT),
+            min_size=1,
+            max_size=3,
         )
     )
-    def first_requests(self, first: list[tuple[int, int, int]]) -> None:
-        """Every example starts with one to three requests."""
+    def first_requests(self, first: list[tuple[bool, int, int, int]]) -> None:
+        """Every example starts with one to three requests, to either model."""
         note("rule", "first_requests")
-        for who, sample, point in first:
-            self._request(self.model, who, sample, point)
+        for batched, who, sample, point in first:
+            if batched:
+                self._request(self.batched, who, BATCH_SAMPLE, point)
+            else:
+                self._request(self.model, who, sample, point)
 
     @rule(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES), point=POINT)
     @step
     def request(self, who: int, sample: int, point: int) -> None:
         self._request(self.model, who, sample, point)
+
+    @rule(who=st.integers(0, 2), point=POINT)
+    @step
+    def request_a_batched_model(self, who: int, point: int) -> None:
+        self._request(self.batched, who, BATCH_SAMPLE, point)
 
     @rule(victim=st.sampled_from(["diligent", "unreliable"]), hits=st.booleans(), point=POINT)
     @step
@@ -402,6 +423,32 @@ class EconomicsMachine(RuleBasedStateMachine):
                 gas=FULFIL_GAS,
             )
 
+    # ------------------------------------------------------------------ batches
+
+    @rule(
+        who=st.sampled_from(["diligent", "unreliable"]),
+        count=st.integers(1, MAX_BATCH),
+        with_settled=st.booleans(),
+        pick=PICK,
+    )
+    @step
+    def a_node_settles_a_batch(self, who: str, count: int, with_settled: bool, pick: int) -> None:
+        """An honest node settles up to three pending batched requests (consecutive in id from
+        the picked one) in one `fulfillBatch`, sealing first where it stands in; with a request
+        settled meanwhile among them when the example asks for one."""
+        pending = self._pending(self.batched)
+        if not pending:
+            return
+        settled = sorted(
+            (r for r in self.settled.values() if r.model == self.batched), key=lambda r: r.rid
+        )
+        count = min(count, len(pending), MAX_BATCH - (1 if with_settled and settled else 0))
+        start = pick % len(pending)
+        members = [pending[(start + i) % len(pending)] for i in range(count)]
+        if with_settled and settled:
+            members.append(settled[pick % len(settled)])
+        self._settle_batch(self.nodes[who], sorted(members, key=lambda r: r.rid))
+
     # ------------------------------------------------------------------ time and cancels
 
     @rule(seconds=st.sampled_from([5, PARAMS.exclusive_window, PARAMS.request_timeout + 1]))
@@ -428,7 +475,7 @@ class EconomicsMachine(RuleBasedStateMachine):
         primary = self._primary(req, number)
         note("cancel", "slashes the primary")
         receipt = self._send(w.coordinator.cancelRequest, *args, sender=w.eoa)
-        del self.pending[req.rid]
+        self._settled(req)
         self.coord_credit[req.requester] += int(req.field("fee"))
         self.received[req.requester] += int(req.field("fee"))
         [log] = list(receipt.events.filter(w.coordinator.InferenceCancelled))
@@ -491,12 +538,13 @@ class EconomicsMachine(RuleBasedStateMachine):
 
     @invariant()
     def draw_weights_are_the_pool_members_stakes(self) -> None:
-        """Each slot of the model's stake tree weighs its node's stake while the node is in the
-        pool (every node here serves the model and stays bonded, so while it has the minimum
-        stake) and nothing otherwise: slashes, top-ups and leaves all reach the tree."""
-        for node, weight in self._weights(self.model):
-            live = self.stake[node] >= PARAMS.min_stake
-            assert weight == (self.stake[node] if live else 0), node
+        """Each slot of each model's stake tree weighs its node's stake while the node is in
+        the pool (every node here serves its models and stays bonded, so while it has the
+        minimum stake) and nothing otherwise: slashes, top-ups and leaves all reach the tree."""
+        for model in (self.model, self.batched):
+            for node, weight in self._weights(model):
+                live = self.stake[node] >= PARAMS.min_stake
+                assert weight == (self.stake[node] if live else 0), (model, node)
 
     @invariant()
     def a_diligent_node_is_never_slashed(self) -> None:
@@ -613,6 +661,10 @@ class EconomicsMachine(RuleBasedStateMachine):
         self.paid[requester] += int(req.field("fee"))
         return req
 
+    def _settled(self, req: Pending) -> None:
+        del self.pending[req.rid]
+        self.settled[req.rid] = req
+
     def _pending(self, model: int | None) -> list[Pending]:
         return sorted(
             (r for r in self.pending.values() if model is None or r.model == model),
@@ -632,7 +684,8 @@ class EconomicsMachine(RuleBasedStateMachine):
 
     def _diligent_answers(self, ending_within: int | None = None) -> None:
         """The diligent node answers every pending request it is the primary of (or, with
-        `ending_within`, those whose window ends within that many seconds)."""
+        `ending_within`, those whose window ends within that many seconds); batched ones in
+        batches."""
         w = self.w
         node = str(w.node_a.address)
         number, now = self.clock.peek()
@@ -644,7 +697,11 @@ class EconomicsMachine(RuleBasedStateMachine):
             and (ending_within is None or r.field("windowEnd") <= now + ending_within)
         ]
         for req in mine:
-            self._fulfil(req, w.node_a)
+            if req.model == self.model:
+                self._fulfil(req, w.node_a)
+        batched = [r for r in mine if r.model == self.batched]
+        for i in range(0, len(batched), MAX_BATCH):
+            self._settle_batch(w.node_a, batched[i : i + MAX_BATCH])
 
     def _fulfil(self, req: Pending, node: Any) -> None:
         w = self.w
@@ -664,7 +721,7 @@ class EconomicsMachine(RuleBasedStateMachine):
             sender=node,
             gas=FULFIL_GAS,
         )
-        del self.pending[req.rid]
+        self._settled(req)
         self.coord_credit[str(node.address)] += int(req.field("fee"))
         [log] = list(receipt.events.filter(w.coordinator.InferenceFulfilled))
         assert list(log.output) == proof.outputs
@@ -675,6 +732,76 @@ class EconomicsMachine(RuleBasedStateMachine):
             # A stand-in: the window is over, and the primary missed it.
             [slashed] = self._expect_slashes(receipt, [(req, primary)])
             assert log.slashed == slashed
+
+    def _settle_batch(self, node: Any, members: list[Pending]) -> None:
+        """`node` settles `members` (ascending ids) in one `fulfillBatch` with the proof of as
+        many batch samples, sealing it first when it stands in for someone; the outcome is what
+        the model expects, refusal included."""
+        w = self.w
+        address = str(node.address)
+        proof = w.batch_proofs[len(members)].result
+        ids = [m.rid for m in members]
+        args = (ids, [m.request.commitment for m in members], proof.proof, proof.instances)
+        if any(self._batch_plan(node, members)[2]):
+            seal = w.coordinator.batchSeal(ids, node, proof.proof, proof.instances)
+            named = next(m for m in members if m.rid in self.pending)
+            self._send(w.coordinator.sealFulfillment, named.rid, seal, sender=node)
+        settle, refusal, stand_ins = self._batch_plan(node, members)
+        if refusal is None and not settle:
+            refusal = (w.coordinator.NothingToSettle, {})
+        if refusal is None and any(stand_ins) and not w.registry.isEligible(node, self.batched):
+            first = next(m.rid for m, stands in zip(settle, stand_ins, strict=True) if stands)
+            refusal = (w.coordinator.NodeNotEligible, {"requestId": first, "node": node})
+        if refusal is not None:
+            note("batch", f"refused: {refusal[0].__name__}")
+            self._refused(refusal, w.coordinator.fulfillBatch, *args, sender=node, gas=BATCH_GAS)
+            return
+        number, _ = self.clock.peek()
+        primaries = [self._primary(m, number) for m in settle]
+        skipped = len(members) - len(settle)
+        stood_in = sum(p != address for p in primaries)
+        note("batch", f"{len(settle)} settled ({stood_in} by a stand-in), {skipped} skipped")
+        receipt = self._send(w.coordinator.fulfillBatch, *args, sender=node, gas=BATCH_GAS)
+        logs = list(receipt.events.filter(w.coordinator.InferenceFulfilled))
+        assert [log.requestId for log in logs] == [m.rid for m in settle]
+        output = w.batch_proofs[1].outputs[0]
+        for log in logs:
+            assert log.node == address
+            assert list(log.output) == output
+        standing = [(m, p) for m, p in zip(settle, primaries, strict=True) if p != address]
+        slashed = iter(self._expect_slashes(receipt, standing))
+        for log, primary in zip(logs, primaries, strict=True):
+            assert log.slashed == (0 if primary == address else next(slashed))
+        for m in settle:
+            self._settled(m)
+            self.coord_credit[address] += int(m.field("fee"))
+
+    def _batch_plan(
+        self, node: Any, members: list[Pending]
+    ) -> tuple[list[Pending], tuple[Any, dict[str, Any]] | None, list[bool]]:
+        """What `fulfillBatch` by `node` in the next block does with `members`: those it
+        settles, the refusal of the whole batch if one of them is refused, and for each settled
+        member whether `node` stands in for its primary."""
+        w = self.w
+        address = str(node.address)
+        number, now = self.clock.peek()
+        settle: list[Pending] = []
+        stand_ins: list[bool] = []
+        for m in members:
+            if m.rid not in self.pending or now > m.field("deadline"):
+                continue  # skipped
+            primary = self._primary(m, number)
+            if primary != address and primary != ZERO and now < m.field("windowEnd"):
+                expected = {
+                    "requestId": m.rid,
+                    "node": node,
+                    "primary": primary,
+                    "windowEnd": m.field("windowEnd"),
+                }
+                return settle, (w.coordinator.NotPrimaryNode, expected), stand_ins
+            settle.append(m)
+            stand_ins.append(primary != address)
+        return settle, None, stand_ins
 
     def _expect_slashes(self, receipt: Any, cases: list[tuple[Pending, str]]) -> list[int]:
         """The slashes of `receipt`, in order: each (request, primary) slashes the primary at the
@@ -722,6 +849,8 @@ def test_economics_hold_after_every_step(
     real_models,
     real_staked,
     real_proof,
+    real_batched_model,
+    real_batch_proof,
     operator,
     requester,
     stranger,
@@ -730,9 +859,15 @@ def test_economics_hold_after_every_step(
     from hypothesis.stateful import run_state_machine_as_test
 
     proofs = {i: real_proof("breast_cancer", i) for i in SAMPLES}
+    batch_proofs = {k: real_batch_proof((BATCH_SAMPLE,) * k) for k in range(1, MAX_BATCH + 1)}
+    assert batch_proofs[1].inputs[0] == proofs[BATCH_SAMPLE].inputs
     consumer_a = requester.deploy(project.RecordingConsumer, coordinator)
     consumer_b = requester.deploy(project.RecordingConsumer, coordinator)
     node_a, node_b = real_staked
+    # Both nodes serve the batched model in place of digits (a node serves at most three).
+    for node in real_staked:
+        node_registry.removeModel(real_models["digits"], sender=node)
+        node_registry.addModel(real_batched_model, sender=node)
     EconomicsMachine.world = World(
         chain=chain,
         project=project,
@@ -742,7 +877,9 @@ def test_economics_hold_after_every_step(
         registry=node_registry,
         model_registry=model_registry,
         model_id=real_models["breast_cancer"],
+        batched_model_id=real_batched_model,
         proofs=proofs,
+        batch_proofs=batch_proofs,
         node_a=node_a,
         node_b=node_b,
         dishonest=operator,
