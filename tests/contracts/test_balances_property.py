@@ -7,7 +7,8 @@ that always answers its own requests before time moves on; an honest but unrelia
 (``node_b``) that answers late or as a stand-in when it feels like it; a dishonest node
 (``operator``) that only ever posts tampered proofs or unsealed copies; an attacker contract
 that stakes as a node, predicts the old primary draw to pick a victim, and tries to land copied
-proofs. Both models are served by the three nodes; the attacker serves the unbatched one.
+proofs; and a keeper that pins draws. Both models are served by the three nodes; the attacker
+serves the unbatched one.
 
 Rules:
 
@@ -20,6 +21,9 @@ Rules:
   by a stand-in that sealed the batch; a member settled elsewhere meanwhile, or past its
   deadline, is skipped; a batch with nothing to settle, or a member whose primary's window is
   still open, is refused whole; the diligent node settles its open batched requests in batches;
+* the draw's horizon: a keeper pins a pending request's primary while the hash of its block is
+  in reach (refused after it); 257 blocks are mined, a second each; after that a stand-in or a
+  cancel slashes the pinned primary, or nobody when none was pinned;
 * time passes, requests are cancelled after their deadline, credits are withdrawn, stake is
   topped up.
 
@@ -28,7 +32,7 @@ After EVERY step:
 * the coordinator's balance equals the pending fees plus its credits;
 * the node registry's balance equals the stakes plus its credits;
 * both agree with an independent model of who is owed what (fees, refunds, slashes at the
-  terms each request was made under);
+  terms each request was made under, the pinned primaries);
 * each slot of either model's stake tree weighs its node's stake while the node is in the pool;
 * the diligent node, which always answers within its window, is never slashed;
 * no requester has received more than it paid, beyond compensation for a request it made that a
@@ -94,6 +98,7 @@ REQUEST_GAS = 1_000_000  # plus the try's number: each try of a request is anoth
 SEAL_GAS = 500_000
 ZERO = "0x" + "00" * 20
 BPS = 10_000
+HORIZON = 256  # blocks that `blockhash` reaches back
 START = 4_000_000_000  # the first block's timestamp: ahead of any wall clock a chain starts at
 MAX_TRIES = 2_000
 SLACK = 30  # the diligent node answers once its window ends within this many seconds
@@ -116,6 +121,10 @@ class Pending:
     @property
     def model(self) -> int:
         return int(self.field("modelId"))
+
+    @property
+    def block(self) -> int:
+        return int(self.field("requestBlock"))
 
     def field(self, name: str) -> Any:
         return self.request.field(name)
@@ -243,6 +252,7 @@ class EconomicsMachine(RuleBasedStateMachine):
         self.stakers = [*(str(n.address) for n in self.nodes.values()), str(self.attacker.address)]
         self.pending: dict[int, Pending] = {}
         self.settled: dict[int, Pending] = {}
+        self.pinned: dict[int, str] = {}
         self.slot_nodes: dict[tuple[int, int], str] = {}
         # The independent model of what is owed.
         self.stake = {a: int(w.registry.getNode(a).stake) for a in self.accounts}
@@ -342,7 +352,8 @@ class EconomicsMachine(RuleBasedStateMachine):
     @rule(pick=PICK)
     @step
     def primary_answers(self, pick: int) -> None:
-        """The primary answers, if it is an honest node."""
+        """The primary answers, if it is an honest node (by the time the request's block left
+        the draw's reach, only a pinned primary still is one)."""
         req = self._pick(self.model, pick)
         if req is None:
             return
@@ -449,6 +460,44 @@ class EconomicsMachine(RuleBasedStateMachine):
             members.append(settled[pick % len(settled)])
         self._settle_batch(self.nodes[who], sorted(members, key=lambda r: r.rid))
 
+    # ------------------------------------------------------------------ the draw's horizon
+
+    @rule(pick=PICK)
+    @step
+    def keeper_pins(self, pick: int) -> None:
+        """A keeper records a pending request's draw: while its block's hash is in reach (again:
+        a no-op), refused after it when nobody pinned it in time."""
+        w = self.w
+        req = self._pick(None, pick)
+        if req is None:
+            return
+        number, _ = self.clock.peek()
+        args = (req.rid, req.request.commitment)
+        if req.rid not in self.pinned and not self._in_reach(req, number):
+            note("pin", "refused: out of reach")
+            expected = {"requestId": req.rid, "requestBlock": req.block}
+            refusal = (w.coordinator.DrawOutOfReach, expected)
+            self._refused(refusal, w.coordinator.pinPrimary, *args, sender=w.keeper, gas=SEAL_GAS)
+            return
+        receipt = self._send(w.coordinator.pinPrimary, *args, sender=w.keeper)
+        logs = list(receipt.events.filter(w.coordinator.PrimaryPinned))
+        if req.rid in self.pinned:
+            note("pin", "again")
+            assert not logs
+            return
+        note("pin", "pinned")
+        [log] = logs
+        assert (log.requestId, log.primary) == (req.rid, req.request.primary)
+        self.pinned[req.rid] = req.request.primary
+
+    @rule()
+    @step
+    def blocks_pass(self) -> None:
+        """257 blocks, a second each: every request made so far leaves the draw's reach. The
+        diligent node answers its requests first."""
+        self._diligent_answers()
+        self.clock.mine(HORIZON + 1)
+
     # ------------------------------------------------------------------ time and cancels
 
     @rule(seconds=st.sampled_from([5, PARAMS.exclusive_window, PARAMS.request_timeout + 1]))
@@ -473,7 +522,7 @@ class EconomicsMachine(RuleBasedStateMachine):
             self._refused(refusal, w.coordinator.cancelRequest, *args, sender=w.eoa, gas=SEAL_GAS)
             return
         primary = self._primary(req, number)
-        note("cancel", "slashes the primary")
+        note("cancel", self._whose(req, primary))
         receipt = self._send(w.coordinator.cancelRequest, *args, sender=w.eoa)
         self._settled(req)
         self.coord_credit[req.requester] += int(req.field("fee"))
@@ -675,9 +724,22 @@ class EconomicsMachine(RuleBasedStateMachine):
         pending = self._pending(model)
         return pending[pick % len(pending)] if pending else None
 
+    def _in_reach(self, req: Pending, number: int) -> bool:
+        """Whether a transaction in block `number` can read the hash of the request's block."""
+        return number - HORIZON <= req.block < number
+
     def _primary(self, req: Pending, number: int) -> str:
-        """The request's primary for a transaction in block `number`."""
-        return req.request.primary
+        """The request's primary for a transaction in block `number`: its draw while the hash
+        of its block is in reach, then the pinned draw, or nobody."""
+        if self._in_reach(req, number):
+            return req.request.primary
+        return self.pinned.get(req.rid, ZERO)
+
+    def _whose(self, req: Pending, primary: str) -> str:
+        """Which primary a stand-in or a cancel slashes (for the run's statistics)."""
+        if primary == ZERO:
+            return "slashes nobody (out of reach, not pinned)"
+        return "slashes the pinned primary" if req.rid in self.pinned else "slashes the primary"
 
     def _honest(self) -> set[str]:
         return {str(self.w.node_a.address), str(self.w.node_b.address)}
@@ -710,7 +772,7 @@ class EconomicsMachine(RuleBasedStateMachine):
         proof = w.proofs[req.sample]
         note(
             "fulfil",
-            "by the primary" if str(node.address) == primary else "slashes the primary",
+            "by the primary" if str(node.address) == primary else self._whose(req, primary),
         )
         receipt = self._send(
             w.coordinator.fulfill,
@@ -729,7 +791,7 @@ class EconomicsMachine(RuleBasedStateMachine):
             assert log.slashed == 0
             assert not list(receipt.events.filter(w.registry.NodeSlashed))
         else:
-            # A stand-in: the window is over, and the primary missed it.
+            # A stand-in: the window is over (or the request has no primary any more).
             [slashed] = self._expect_slashes(receipt, [(req, primary)])
             assert log.slashed == slashed
 
@@ -888,6 +950,7 @@ def test_economics_hold_after_every_step(
         eoa=accounts[7],
         requester_eoa=requester,
         stranger=stranger,
+        keeper=stranger,
     )
     COVERAGE.clear()
     run_state_machine_as_test(
