@@ -5,18 +5,23 @@ samples a proof), and real EZKL proofs (made once per session).
 Actors: two consumer contracts and an account that request; a diligent honest node (``node_a``)
 that always answers its own requests before time moves on; an honest but unreliable node
 (``node_b``) that answers late or as a stand-in when it feels like it; a dishonest node
-(``operator``) that only ever posts tampered proofs or unsealed copies; an attacker contract
-that stakes as a node, predicts the old primary draw to pick a victim, and tries to land copied
-proofs; and a keeper that pins draws. Both models are served by the three nodes; the attacker
-serves the unbatched one.
+(``operator``) that only ever posts tampered proofs or copies it did not seal in time; an
+attacker contract that stakes as a node, predicts the old primary draw to pick a victim, and
+tries to land copied proofs; a contract that requests and settles in one transaction; and a
+keeper that pins draws. Both models are served by the three nodes; the attacker serves the
+unbatched one.
 
 Rules:
 
 * requests to either model, from any requester; the attacker's request when its prediction
-  names its victim; an out-of-range input, refused;
-* single fulfilments: the primary answers; ``node_b`` stands in after the window, sealing first;
-  cheaters are refused: a tampered proof, an unsealed copy, a copy sealed and posted in one
-  transaction;
+  names its victim; an out-of-range input, refused; a request settled in its own block (one
+  request through ``fulfill``, one through ``fulfillBatch``), refused;
+* single fulfilments: the primary answers; ``node_b`` stands in, sealing first (refused inside
+  the primary's window); cheaters are refused: a tampered proof, an unsealed copy, a copy sealed
+  and posted in one transaction;
+* a seal made ahead: the dishonest node seals a fulfilment for the next request id before that
+  request exists, the request comes, the window ends, and its stand-in is refused (also after it
+  seals again: the first seal stands, and it was made too early);
 * batches: ``fulfillBatch`` with real batched proofs of up to three requests, by their primary or
   by a stand-in that sealed the batch; a member settled elsewhere meanwhile, or past its
   deadline, is skipped; a batch with nothing to settle, or a member whose primary's window is
@@ -95,6 +100,7 @@ CALLBACK_GAS = 120_000
 FULFIL_GAS = 3_000_000  # given explicitly: no gas estimate, which would verify twice
 BATCH_GAS = 6_000_000
 REQUEST_GAS = 1_000_000  # plus the try's number: each try of a request is another block
+SETTLE_GAS = 2_000_000
 SEAL_GAS = 500_000
 ZERO = "0x" + "00" * 20
 BPS = 10_000
@@ -347,6 +353,34 @@ class EconomicsMachine(RuleBasedStateMachine):
             gas=REQUEST_GAS,
         )
 
+    @rule(batched=st.booleans(), sample=st.sampled_from(SAMPLES))
+    @step
+    def settling_in_the_request_block_is_refused(self, batched: bool, sample: int) -> None:
+        """A node that knows an input in advance requests and settles in one transaction (one
+        block, before the draw): refused."""
+        w = self.w
+        next_id = int(w.coordinator.requestCount()) + 1
+        number, _ = self.clock.peek()
+        if batched:
+            call, model, proof = w.settler.requestAndFulfilBatch, self.batched, w.batch_proofs[1]
+            inputs = proof.inputs[0]
+            proof = proof.result
+        else:
+            call, model, proof = w.settler.requestAndFulfil, self.model, w.proofs[sample]
+            inputs = proof.inputs
+        self._refused(
+            (w.coordinator.RequestNotYetOpen, {"requestId": next_id, "requestBlock": number}),
+            call,
+            model,
+            inputs,
+            CALLBACK_GAS,
+            proof.proof,
+            proof.instances,
+            sender=w.keeper,
+            value=FEE,
+            gas=SETTLE_GAS,
+        )
+
     # ------------------------------------------------------------------ fulfilment
 
     @rule(pick=PICK)
@@ -366,7 +400,8 @@ class EconomicsMachine(RuleBasedStateMachine):
     @rule(pick=PICK)
     @step
     def unreliable_node_stands_in(self, pick: int) -> None:
-        """node_b answers someone else's request after the window, sealing first."""
+        """node_b answers someone else's request, sealing first: refused inside the primary's
+        window, accepted after it or when the request has no primary any more."""
         w = self.w
         node = w.node_b
         req = self._pick(self.model, pick)
@@ -375,14 +410,29 @@ class EconomicsMachine(RuleBasedStateMachine):
         number, now = self.clock.peek()
         if self._primary(req, number + 1) == str(node.address):
             return  # its own request: the primary's rule
-        if now + 1 < req.field("windowEnd") or now + 1 > req.field("deadline"):
-            return
-        if not w.registry.isEligible(node, self.model):
+        if now + 1 > req.field("deadline"):
             return
         proof = w.proofs[req.sample]
         seal = w.coordinator.fulfillmentSeal(req.rid, node, proof.proof, proof.instances)
         self._send(w.coordinator.sealFulfillment, req.rid, seal, sender=node)
-        self._fulfil(req, node)
+        number, now = self.clock.peek()
+        primary = self._primary(req, number)
+        args = (req.rid, req.request.commitment, proof.proof, proof.instances)
+        refusal = None
+        if not w.registry.isEligible(node, self.model):
+            note("stand-in", "refused: not eligible")
+            refusal = (w.coordinator.NodeNotEligible, {"requestId": req.rid, "node": node})
+        elif primary != ZERO and now < req.field("windowEnd"):
+            note("stand-in", "refused: inside the window")
+            expected = {"requestId": req.rid, "node": node, "primary": primary}
+            refusal = (
+                w.coordinator.NotPrimaryNode,
+                {**expected, "windowEnd": req.field("windowEnd")},
+            )
+        if refusal is not None:
+            self._refused(refusal, w.coordinator.fulfill, *args, sender=node, gas=FULFIL_GAS)
+        else:
+            self._fulfil(req, node)
 
     @rule(pick=PICK, how=st.sampled_from(["tampered", "unsealed-copy", "attacker-copy"]))
     @step
@@ -433,6 +483,58 @@ class EconomicsMachine(RuleBasedStateMachine):
                 sender=w.owner,
                 gas=FULFIL_GAS,
             )
+
+    @rule(sample=st.sampled_from(SAMPLES), who=st.integers(0, 2), point=POINT, pick=PICK)
+    @step
+    def a_seal_made_ahead_does_not_count(
+        self, sample: int, who: int, point: int, pick: int
+    ) -> None:
+        """The dishonest node, which knows `sample` will be asked, seals its fulfilment under the
+        next request id (naming a pending request, since a seal must name one). The request
+        comes (its primary neither the dishonest nor the diligent node), its window ends, and the
+        dishonest node seals again and stands in: refused, its seal is older than the request."""
+        w = self.w
+        node = w.dishonest
+        late = {str(w.node_b.address), str(self.attacker.address)}
+        if not any(weight for _, weight in self._weights(self.model, among=late)):
+            return
+        proof = w.proofs[sample]
+        next_id = int(w.coordinator.requestCount()) + 1
+        seal = w.coordinator.fulfillmentSeal(next_id, node, proof.proof, proof.instances)
+        named = self._pick(None, pick)
+        if named is None:
+            # Nothing pending to name, and the next request does not exist yet.
+            self._refused(
+                (w.coordinator.RequestNotPending, {"requestId": next_id}),
+                w.coordinator.sealFulfillment,
+                next_id,
+                seal,
+                sender=node,
+                gas=SEAL_GAS,
+            )
+            sealed_at = 0
+        else:
+            sealed_at = self._send(
+                w.coordinator.sealFulfillment, named.rid, seal, sender=node
+            ).block_number
+        req = self._request(self.model, who, sample, point, among=late)
+        assert req.rid == next_id
+        self._diligent_answers()
+        self.clock.advance(max(0, int(req.field("windowEnd")) - self.clock.now))
+        if sealed_at:
+            self._send(w.coordinator.sealFulfillment, req.rid, seal, sender=node)
+            assert int(w.coordinator.sealedAt(node, seal)) == sealed_at
+        args = (req.rid, req.request.commitment, proof.proof, proof.instances)
+        if not w.registry.isEligible(node, self.model):
+            refusal = (w.coordinator.NodeNotEligible, {"requestId": req.rid, "node": node})
+        else:
+            note(
+                "seal made ahead",
+                "refused" if sealed_at else "refused (none stored: nothing to name)",
+            )
+            expected = {"requestId": req.rid, "node": node, "sealedAtBlock": sealed_at}
+            refusal = (w.coordinator.FulfillmentNotSealed, expected)
+        self._refused(refusal, w.coordinator.fulfill, *args, sender=node, gas=FULFIL_GAS)
 
     # ------------------------------------------------------------------ batches
 
@@ -659,8 +761,9 @@ class EconomicsMachine(RuleBasedStateMachine):
             self.clock.now = now
         raise AssertionError(f"no block of {MAX_TRIES} gave the example's draw")
 
-    def _weights(self, model: int) -> list[tuple[str, int]]:
-        """Each pool slot's node and its weight in the draw now, in slot order."""
+    def _weights(self, model: int, among: set[str] | None = None) -> list[tuple[str, int]]:
+        """Each pool slot's node and its weight in the draw now, in slot order (among the
+        nodes `among` if given)."""
         w = self.w
         count = int(w.registry.poolSlotCount(model))
         head = w.chain.blocks.height
@@ -670,11 +773,11 @@ class EconomicsMachine(RuleBasedStateMachine):
             if (model, slot) not in self.slot_nodes:  # a slot keeps its node for good
                 self.slot_nodes[model, slot] = str(w.registry.nodeAtSlot(model, slot))
             slots.append((self.slot_nodes[model, slot], sums[slot] - sums[slot - 1]))
-        return slots
+        return [(node, weight) for node, weight in slots if among is None or node in among]
 
-    def _node_at(self, model: int, point: int) -> str:
-        """The node at `point` (of 2**16) along the pool's stake."""
-        weights = [(node, weight) for node, weight in self._weights(model) if weight]
+    def _node_at(self, model: int, point: int, among: set[str] | None = None) -> str:
+        """The node at `point` (of 2**16) along the pool's stake, among `among` if given."""
+        weights = [(node, weight) for node, weight in self._weights(model, among) if weight]
         target = point * sum(weight for _, weight in weights) >> 16
         for node, weight in weights:
             if target < weight:
@@ -682,12 +785,14 @@ class EconomicsMachine(RuleBasedStateMachine):
             target -= weight
         raise AssertionError("no stake in the pool")
 
-    def _request(self, model: int, who: int, sample: int, point: int) -> Pending:
+    def _request(
+        self, model: int, who: int, sample: int, point: int, among: set[str] | None = None
+    ) -> Pending:
         """A request whose primary is the node the example names."""
         w = self.w
         requester = self.requesters[who]
         inputs = w.proofs[sample].inputs
-        wanted = self._node_at(model, point)
+        wanted = self._node_at(model, point, among)
 
         def attempt(n: int) -> Request:
             kwargs = {"value": FEE, "gas": REQUEST_GAS + n}
@@ -925,6 +1030,7 @@ def test_economics_hold_after_every_step(
     assert batch_proofs[1].inputs[0] == proofs[BATCH_SAMPLE].inputs
     consumer_a = requester.deploy(project.RecordingConsumer, coordinator)
     consumer_b = requester.deploy(project.RecordingConsumer, coordinator)
+    settler = stranger.deploy(project.SameBlockSettler, coordinator)
     node_a, node_b = real_staked
     # Both nodes serve the batched model in place of digits (a node serves at most three).
     for node in real_staked:
@@ -947,6 +1053,7 @@ def test_economics_hold_after_every_step(
         dishonest=operator,
         consumer_a=consumer_a,
         consumer_b=consumer_b,
+        settler=settler,
         eoa=accounts[7],
         requester_eoa=requester,
         stranger=stranger,
