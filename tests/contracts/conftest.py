@@ -197,6 +197,8 @@ def primary_node(request: Request, nodes: list[Any]) -> Any:
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_MODELS = ("breast_cancer", "digits")
+# A batched variant of a reference model, registered only where a test asks for it.
+BATCHED_MODEL = "breast_cancer_b23"
 
 
 @pytest.fixture(scope="session")
@@ -241,21 +243,67 @@ def held_out_inputs() -> Callable[[str, int], list[int]]:
 
 
 @pytest.fixture(scope="session")
-def real_proof(
-    tmp_path_factory: pytest.TempPathFactory, held_out_inputs: Callable[[str, int], list[int]]
-) -> Callable[[str, int], Any]:
-    """Proof of held-out sample ``index`` of a model, made once per session (seconds each)."""
+def provers(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
+    """The prover of a circuit folder by name, one per session, with a shared key cache."""
     from oracle_node.circuits.proving import Prover
 
     cache = tmp_path_factory.mktemp("proving-keys")
-    provers: dict[str, Prover] = {}
+    made: dict[str, Prover] = {}
+
+    def get(name: str) -> Prover:
+        if name not in made:
+            made[name] = Prover(ROOT / "circuits" / name, cache_dir=cache)
+        return made[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def real_proof(
+    provers: Callable[[str], Any], held_out_inputs: Callable[[str, int], list[int]]
+) -> Callable[[str, int], Any]:
+    """Proof of held-out sample ``index`` of a model, made once per session (seconds each)."""
     proofs: dict[tuple[str, int], Any] = {}
 
     def get(name: str, index: int) -> Any:
         if (name, index) not in proofs:
-            if name not in provers:
-                provers[name] = Prover(ROOT / "circuits" / name, cache_dir=cache)
-            proofs[name, index] = provers[name].prove(held_out_inputs(name, index))
+            proofs[name, index] = provers(name).prove(held_out_inputs(name, index))
         return proofs[name, index]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def real_batched_model(owner: Any, protocol: Protocol, project_containers: Any) -> int:
+    """``breast_cancer_b23`` (23 samples a proof) registered with its real generated verifier.
+    No node serves it: the shared nodes already serve as many models as a node may."""
+    _, model = deploy_model(
+        owner,
+        protocol,
+        ROOT / "circuits" / BATCHED_MODEL,
+        fee=FEE,
+        verifier_root=ROOT,
+        containers=project_containers,
+    )
+    return model
+
+
+@pytest.fixture(scope="session")
+def real_batch_proof(provers: Callable[[str], Any]) -> Callable[[tuple[int, ...]], Any]:
+    """One proof of ``breast_cancer_b23`` over the held-out samples ``indices`` in its first
+    slots (filler samples in the rest), made once per session (seconds to tens of seconds)."""
+    from oracle_node.circuits.datasets import BATCHED_MODELS, held_out
+    from oracle_node.encoding import float_to_int
+
+    proofs: dict[tuple[int, ...], Any] = {}
+
+    def get(indices: tuple[int, ...]) -> Any:
+        if indices not in proofs:
+            prover = provers(BATCHED_MODEL)
+            features, _ = held_out(BATCHED_MODELS[BATCHED_MODEL])
+            scale = prover.manifest.input_scale
+            samples = [[float_to_int(v, scale) for v in features[i]] for i in indices]
+            proofs[indices] = prover.prove_batch(samples)
+        return proofs[indices]
 
     return get

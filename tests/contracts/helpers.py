@@ -51,9 +51,10 @@ class Request:
         return pending_slot(self.commitment_hash())
 
 
-def parse_request(receipt: Any, coordinator: Any) -> Request:
+def parse_request(receipt: Any, coordinator: Any, registry: Any = None) -> Request:
     """The request a receipt made, with its primary as the coordinator draws it from the hash of
-    the request's block (computed here: a call in that block itself could not see its hash)."""
+    the request's block (computed here: a call in that block itself could not see its hash).
+    ``registry``: the coordinator's node registry, when the caller has it at hand."""
     [log] = list(receipt.events.filter(coordinator.InferenceRequested))
     request_id = int(log.requestId)
     commitment = commitment_tuple(log.commitment)
@@ -62,17 +63,24 @@ def parse_request(receipt: Any, coordinator: Any) -> Request:
         commitment=commitment,
         input=[int(v) for v in log.input],
         log=log,
-        primary=draw_primary(coordinator, request_id, commitment, receipt.block_number),
+        primary=draw_primary(coordinator, request_id, commitment, receipt.block_number, registry),
     )
 
 
-def draw_primary(coordinator: Any, request_id: int, commitment: tuple[Any, ...], block: int) -> str:
+def draw_primary(
+    coordinator: Any,
+    request_id: int,
+    commitment: tuple[Any, ...],
+    block: int,
+    registry: Any = None,
+) -> str:
     """The primary of a request as ``IInferenceCoordinator`` documents the draw."""
     from ape import chain, project
 
     block_hash = bytes(chain.blocks[block].hash)
     seed = keccak(encode(["uint256", "bytes32"], [request_id, block_hash]))
-    registry = project.NodeRegistry.at(coordinator.nodeRegistry())
+    if registry is None:
+        registry = project.NodeRegistry.at(coordinator.nodeRegistry())
     fields = dict(zip(COMMITMENT_FIELDS, commitment, strict=True))
     return str(
         registry.drawNode(
