@@ -8,11 +8,21 @@ Each worker keeps one :class:`~oracle_node.circuits.proving.Prover` per circuit 
 key path and manifest are read once; the key file itself is built once and cached on disk.
 Workers start with ``spawn`` (no fork of a threaded process). A worker that dies (killed,
 out of memory) breaks the pool; :meth:`ProverPool.submit` then builds a new one.
+
+Workers end with the node: on Linux each asks the kernel for SIGKILL when its parent dies
+(``PR_SET_PDEATHSIG``), so a node killed with SIGKILL leaves no prover (and, once its workers
+are gone, no multiprocessing resource tracker) behind. The kernel sends that signal when the
+*thread* that started the worker ends, so every worker of a pool is started at once from one
+thread that lives as long as the pool.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -132,6 +142,68 @@ def warm_in_worker(model_dir: str, cache_dir: str | None, srs_path: str | None) 
     return str(_prover(model_dir, cache_dir, srs_path).ensure_proving_key())
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """A worker's initializer: SIGKILL this process when its parent dies (Linux), and end now
+    if the parent died before we asked."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _started() -> int:
+    return os.getpid()
+
+
+class _Workers:
+    """One pool's worker processes, all started from a thread that outlives them: the
+    kernel's parent-death signal follows the thread that started a process, and a pool is
+    used from short-lived threads too (the API's)."""
+
+    def __init__(self, workers: int) -> None:
+        self.executor: ProcessPoolExecutor | None = None
+        self._error: BaseException | None = None
+        self._ready = threading.Event()
+        self._done = threading.Event()
+        thread = threading.Thread(
+            target=self._run, args=(workers,), name="prover-workers", daemon=True
+        )
+        thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self, workers: int) -> None:
+        try:
+            context = multiprocessing.get_context("spawn")
+            self.executor = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
+            # A submit starts a process while none is idle: these start all of them, here.
+            starts = [self.executor.submit(_started) for _ in range(workers)]
+        except BaseException as exc:  # pragma: no cover - reported to the caller
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        for start in starts:
+            try:
+                start.result()
+            except BaseException:  # a worker that failed to start breaks the pool: submit says
+                break
+        self._done.wait()
+
+    def shutdown(self, wait: bool) -> None:
+        assert self.executor is not None
+        self.executor.shutdown(wait=wait, cancel_futures=True)
+        self._done.set()
+
+
 class ProverPool:
     """``workers`` proving processes shared by the chain pipeline and the API."""
 
@@ -139,14 +211,18 @@ class ProverPool:
         self.workers = workers
         self.cache_dir = str(cache_dir) if cache_dir else None
         self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: _Workers | None = None
+
+    def start(self) -> None:
+        """Start the worker processes now rather than at the first proof."""
+        self._executor()
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-            return self._pool
+                self._pool = _Workers(self.workers)
+            assert self._pool.executor is not None
+            return self._pool.executor
 
     def submit(
         self, model_dir: Path, srs_path: Path | None, inputs: list[int]
@@ -177,10 +253,10 @@ class ProverPool:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False)
 
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True)
