@@ -1,8 +1,9 @@
 """The operator dashboard in a real headless Chromium, over a real node on anvil.
 
 One ``oracle-node run`` process with real proofs serves the page; Playwright drives Debian's
-``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run`` when missing). The screenshot is
-written to ``$ORACLE_TEST_ARTIFACTS`` (default ``test-artifacts/`` in the repository).
+``chromium`` (``/usr/bin/chromium``, installed by ``make test`` when missing, through
+``scripts/toolchain/ensure_chromium.sh``). The screenshot is written to
+``$ORACLE_TEST_ARTIFACTS`` (default ``test-artifacts/`` in the repository).
 """
 
 from __future__ import annotations
@@ -105,7 +106,10 @@ def solo(tmp_path_factory) -> Iterator[Solo]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run scripts/toolchain/ensure_chromium.sh "
+            "(make test does), or apt-get install chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
