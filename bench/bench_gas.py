@@ -131,7 +131,9 @@ def measure(network: str, models: tuple[str, ...] = MODELS) -> list[dict[str, An
     return rows
 
 
-def render(rows: list[dict[str, Any]], network: str) -> str:
+def render(
+    rows: list[dict[str, Any]], network: str, optimistic: list[dict[str, Any]] | None = None
+) -> str:
     lines = [
         "# Gas of the protocol's hot paths",
         "",
@@ -172,6 +174,19 @@ def render(rows: list[dict[str, Any]], network: str) -> str:
         + ", ".join(f"{r['model']} {r['pin']:,}" for r in pins)
         + ".",
     ]
+    if optimistic:
+        from bench.bench_optimistic import table
+
+        lines += [
+            "",
+            "## Optimistic requests",
+            "",
+            "The same run, on a second deployment: an output posted without a proof, final after",
+            "the model's window unless proven wrong (details and timing: bench/results/optimistic.md,",
+            "`python -m bench.bench_optimistic`).",
+            "",
+            *table(optimistic),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -184,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", default="ethereum:local:foundry")
     parser.add_argument("--out", default=str(RESULTS), help="markdown file, or - for stdout")
     args = parser.parse_args(argv)
-    text = render(measure(args.network), args.network)
+    from bench.bench_optimistic import measure as measure_optimistic
+
+    rows = measure(args.network)
+    text = render(rows, args.network, measure_optimistic(args.network))
     if args.out == "-":
         print(text, end="")
     else:

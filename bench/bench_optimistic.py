@@ -216,15 +216,9 @@ def measure_timing(requests: int, spacing_s: float) -> dict[str, Any]:
     }
 
 
-def render(rows: list[dict[str, Any]], network: str, timing: dict[str, Any] | None = None) -> str:
+def table(rows: list[dict[str, Any]]) -> list[str]:
+    """The gas table, a line each (also in bench/results/gas.md)."""
     lines = [
-        "# Optimistic requests: gas beside the Proven path",
-        "",
-        f"Produced by `python -m bench.bench_optimistic` on `{network}` (solc 0.8.28, cancun,",
-        "optimizer 200 runs), real EZKL proofs of held-out sample 0; one node (every request's",
-        "primary), an account requester (no callback), steady state. Gas does not depend on the",
-        "machine.",
-        "",
         "| model | Proven: request | Proven: fulfil | Proven: total | Optimistic: request "
         "| post | finalise 1 | finalise 16 | post + finalise-16 share | per inference vs Proven "
         "| challenge (+ seal) |",
@@ -240,6 +234,20 @@ def render(rows: list[dict[str, Any]], network: str, timing: dict[str, Any] | No
             f"| {share:,} | {optimistic:,} vs {proven:,} ({proven / optimistic:.1f}x) "
             f"| {r['challenge']:,} (+ {r['seal']:,}) |"
         )
+    return lines
+
+
+def render(rows: list[dict[str, Any]], network: str, timing: dict[str, Any] | None = None) -> str:
+    lines = [
+        "# Optimistic requests: gas beside the Proven path",
+        "",
+        f"Produced by `python -m bench.bench_optimistic` on `{network}` (solc 0.8.28, cancun,",
+        "optimizer 200 runs), real EZKL proofs of held-out sample 0; one node (every request's",
+        "primary), an account requester (no callback), steady state. Gas does not depend on the",
+        "machine.",
+        "",
+        *table(rows),
+    ]
     lines += ["", "Goal: post + its share of a finalise of 16 <= 60,000 gas for breast_cancer."]
     for r in rows:
         if r["model"] == "breast_cancer":
