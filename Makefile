@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python -m bench.bench_node
 	$(BIN)/python -m bench.bench_batch
 	$(BIN)/python -m bench.bench_batch_fulfil
+	$(BIN)/python -m bench.bench_optimistic
 	$(BIN)/python -m bench.bench_gpu
 	$(BIN)/python -m bench.bench_ray
 
