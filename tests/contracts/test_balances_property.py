@@ -29,17 +29,27 @@ Rules:
 * the draw's horizon: a keeper pins a pending request's primary while the hash of its block is
   in reach (refused after it); 257 blocks are mined, a second each; after that a stand-in or a
   cancel slashes the pinned primary, or nobody when none was pinned;
+* Optimistic mode (an Optimistic variant of ``breast_cancer``, same verifier, a two-minute
+  challenge window): requests; the primary posts an output without a proof, the true one if it
+  is honest, a lie if it is the dishonest node; a challenge with a real proof: a lie is proven
+  wrong (the liar loses its bond to the challenger, who takes the fee, and the requester gets the
+  proven output), a true posting or a closed window is refused; anyone finalises up to three
+  postings at once, a settled one among them skipped, an open window refused; the diligent node
+  watches: it challenges every lie before its window can close;
 * time passes, requests are cancelled after their deadline, credits are withdrawn, stake is
   topped up.
 
 After EVERY step:
 
-* the coordinator's balance equals the pending fees plus its credits;
+* the coordinator's balance equals the fees of pending and posted requests plus its credits;
 * the node registry's balance equals the stakes plus its credits;
 * both agree with an independent model of who is owed what (fees, refunds, slashes at the
   terms each request was made under, the pinned primaries);
 * each slot of either model's stake tree weighs its node's stake while the node is in the pool;
-* the diligent node, which always answers within its window, is never slashed;
+* the diligent node, which always answers within its window, is never slashed; an honest
+  poster is never slashed (its stake agrees with the model, which slashes only missed windows);
+* no lie is finalised: a lie is always challenged within its window (one honest watcher), and
+  a finalisation that names a challenged lie skips it;
 * no requester has received more than it paid, beyond compensation for a request it made that a
   primary could have proven (every input here is a held-out sample, provable by construction)
   and did not answer within its window.
@@ -86,7 +96,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from .conftest import FEE, PARAMS
+from oracle_node.chain.contracts import posting_of, posting_tuple
+
+from .conftest import FEE, PARAMS, ROOT
 from .helpers import Request, parse_request
 
 pytestmark = [pytest.mark.property, pytest.mark.slow]
@@ -114,6 +126,21 @@ SLACK = 30  # the diligent node answers once its window ends within this many se
 COVERAGE: Counter[str] = Counter()
 PICK = st.integers(0, 255)  # an index into the sorted pending requests (modulo their number)
 POINT = st.integers(0, 2**16 - 1)  # a point in the pool's stake: the primary it names
+OPT_WINDOW = 2 * PARAMS.exclusive_window  # the Optimistic model's challenge window, seconds
+OPT_BOND = 3 * 10**17  # what a lie proven wrong costs its poster
+MAX_FINALISE = 3
+
+
+@dataclass
+class Posted:
+    """An Optimistic request with an output posted on it."""
+
+    req: Any  # Pending
+    poster: str
+    output: list[int]
+    final_at: int
+    posting: tuple[Any, ...]
+    lie: bool
 
 
 @dataclass
@@ -239,9 +266,10 @@ class EconomicsMachine(RuleBasedStateMachine):
         self.clock = Clock(w.chain, START)
         self.model = w.model_id
         self.batched = w.batched_model_id
+        self.opt = w.optimistic_model_id
         # The attacker contract and the dishonest node join the pools.
         self._send(w.registry.stake, sender=w.dishonest, value=PARAMS.min_stake)
-        for model in (self.model, self.batched):
+        for model in (self.model, self.batched, self.opt):
             self._send(w.registry.addModel, model, sender=w.dishonest)
         self.attacker = self._send(w.owner.deploy, w.project.PrimaryPicker, w.coordinator)
         self._send(self.attacker.becomeNode, self.model, sender=w.owner, value=PARAMS.min_stake)
@@ -259,7 +287,10 @@ class EconomicsMachine(RuleBasedStateMachine):
         ]
         self.stakers = [*(str(n.address) for n in self.nodes.values()), str(self.attacker.address)]
         self.pending: dict[int, Pending] = {}
+        self.posted: dict[int, Posted] = {}
         self.settled: dict[int, Pending] = {}
+        self.lies: set[int] = set()  # requests a lie was posted on
+        self.finished: dict[int, Posted] = {}  # postings finalised or proven wrong
         self.pinned: dict[int, str] = {}
         self.slot_nodes: dict[tuple[int, int], str] = {}
         # The independent model of what is owed.
@@ -280,19 +311,24 @@ class EconomicsMachine(RuleBasedStateMachine):
 
     @initialize(
         first=st.lists(
-            st.tuples(st.booleans(), st.integers(0, 2), st.sampled_from(SAMPLES), POINT),
+            st.tuples(
+                st.sampled_from(["proven", "batched", "optimistic"]),
+                st.integers(0, 2),
+                st.sampled_from(SAMPLES),
+                POINT,
+            ),
             min_size=1,
             max_size=3,
         )
     )
-    def first_requests(self, first: list[tuple[bool, int, int, int]]) -> None:
-        """Every example starts with one to three requests, to either model."""
+    def first_requests(self, first: list[tuple[str, int, int, int]]) -> None:
+        """Every example starts with one to three requests, to any of the three models."""
         note("rule", "first_requests")
-        for batched, who, sample, point in first:
-            if batched:
+        for kind, who, sample, point in first:
+            if kind == "batched":
                 self._request(self.batched, who, BATCH_SAMPLE, point)
             else:
-                self._request(self.model, who, sample, point)
+                self._request(self.opt if kind == "optimistic" else self.model, who, sample, point)
 
     @rule(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES), point=POINT)
     @step
@@ -303,6 +339,11 @@ class EconomicsMachine(RuleBasedStateMachine):
     @step
     def request_a_batched_model(self, who: int, point: int) -> None:
         self._request(self.batched, who, BATCH_SAMPLE, point)
+
+    @rule(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES), point=POINT)
+    @step
+    def request_optimistic(self, who: int, sample: int, point: int) -> None:
+        self._request(self.opt, who, sample, point)
 
     @rule(victim=st.sampled_from(["diligent", "unreliable"]), hits=st.booleans(), point=POINT)
     @step
@@ -564,6 +605,166 @@ class EconomicsMachine(RuleBasedStateMachine):
             members.append(settled[pick % len(settled)])
         self._settle_batch(self.nodes[who], sorted(members, key=lambda r: r.rid))
 
+    # ------------------------------------------------------------------ Optimistic mode
+
+    @rule(pick=PICK)
+    @step
+    def primary_posts(self, pick: int) -> None:
+        """The primary of an Optimistic request posts its output: the true one if it is an
+        honest node, a lie if it is the dishonest one. Another node posting inside the window
+        is refused first."""
+        w = self.w
+        req = self._pick(self.opt, pick)
+        if req is None:
+            return
+        number, now = self.clock.peek()
+        primary = self._primary(req, number)
+        if now > req.field("deadline") or primary not in {
+            *self._honest(),
+            str(w.dishonest.address),
+        }:
+            return
+        if now < req.field("windowEnd"):
+            other = next(n for n in (w.node_b, w.node_a) if str(n.address) != primary)
+            if not w.registry.isEligible(other, self.opt):
+                refusal = (w.coordinator.NodeNotEligible, {"requestId": req.rid, "node": other})
+            else:
+                expected = {"requestId": req.rid, "node": other, "primary": primary}
+                refusal = (w.coordinator.NotPrimaryNode, expected)
+            self._refused(
+                refusal, w.coordinator.postOutput, req.rid, req.request.commitment,
+                w.proofs[req.sample].outputs, sender=other, gas=SEAL_GAS,
+            )  # fmt: skip
+        self._post(req, primary)
+
+    @rule(pick=PICK, who=st.sampled_from(["unreliable", "diligent"]))
+    @step
+    def a_posting_is_challenged(self, pick: int, who: str) -> None:
+        """A node proves the posted output wrong with a real proof: accepted for a lie inside
+        its window, refused for a true output or once the window is closed."""
+        posted = self._pick_posted(pick)
+        if posted is None:
+            return
+        self._challenge(posted, self.nodes[who])
+
+    @rule(pick=PICK, count=st.integers(1, MAX_FINALISE), with_settled=st.booleans())
+    @step
+    def postings_are_finalised(self, pick: int, count: int, with_settled: bool) -> None:
+        """Anyone finalises up to three postings in one call, with a settled Optimistic request
+        (finalised, or a challenged lie) among them when the example asks: skipped. Refused
+        whole while one window is open, or when nothing is left to settle."""
+        w = self.w
+        posted = sorted(self.posted.values(), key=lambda p: p.req.rid)
+        gone = sorted(self.finished.values(), key=lambda p: p.req.rid)
+        members = [posted[(pick + i) % len(posted)] for i in range(min(count, len(posted)))]
+        if with_settled and gone:
+            members.append(gone[pick % len(gone)])
+        if not members:
+            return
+        members = sorted({p.req.rid: p for p in members}.values(), key=lambda p: p.req.rid)
+        _, now = self.clock.peek()
+        args = (
+            [p.req.rid for p in members],
+            [p.posting for p in members],
+            [p.output for p in members],
+        )
+        live = [p for p in members if p.req.rid in self.posted]
+        still_open = next((p for p in live if now < p.final_at), None)
+        if still_open is not None or not live:
+            if still_open is not None:
+                error = w.coordinator.ChallengeWindowOpen
+                refusal = (error, {"requestId": still_open.req.rid, "finalAt": still_open.final_at})
+            else:
+                refusal = (w.coordinator.NothingToSettle, {})
+            note("finalise", f"refused: {refusal[0].__name__}")
+            self._refused(refusal, w.coordinator.finalize, *args, sender=w.keeper, gas=SETTLE_GAS)
+            return
+        # The watcher challenged every lie before its window closed: none can be final.
+        assert not [p.req.rid for p in live if p.lie], "a lie outlived its challenge window"
+        note("finalise", f"{len(live)} finalised, {len(members) - len(live)} skipped")
+        receipt = self._send(w.coordinator.finalize, *args, sender=w.keeper, gas=SETTLE_GAS)
+        [log] = list(receipt.events.filter(w.coordinator.OutputsFinalized))
+        assert list(log.requestIds) == [p.req.rid for p in live]
+        for p in live:
+            self.coord_credit[p.poster] += int(p.req.field("fee"))
+            self._finish(p)
+
+    def _post(self, req: Pending, poster: str) -> None:
+        w = self.w
+        node = next(n for n in self.nodes.values() if str(n.address) == poster)
+        output = list(w.proofs[req.sample].outputs)
+        lie = poster == str(w.dishonest.address)
+        if lie:
+            output[0] += 1
+        note("posting", "a lie" if lie else "the true output")
+        receipt = self._send(
+            w.coordinator.postOutput, req.rid, req.request.commitment, output, sender=node
+        )
+        [log] = list(receipt.events.filter(w.coordinator.OutputPosted))
+        assert (log.poster, list(log.output)) == (poster, output)
+        assert int(log.finalAt) == int(w.chain.blocks.head.timestamp) + OPT_WINDOW
+        assert not list(receipt.events.filter(w.registry.NodeSlashed))
+        posting = posting_tuple(posting_of(req.rid, req.request.commitment, poster, log.finalAt))
+        del self.pending[req.rid]
+        self.posted[req.rid] = Posted(req, poster, output, int(log.finalAt), posting, lie)
+        if lie:
+            self.lies.add(req.rid)
+
+    def _challenge(self, posted: Posted, node: Any) -> None:
+        w = self.w
+        req = posted.req
+        proof = w.proofs[req.sample]
+        args = (req.rid, req.request.commitment, posted.posting, posted.output, proof.proof,
+                proof.instances)  # fmt: skip
+        _, now = self.clock.peek()
+        refusal = None
+        if now >= posted.final_at:
+            note("challenge", "refused: window closed")
+            expected = {"requestId": req.rid, "finalAt": posted.final_at}
+            refusal = (w.coordinator.ChallengeWindowClosed, expected)
+        elif not posted.lie:
+            note("challenge", "refused: the posting is true")
+            refusal = (w.coordinator.PostingNotWrong, {"requestId": req.rid})
+        elif now + 1 >= posted.final_at:
+            return  # its seal takes a block of its own, and the window closes in that one
+        if refusal is not None:
+            self._refused(refusal, w.coordinator.challenge, *args, sender=node, gas=FULFIL_GAS)
+            return
+        seal = w.coordinator.challengeSeal(req.rid, node, proof.proof, proof.instances)
+        self._send(w.coordinator.sealFulfillment, req.rid, seal, sender=node)
+        note("challenge", "a lie proven wrong")
+        receipt = self._send(w.coordinator.challenge, *args, sender=node, gas=FULFIL_GAS)
+        challenger = str(node.address)
+        amount = min(OPT_BOND, self.stake[posted.poster])
+        [log] = list(receipt.events.filter(w.coordinator.PostingChallenged))
+        assert (log.poster, log.challenger, log.slashed) == (posted.poster, challenger, amount)
+        [fulfilled] = list(receipt.events.filter(w.coordinator.InferenceFulfilled))
+        assert list(fulfilled.output) == proof.outputs  # the requester gets the proven output
+        slashes = list(receipt.events.filter(w.registry.NodeSlashed))
+        expected = [(posted.poster, challenger, amount, amount)] if amount else []
+        assert [(x.node, x.harmedParty, x.amount, x.harmedShare) for x in slashes] == expected
+        self.stake[posted.poster] -= amount
+        self.reg_credit[challenger] += amount
+        self.coord_credit[challenger] += int(req.field("fee"))
+        self._finish(posted)
+
+    def _finish(self, posted: Posted) -> None:
+        del self.posted[posted.req.rid]
+        self.finished[posted.req.rid] = posted
+        self.settled[posted.req.rid] = posted.req
+
+    def _pick_posted(self, pick: int) -> Posted | None:
+        posted = sorted(self.posted.values(), key=lambda p: p.req.rid)
+        return posted[pick % len(posted)] if posted else None
+
+    def _watch(self, ending_within: int | None) -> None:
+        """The diligent node challenges every lie (or those whose window closes within
+        `ending_within` seconds) while it still can."""
+        _, now = self.clock.peek()
+        for posted in sorted(self.posted.values(), key=lambda p: p.req.rid):
+            if posted.lie and (ending_within is None or posted.final_at <= now + ending_within):
+                self._challenge(posted, self.w.node_a)
+
     # ------------------------------------------------------------------ the draw's horizon
 
     @rule(pick=PICK)
@@ -683,6 +884,7 @@ class EconomicsMachine(RuleBasedStateMachine):
         reg = {a: int(w.registry.credits(a)) for a in self.accounts}
         stakes = {a: int(w.registry.getNode(a).stake) for a in self.stakers}
         fees = sum(int(r.field("fee")) for r in self.pending.values())
+        fees += sum(int(p.req.field("fee")) for p in self.posted.values())
         assert w.coordinator.balance == fees + sum(coord.values())
         assert w.registry.balance == sum(stakes.values()) + sum(reg.values())
         assert coord == self.coord_credit
@@ -694,7 +896,7 @@ class EconomicsMachine(RuleBasedStateMachine):
         """Each slot of each model's stake tree weighs its node's stake while the node is in
         the pool (every node here serves its models and stays bonded, so while it has the
         minimum stake) and nothing otherwise: slashes, top-ups and leaves all reach the tree."""
-        for model in (self.model, self.batched):
+        for model in (self.model, self.batched, self.opt):
             for node, weight in self._weights(model):
                 live = self.stake[node] >= PARAMS.min_stake
                 assert weight == (self.stake[node] if live else 0), (model, node)
@@ -702,6 +904,12 @@ class EconomicsMachine(RuleBasedStateMachine):
     @invariant()
     def a_diligent_node_is_never_slashed(self) -> None:
         assert int(self.w.registry.getNode(self.w.node_a).stake) == self.diligent_stake
+
+    @invariant()
+    def no_lie_outlives_its_window(self) -> None:
+        """One honest watcher is enough: every lie still posted has its window open."""
+        _, now = self.clock.peek()
+        assert all(now < p.final_at for p in self.posted.values() if p.lie)
 
     @invariant()
     def no_requester_profits_beyond_fair_compensation(self) -> None:
@@ -798,10 +1006,14 @@ class EconomicsMachine(RuleBasedStateMachine):
 
         def attempt(n: int) -> Request:
             kwargs = {"value": FEE, "gas": REQUEST_GAS + n}
+            optimistic = model == self.opt
             if who < 2:
-                call, sender = requester.request, w.requester_eoa
+                call = requester.requestOptimistic if optimistic else requester.request
+                sender = w.requester_eoa
             else:
-                call, sender = w.coordinator.requestInference, requester
+                coordinator = w.coordinator
+                call = coordinator.requestOptimistic if optimistic else coordinator.requestInference
+                sender = requester
             receipt = self._send(call, model, inputs, CALLBACK_GAS, sender=sender, **kwargs)
             return parse_request(receipt, w.coordinator, w.registry)
 
@@ -868,9 +1080,12 @@ class EconomicsMachine(RuleBasedStateMachine):
         for req in mine:
             if req.model == self.model:
                 self._fulfil(req, w.node_a)
+            elif req.model == self.opt:
+                self._post(req, node)
         batched = [r for r in mine if r.model == self.batched]
         for i in range(0, len(batched), MAX_BATCH):
             self._settle_batch(w.node_a, batched[i : i + MAX_BATCH])
+        self._watch(ending_within)
 
     def _fulfil(self, req: Pending, node: Any) -> None:
         w = self.w
@@ -1024,8 +1239,13 @@ def test_economics_hold_after_every_step(
     requester,
     stranger,
     accounts,
+    protocol,
+    project_containers,
+    model_id,
 ):
     from hypothesis.stateful import run_state_machine_as_test
+
+    from oracle_node.deploy import deploy_model
 
     proofs = {i: real_proof("breast_cancer", i) for i in SAMPLES}
     batch_proofs = {k: real_batch_proof((BATCH_SAMPLE,) * k) for k in range(1, MAX_BATCH + 1)}
@@ -1034,10 +1254,19 @@ def test_economics_hold_after_every_step(
     consumer_b = requester.deploy(project.RecordingConsumer, coordinator)
     settler = stranger.deploy(project.SameBlockSettler, coordinator)
     node_a, node_b = real_staked
-    # Both nodes serve the batched model in place of digits (a node serves at most three).
+    # breast_cancer again, Optimistic this time: the same verifier code, a window and a bond.
+    _, optimistic_model = deploy_model(
+        owner, protocol, ROOT / "circuits" / "breast_cancer", fee=FEE, verifier_root=ROOT,
+        containers=project_containers, challenge_window=OPT_WINDOW, bond=OPT_BOND,
+    )  # fmt: skip
+    assert int(coordinator.maxChallengeWindow()) >= OPT_WINDOW
+    # Both nodes serve the batched and the Optimistic model in place of digits and the mock
+    # model (a node serves at most three).
     for node in real_staked:
+        node_registry.removeModel(model_id, sender=node)
         node_registry.removeModel(real_models["digits"], sender=node)
         node_registry.addModel(real_batched_model, sender=node)
+        node_registry.addModel(optimistic_model, sender=node)
     EconomicsMachine.world = World(
         chain=chain,
         project=project,
@@ -1048,6 +1277,7 @@ def test_economics_hold_after_every_step(
         model_registry=model_registry,
         model_id=real_models["breast_cancer"],
         batched_model_id=real_batched_model,
+        optimistic_model_id=optimistic_model,
         proofs=proofs,
         batch_proofs=batch_proofs,
         node_a=node_a,
