@@ -74,7 +74,23 @@ class ChainSettings(_Section):
     reorg_depth: int = Field(
         default=64, ge=1, description="how far back the listener re-checks hashes"
     )
-    tx_timeout: float = Field(default=120.0, gt=0)
+    tx_timeout: float = Field(
+        default=120.0, gt=0,
+        description="how long the node waits for the receipt of a one-off transaction (a seal, "
+        "a challenge, a withdrawal)",
+    )  # fmt: skip
+    replace_after_s: float = Field(
+        default=60.0, gt=0,
+        description="a fulfilment or posting not mined after this long is replaced: same "
+        "nonce, fees +12.5%",
+    )  # fmt: skip
+    max_fee_gwei: float = Field(
+        default=500.0, gt=0, description="cap on maxFeePerGas, replacements included"
+    )
+    priority_fee_gwei: float | None = Field(
+        default=None, ge=0,
+        description="the tip (maxPriorityFeePerGas); default: the RPC's eth_maxPriorityFeePerGas",
+    )  # fmt: skip
     standin_spread_s: float = Field(
         default=30.0, ge=0,
         description="a stand-in starts on a missed request at a point drawn from the request and "
