@@ -1,7 +1,7 @@
 """EIP-1559 fees for the node's transactions, and the higher ones of a replacement.
 
 A transaction stuck in the mempool (fees too low for a busy chain) is replaced by the same
-transaction, same nonce, with both fees raised by :data:`BUMP` (nodes refuse a replacement
+transaction, same nonce, with both fees raised by 12.5% (nodes refuse a replacement
 raised by less than 10%), never above the operator's cap.
 """
 

@@ -7,6 +7,17 @@ transaction per request can ever be mined, and none once the request is no longe
 chain. A mined posting moves its job to ``posted`` with the ``Posting`` the coordinator stored;
 :class:`~oracle_node.chain.postings.Finalizer` settles it after its window.
 
+Transactions are EIP-1559, fees from the latest base fee and the endpoint's tip (or
+``chain.priority_fee_gwei``). One not mined after ``chain.replace_after_s`` is replaced: the
+same call, the same nonce, both fees +12.5% (nodes refuse less than +10%), never above
+``chain.max_fee_gwei`` (at the cap it is sent again as it is, with one warning). Every hash
+sent for the nonce is kept (``Job.sent_hashes``, each stored before it is sent) and checked for
+a receipt, since any one of them may be mined. A stored transaction whose nonce waits behind a
+lower one that is neither mined nor stored (dropped from the mempool, or lost) has the gap
+filled at start and when found stuck: stored transactions are sent again, other nonces taken by
+zero-value transfers to the node's own address. ``chain.tx_timeout`` is the wait for the
+receipt of a one-off transaction (:meth:`Submitter.send_call`).
+
 A revert is decoded from the coordinator's ABI and decides what happens next:
 
 * ``RequestNotPending`` / ``CommitmentMismatch`` / ``RequestAlreadyPosted``: the logs say who
