@@ -474,11 +474,12 @@ class Submitter:
         old = fees_of(first.raw_tx)
         new = None if old is None else self.fees.bumped(old, self.fees.market(self.w3))
         raw = first.raw_tx
-        if new is None:
+        if new is None:  # at the cap (or a transaction signed without EIP-1559 fees)
             if first.nonce not in self._at_cap:
                 self._at_cap.add(first.nonce)
-                log.warning("%s: %s not mined and its fees are at the cap (chain.max_fee_gwei):"
-                            " sending it again as it is", _label(members), first.tx_hash)  # fmt: skip
+                log.warning("%s: %s not mined and its fees cannot be raised (at the cap, "
+                            "chain.max_fee_gwei): sending it again as it is",
+                            _label(members), first.tx_hash)  # fmt: skip
         else:
             tx_hash, raw = resign(self.account, first.raw_tx, new)
             self.store.transition_many(
