@@ -460,6 +460,8 @@ class Submitter:
         ids = [j.request_id for j in members]
         mined_nonce = int(self.w3.eth.get_transaction_count(self.address, "latest"))
         if first.nonce < mined_nonce:
+            if self._mined(first) is not None:  # ours, mined since the receipt check
+                return
             log.warning("%s: nonce %d was used by another transaction, rebuilding",
                         _label(members), first.nonce)  # fmt: skip
             with self._lock:

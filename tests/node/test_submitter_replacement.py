@@ -188,3 +188,31 @@ def test_a_stuck_fulfilment_behind_a_gap_fills_it_when_replaced(chain, store):
     assert sorted(tx["nonce"] for tx in mined_from(chain, primary)) == [gap, gap + 1]  # type: ignore[type-var]
     assert sub.confirm(store.get(request_id))
     assert store.get(request_id).state is JobState.FULFILLED
+
+
+def test_a_fulfilment_whose_nonce_another_transaction_took_is_rebuilt_and_mined(chain, store):
+    request_id, primary = proved_job(chain, store, [16] * 30)
+    account = Account.from_key(chain.nodes[primary])
+    sub = node_submitter(chain, store, primary, replace_after=0.0)
+    with manual_mining(chain):
+        sub.submit(store.get(request_id))
+        lost = store.get(request_id)
+        assert lost.tx_hash is not None and lost.nonce is not None
+        rpc(chain, "anvil_dropTransaction", lost.tx_hash)
+        other = account.sign_transaction(
+            {"to": primary, "value": 1, "gas": 21_000, "nonce": lost.nonce, "chainId": 31337,
+             "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9}
+        )  # fmt: skip
+        chain.w3.eth.send_raw_transaction(other.raw_transaction)
+        chain.mine()
+        assert not sub.confirm(store.get(request_id))
+        rebuilt = store.get(request_id)
+        assert rebuilt.state is JobState.PROVED and rebuilt.tx_hash is None
+        assert rebuilt.sent_hashes is None
+        sub.submit(rebuilt)
+        assert store.get(request_id).nonce == lost.nonce + 1
+        chain.mine()
+    assert sub.confirm(store.get(request_id))
+    job = store.get(request_id)
+    assert job.state is JobState.FULFILLED
+    assert fulfilment_hashes(chain, request_id) == [job.tx_hash]
