@@ -16,6 +16,7 @@ import pytest
 
 from oracle_node.chain.contracts import connect
 from oracle_node.chain.rpc import FailoverProvider
+from oracle_node.cli.common import settings_from
 from oracle_node.devchain import Anvil, free_port
 from oracle_node.exceptions import RpcUnreachableError
 from oracle_node.settings import ChainSettings
@@ -110,3 +111,9 @@ def test_rpc_url_alone_is_the_one_endpoint_and_rpc_urls_take_over():
     assert several.endpoints == ["http://a:1", "https://b"]
     with pytest.raises(ValueError, match="ws://c"):
         ChainSettings(rpc_urls=["http://a:1", "ws://c"])
+
+
+def test_the_rpc_option_names_the_one_endpoint_over_configured_ones(monkeypatch):
+    monkeypatch.setenv("ORACLE_CHAIN__RPC_URLS", '["http://a:1", "http://b:2"]')
+    assert settings_from(None, prompt=False).chain.endpoints == ["http://a:1", "http://b:2"]
+    assert settings_from(None, rpc="http://x:1", prompt=False).chain.endpoints == ["http://x:1"]
