@@ -56,6 +56,11 @@ class ChainSettings(_Section):
     """Where the node reads and writes the chain."""
 
     rpc_url: str = "http://127.0.0.1:8545"
+    rpc_urls: list[str] = Field(
+        default_factory=list,
+        description="several endpoints of the chain, tried in order: a request that fails on one "
+        "(connection error, timeout, HTTP error) goes to the next; when set, rpc_url is unused",
+    )
     chain_id: int | None = Field(
         default=None, description="refuse to start if the RPC serves another"
     )
@@ -74,7 +79,23 @@ class ChainSettings(_Section):
     reorg_depth: int = Field(
         default=64, ge=1, description="how far back the listener re-checks hashes"
     )
-    tx_timeout: float = Field(default=120.0, gt=0)
+    tx_timeout: float = Field(
+        default=120.0, gt=0,
+        description="how long the node waits for the receipt of a one-off transaction (a seal, "
+        "a challenge, a withdrawal)",
+    )  # fmt: skip
+    replace_after_s: float = Field(
+        default=60.0, gt=0,
+        description="a fulfilment or posting not mined after this long is replaced: same "
+        "nonce, fees +12.5%",
+    )  # fmt: skip
+    max_fee_gwei: float = Field(
+        default=500.0, gt=0, description="cap on maxFeePerGas, replacements included"
+    )
+    priority_fee_gwei: float | None = Field(
+        default=None, ge=0,
+        description="the tip (maxPriorityFeePerGas); default: the RPC's eth_maxPriorityFeePerGas",
+    )  # fmt: skip
     standin_spread_s: float = Field(
         default=30.0, ge=0,
         description="a stand-in starts on a missed request at a point drawn from the request and "
@@ -121,6 +142,19 @@ class ChainSettings(_Section):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s):// URL")
         return value
+
+    @field_validator("rpc_urls")
+    @classmethod
+    def _rpc_schemes(cls, values: list[str]) -> list[str]:
+        bad = [v for v in values if not v.startswith(("http://", "https://"))]
+        if bad:
+            raise ValueError(f"must be http(s):// URLs, not {', '.join(bad)}")
+        return values
+
+    @property
+    def endpoints(self) -> list[str]:
+        """The JSON-RPC endpoints, in the order they are tried: ``rpc_urls``, else ``rpc_url``."""
+        return list(self.rpc_urls) or [self.rpc_url]
 
 
 class ServedModel(_Section):

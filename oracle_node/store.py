@@ -84,6 +84,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     posting       TEXT,
     posting_block INTEGER,
     posting_block_hash TEXT,
+    sent_hashes   TEXT,
     created_at    REAL NOT NULL,
     updated_at    REAL NOT NULL
 );
@@ -97,6 +98,7 @@ CREATE TABLE IF NOT EXISTS cursor (
 
 _JSON_FIELDS = (
     "input", "commitment", "float_output", "output", "instances", "timings", "batch", "posting",
+    "sent_hashes",
 )  # fmt: skip
 
 # Columns added after the first release: stores made before them gain them on open.
@@ -107,6 +109,7 @@ _ADDED_COLUMNS = {
     "posting": "TEXT",
     "posting_block": "INTEGER",
     "posting_block_hash": "TEXT",
+    "sent_hashes": "TEXT",
 }
 
 
@@ -163,6 +166,16 @@ class Job:
     """Our optimistic posting (``IInferenceCoordinator.Posting``'s fields) once it is mined."""
     posting_block: int | None = None
     posting_block_hash: str | None = None
+    sent_hashes: list[str] | None = None
+    """Every transaction signed for this job's nonce (the first, then each fee-bumped
+    replacement): any one of them may be the one mined. ``tx_hash``/``raw_tx`` are the last."""
+
+    @property
+    def hashes(self) -> list[str]:
+        """The hashes that may carry this job's fulfilment (or posting), oldest first."""
+        if self.sent_hashes:
+            return list(self.sent_hashes)
+        return [] if self.tx_hash is None else [self.tx_hash]
 
     @property
     def optimistic(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
 from oracle_node.chain.abi import ErrorDecoder, abi_type, load_abi
+from oracle_node.chain.rpc import FailoverProvider, http_provider
 from oracle_node.chain.sealing import output_hash
 from oracle_node.exceptions import (
     ConfigError,
@@ -140,13 +141,16 @@ def commitment_tuple(value: Any) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def connect(rpc_url: str, chain_id: int | None, timeout: float = 10.0) -> Web3:
-    """A web3 client whose endpoint was seen to answer (and to serve ``chain_id``)."""
-    # No retries inside web3: the services back off themselves and report the error meanwhile.
-    provider = Web3.HTTPProvider(
-        rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None
-    )
-    w3 = Web3(provider)
+def connect(rpc_url: str | Sequence[str], chain_id: int | None, timeout: float = 10.0) -> Web3:
+    """A web3 client whose endpoint was seen to answer (and to serve ``chain_id``); given
+    several endpoints of one chain, it moves to the next when one fails
+    (:class:`~oracle_node.chain.rpc.FailoverProvider`)."""
+    urls = [rpc_url] if isinstance(rpc_url, str) else list(rpc_url)
+    if len(urls) == 1:
+        w3 = Web3(http_provider(urls[0], timeout))
+    else:
+        w3 = Web3(FailoverProvider(urls, timeout))
+    rpc_url = ", ".join(urls)
     try:
         served = int(w3.eth.chain_id)
     except Exception as exc:  # requests' connection errors, JSON errors
@@ -311,7 +315,7 @@ def _input_abi_type(abi: list[dict[str, Any]], function: str, index: int) -> str
 
 
 def open_contracts(chain: ChainSettings) -> OracleContracts:
-    """Connect to ``chain.rpc_url`` (checking the chain id) and check that every configured
+    """Connect to ``chain.endpoints`` (checking the chain id) and check that every configured
     protocol address holds code: the start of every command that talks to the chain."""
     missing = [
         name
@@ -321,13 +325,14 @@ def open_contracts(chain: ChainSettings) -> OracleContracts:
     if missing:
         raise SettingsError([f"chain.{name}: required" for name in missing])
     assert chain.coordinator and chain.model_registry and chain.node_registry
-    w3 = connect(chain.rpc_url, None if chain.deployment else chain.chain_id)
+    w3 = connect(chain.endpoints, None if chain.deployment else chain.chain_id)
     if chain.deployment is not None:
         served = int(w3.eth.chain_id)
         if served != chain.chain_id:
             raise DeploymentRecordError(
                 f"deployment record {chain.deployment} is for chain {chain.chain_id} but "
-                f"{chain.rpc_url} serves chain {served}: use the record of this network"
+                f"{', '.join(chain.endpoints)} serves chain {served}: use the record of this "
+                "network"
             )
     contracts = OracleContracts(w3, chain.coordinator, chain.model_registry, chain.node_registry)
     contracts.check_deployed()

@@ -7,6 +7,17 @@ transaction per request can ever be mined, and none once the request is no longe
 chain. A mined posting moves its job to ``posted`` with the ``Posting`` the coordinator stored;
 :class:`~oracle_node.chain.postings.Finalizer` settles it after its window.
 
+Transactions are EIP-1559, fees from the latest base fee and the endpoint's tip (or
+``chain.priority_fee_gwei``). One not mined after ``chain.replace_after_s`` is replaced: the
+same call, the same nonce, both fees +12.5% (nodes refuse less than +10%), never above
+``chain.max_fee_gwei`` (at the cap it is sent again as it is, with one warning). Every hash
+sent for the nonce is kept (``Job.sent_hashes``, each stored before it is sent) and checked for
+a receipt, since any one of them may be mined. A stored transaction whose nonce waits behind a
+lower one that is neither mined nor stored (dropped from the mempool, or lost) has the gap
+filled at start and when found stuck: stored transactions are sent again, other nonces taken by
+zero-value transfers to the node's own address. ``chain.tx_timeout`` is the wait for the
+receipt of a one-off transaction (:meth:`Submitter.send_call`).
+
 A revert is decoded from the coordinator's ABI and decides what happens next:
 
 * ``RequestNotPending`` / ``CommitmentMismatch`` / ``RequestAlreadyPosted``: the logs say who
@@ -36,6 +47,7 @@ from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCErro
 from web3.logs import DISCARD as _DISCARD
 
 from oracle_node.chain.contracts import OracleContracts, commitment_tuple, posting_of
+from oracle_node.chain.fees import FeePolicy, fees_of, resign, signed
 from oracle_node.chain.listener import REORG_REASON
 from oracle_node.chain.postings import request_history, settle_job, split
 from oracle_node.chain.sealing import batch_seal, fulfillment_seal, posting_seal
@@ -82,6 +94,8 @@ class Submitter:
         chain_id: int,
         retries: int = 5,
         tx_timeout: float = 120.0,
+        replace_after: float = 60.0,
+        fees: FeePolicy | None = None,
     ) -> None:
         self.contracts = contracts
         self.w3: Web3 = contracts.w3
@@ -91,7 +105,10 @@ class Submitter:
         self.chain_id = chain_id
         self.retries = retries
         self.tx_timeout = tx_timeout
+        self.replace_after = replace_after
+        self.fees = fees or FeePolicy()
         self._next_nonce: int | None = None
+        self._at_cap: set[int] = set()  # nonces already warned about: fees at the cap
         self._lock = threading.Lock()
 
     # --------------------------------------------------------------- proved
@@ -122,7 +139,7 @@ class Submitter:
         or the members of a batch); ``slots`` are the jobs the call names, in order."""
         first = members[0]
         if first.tx_hash is not None and first.raw_tx is not None:
-            if self._receipt(first.tx_hash) is not None:
+            if self._mined(first) is not None:
                 self._move(members, JobState.SUBMITTED)
                 return
             if not self._any_pending(members):
@@ -145,23 +162,24 @@ class Submitter:
             self._on_unit_revert(members, error)
             return
         tx_hash, raw, nonce = self.sign(call, gas)
-        self._move(members, JobState.PROVED, tx_hash=tx_hash, raw_tx=raw, nonce=nonce)
+        self._move(
+            members, JobState.PROVED, tx_hash=tx_hash, raw_tx=raw, nonce=nonce,
+            sent_hashes=[tx_hash],
+        )  # fmt: skip
         self._broadcast(self.store.get_many(j.request_id for j in members), raw)
 
     def sign(self, call: Any, gas: int) -> tuple[str, bytes, int]:
         """Sign ``call`` with the node's next nonce: (tx hash, raw bytes, nonce). Callers store
         them before :meth:`broadcast_raw`, so a crash in between re-sends the same bytes."""
+        fees = self.fees.market(self.w3).fields()
         with self._lock:
             nonce = self._take_nonce()
             tx = call.build_transaction(
-                {"from": self.address, "nonce": nonce, "gas": gas, "chainId": self.chain_id}
-            )
-            signed = self.account.sign_transaction(tx)
-        return (
-            "0x" + bytes(signed.hash).hex().removeprefix("0x"),
-            bytes(signed.raw_transaction),
-            nonce,
-        )
+                {"from": self.address, "nonce": nonce, "gas": gas, "chainId": self.chain_id,
+                 **fees}
+            )  # fmt: skip
+            tx_hash, raw = signed(self.account, tx)
+        return tx_hash, raw, nonce
 
     def broadcast_raw(self, raw: bytes) -> bool:
         """Send signed bytes. True when the RPC has them (now, or already); False when their
@@ -202,7 +220,8 @@ class Submitter:
         self.store.transition_many(
             [j.request_id for j in members], [JobState.PROVED], JobState.INFERRED,
             proof=None, instances=None, output=None, batch=None,
-            tx_hash=None, raw_tx=None, nonce=None, reason=f"batch rolled back: {why}",
+            tx_hash=None, raw_tx=None, nonce=None, sent_hashes=None,
+            reason=f"batch rolled back: {why}",
         )  # fmt: skip
         log.warning("%s rolled back: %s", _label(members), why)
 
@@ -247,14 +266,14 @@ class Submitter:
 
     def _nonce_reused(self, members: list[Job]) -> None:
         """Our stored transaction's nonce was used by another one: rebuild it."""
-        first = members[0]
-        assert first.tx_hash is not None
-        if self._receipt(first.tx_hash) is not None:
+        if self._mined(members[0]) is not None:
             self._move(members, JobState.SUBMITTED)
             return
         with self._lock:
             self._next_nonce = None
-        self._move(members, JobState.PROVED, tx_hash=None, raw_tx=None, nonce=None)
+        self._move(
+            members, JobState.PROVED, tx_hash=None, raw_tx=None, nonce=None, sent_hashes=None
+        )
 
     def send_call(self, call: Any, what: str) -> Any:
         """Send another transaction from the node's key (e.g. a withdrawal) and wait for it.
@@ -267,19 +286,64 @@ class Submitter:
             raise RevertError(
                 what, self.contracts.decoder.decode(exc.data), str(exc.data or "")
             ) from None
+        fees = self.fees.market(self.w3).fields()
         with self._lock:
             tx = call.build_transaction(
                 {"from": self.address, "nonce": self._take_nonce(), "gas": gas,
-                 "chainId": self.chain_id}
+                 "chainId": self.chain_id, **fees}
             )  # fmt: skip
-            signed = self.account.sign_transaction(tx)
-            self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        receipt = self.w3.eth.wait_for_transaction_receipt(signed.hash, timeout=self.tx_timeout)
+            tx_hash, raw = signed(self.account, tx)
+            self.w3.eth.send_raw_transaction(raw)
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.tx_timeout)  # type: ignore[arg-type]
         if receipt["status"] != 1:
             raise RevertError(
                 what, None, f"mined but reverted in {Web3.to_hex(receipt['transactionHash'])}"
             )
         return receipt
+
+    def recover_nonces(self) -> list[int]:
+        """Fill gaps below the stored transactions' nonces, so that they can be mined.
+
+        A stored transaction whose nonce is above the account's next mined one waits for the
+        lower nonces. Each of them is sent again from the store when a job holds it, or else
+        (a transaction dropped from the mempool, or lost) taken by a zero-value transfer to
+        this node's own address. Returns the nonces filled by such transfers."""
+        mined = int(self.w3.eth.get_transaction_count(self.address, "latest"))
+        stored: dict[int, bytes] = {}
+        for job in self.store.in_state(JobState.PROVED, JobState.SUBMITTED):
+            if job.nonce is not None and job.raw_tx is not None and job.nonce >= mined:
+                stored.setdefault(job.nonce, job.raw_tx)
+        if not stored:
+            return []
+        # the mempool's transactions of ours in a row from the mined nonce (a gap ends the row)
+        in_pool = int(self.w3.eth.get_transaction_count(self.address, "pending"))
+        filled = []
+        for nonce in range(mined, max(stored) + 1):
+            if nonce in stored:
+                try:
+                    self.broadcast_raw(stored[nonce])
+                except (ValueError, Web3RPCError) as exc:
+                    log.warning("nonce %d: stored transaction not sent again: %s", nonce, exc)
+                continue
+            if nonce >= in_pool and self._fill(nonce):
+                filled.append(nonce)
+        if filled:
+            log.warning("nonces %s were missing below stored transactions: filled with "
+                        "zero-value transfers to %s", filled, self.address)  # fmt: skip
+        return filled
+
+    def _fill(self, nonce: int) -> bool:
+        """Take ``nonce`` with a zero-value transfer to ourselves; False if the RPC refused."""
+        tx = {"to": self.address, "value": 0, "gas": 21_000, "nonce": nonce,
+              "chainId": self.chain_id, **self.fees.market(self.w3).fields()}  # fmt: skip
+        tx_hash, raw = signed(self.account, tx)
+        try:
+            self.broadcast_raw(raw)
+        except (ValueError, Web3RPCError) as exc:  # e.g. a transaction of ours is queued there
+            log.warning("nonce %d: gap not filled: %s", nonce, exc)
+            return False
+        log.info("nonce %d: gap filled by %s", nonce, tx_hash)
+        return True
 
     def _take_nonce(self) -> int:
         chain = int(self.w3.eth.get_transaction_count(self.address, "pending"))
@@ -318,15 +382,18 @@ class Submitter:
         members of one batch) were sent in; True when they all reached a final state."""
         first = members[0]
         assert first.tx_hash is not None
-        receipt = self._receipt(first.tx_hash)
+        receipt = self._mined(first)
         if receipt is None:
             sent_at = first.timings.get("sent_at", first.updated_at)
-            if time.time() - sent_at > self.tx_timeout and first.raw_tx is not None:
-                log.warning("%s: %s not mined yet, re-sending", _label(members), first.tx_hash)
-                self.store.transition_many(
-                    [j.request_id for j in members], [JobState.SUBMITTED], JobState.PROVED
-                )
+            if time.time() - sent_at > self.replace_after and first.raw_tx is not None:
+                self._replace(members)
             return False
+        mined = "0x" + bytes(receipt["transactionHash"]).hex().removeprefix("0x")
+        if mined != first.tx_hash:  # an earlier one of the hashes sent for this nonce
+            self.store.transition_many(
+                [j.request_id for j in members], [JobState.SUBMITTED], JobState.SUBMITTED,
+                tx_hash=mined,
+            )  # fmt: skip
         submit_s = time.time() - first.timings.get("sent_at", time.time())
         shares = split(int(receipt["gasUsed"]), len(members))
         wei = split(gas_cost(receipt), len(members))
@@ -351,7 +418,7 @@ class Submitter:
         for job, gas_used, gas_wei in zip(members, shares, wei, strict=True):
             self.store.transition(
                 job.request_id, [JobState.SUBMITTED], JobState.PROVED,
-                tx_hash=None, raw_tx=None, nonce=None,
+                tx_hash=None, raw_tx=None, nonce=None, sent_hashes=None,
                 gas_used=job.gas_used + gas_used, gas_wei=job.gas_wei + gas_wei,
             )  # fmt: skip
         reverted = self.store.get_many(j.request_id for j in members)
@@ -382,6 +449,60 @@ class Submitter:
             timings={"submit_s": submit_s, "posted_at": time.time()}, **gas,
         )  # fmt: skip
         log.info("request %d: output posted, final at %d", job.request_id, posting["finalAt"])
+
+    def _replace(self, members: list[Job]) -> None:
+        """Nothing sent for the unit's nonce is mined after ``replace_after`` seconds: sign
+        the same call with fees 12.5% higher (stored before it is sent), or send the last
+        one again when the fee cap leaves no room. A lower nonce missing (a gap) is filled
+        first; a nonce used by a transaction not ours sends the unit back to be rebuilt."""
+        first = members[0]
+        assert first.raw_tx is not None and first.nonce is not None
+        ids = [j.request_id for j in members]
+        mined_nonce = int(self.w3.eth.get_transaction_count(self.address, "latest"))
+        if first.nonce < mined_nonce:
+            if self._mined(first) is not None:  # ours, mined since the receipt check
+                return
+            log.warning("%s: nonce %d was used by another transaction, rebuilding",
+                        _label(members), first.nonce)  # fmt: skip
+            with self._lock:
+                self._next_nonce = None
+            self.store.transition_many(
+                ids, [JobState.SUBMITTED], JobState.PROVED,
+                tx_hash=None, raw_tx=None, nonce=None, sent_hashes=None,
+            )  # fmt: skip
+            return
+        if first.nonce > mined_nonce:
+            self.recover_nonces()
+        old = fees_of(first.raw_tx)
+        new = None if old is None else self.fees.bumped(old, self.fees.market(self.w3))
+        raw = first.raw_tx
+        if new is None:  # at the cap (or a transaction signed without EIP-1559 fees)
+            if first.nonce not in self._at_cap:
+                self._at_cap.add(first.nonce)
+                log.warning("%s: %s not mined and its fees cannot be raised (at the cap, "
+                            "chain.max_fee_gwei): sending it again as it is",
+                            _label(members), first.tx_hash)  # fmt: skip
+        else:
+            tx_hash, raw = resign(self.account, first.raw_tx, new)
+            self.store.transition_many(
+                ids, [JobState.SUBMITTED], JobState.SUBMITTED,
+                tx_hash=tx_hash, raw_tx=raw, sent_hashes=[*first.hashes, tx_hash],
+            )  # fmt: skip
+            log.warning("%s: %s not mined, replaced by %s (max fee %d -> %d wei)",
+                        _label(members), first.tx_hash, tx_hash, old.max_fee if old else 0,
+                        new.max_fee)  # fmt: skip
+        self.broadcast_raw(raw)
+        self.store.transition_many(
+            ids, [JobState.SUBMITTED], JobState.SUBMITTED, timings={"sent_at": time.time()}
+        )
+
+    def _mined(self, job: Job) -> Any:
+        """The receipt of whichever transaction sent for the job's nonce was mined, if any."""
+        for tx_hash in job.hashes:
+            receipt = self._receipt(tx_hash)
+            if receipt is not None:
+                return receipt
+        return None
 
     def _receipt(self, tx_hash: str) -> Any:
         try:

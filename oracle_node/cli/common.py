@@ -106,6 +106,7 @@ def settings_from(
     chain: dict[str, Any] = {}
     if rpc is not None:
         chain["rpc_url"] = rpc
+        chain["rpc_urls"] = []  # --rpc names the one endpoint
     if deployment is not None:
         chain["deployment"] = deployment
     keys: dict[str, Any] = {}

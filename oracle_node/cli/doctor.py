@@ -24,13 +24,22 @@ def run_checks(settings: NodeSettings) -> Iterator[Check]:
     from oracle_node.chain.contracts import OracleContracts, connect
 
     chain = settings.chain
+    if len(chain.endpoints) > 1:  # each endpoint on its own, then the node's view of them
+        for url in chain.endpoints:
+            try:
+                one = connect(url, chain.chain_id)
+            except OracleError as exc:
+                yield False, f"rpc: {exc}"
+            else:
+                yield True, f"rpc: {url} answers, block {one.eth.block_number}"
     try:
-        w3 = connect(chain.rpc_url, chain.chain_id)
+        w3 = connect(chain.endpoints, chain.chain_id)
     except OracleError as exc:
         yield False, f"rpc: {exc}"
         return
     served = int(w3.eth.chain_id)
-    yield True, f"rpc: {chain.rpc_url} answers, chain {served}, block {w3.eth.block_number}"
+    where = ", ".join(chain.endpoints)
+    yield True, f"rpc: {where} answers, chain {served}, block {w3.eth.block_number}"
     if chain.deployment is not None:
         yield True, f"deployment: {chain.deployment} is for chain {served}"
     if not (chain.coordinator and chain.model_registry and chain.node_registry):

@@ -154,7 +154,7 @@ def deploy(
     chosen = ProtocolParams(**_param(params))
     settings = chain.settings()
     account = signer(settings)
-    w3 = connect(settings.chain.rpc_url, settings.chain.chain_id)
+    w3 = connect(settings.chain.endpoints, settings.chain.chain_id)
     click.echo(f"deploying from {account.address} to chain {w3.eth.chain_id} ...")
     record = deploy_protocol(
         w3,

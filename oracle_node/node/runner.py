@@ -22,6 +22,7 @@ from oracle_node.chain.account import AccountState, Withdrawal, read_account, wi
 from oracle_node.chain.challenger import Challenger
 from oracle_node.chain.clock import BlockClock
 from oracle_node.chain.contracts import open_contracts
+from oracle_node.chain.fees import FeePolicy
 from oracle_node.chain.listener import Listener
 from oracle_node.chain.postings import Finalizer
 from oracle_node.chain.submitter import Submitter
@@ -116,6 +117,8 @@ class OracleNode:
         self.submitter = Submitter(
             self.contracts, self.signer, self.store, chain_id=self.chain_id,
             retries=s.workers.submit_retries, tx_timeout=s.chain.tx_timeout,
+            replace_after=s.chain.replace_after_s,
+            fees=FeePolicy.from_gwei(s.chain.max_fee_gwei, s.chain.priority_fee_gwei),
         )  # fmt: skip
         self.metrics.watch(self.account, lambda: self.listener.lag, self._bonds)
         stages: list[Stage] = []

@@ -367,6 +367,14 @@ class SubmitStage(Stage):
         super().__init__(store, metrics, wake, backoff)
         self.submitter = submitter
 
+    def setup(self) -> None:
+        """Fill nonce gaps left below stored transactions (e.g. one dropped from the mempool
+        while the node was down), or they would never be mined."""
+        try:
+            self.submitter.recover_nonces()
+        except Exception as exc:  # the RPC may be down at start: a stuck send retries it
+            log.warning("nonce gap check at start failed: %s", exc)
+
     def step(self) -> bool:
         busy = False
         # one receipt per transaction: a batch's members were sent together

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from oracle_node.cli import main
 from oracle_node.deployment import DeploymentRecord, save_record
-from oracle_node.devchain import dev_key
+from oracle_node.devchain import dev_key, free_port
 from oracle_node.keys import write_keystore
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "circuits" / "breast_cancer"
@@ -127,6 +128,23 @@ def test_srs_hash_mismatch_is_named_in_the_doctor_report(chain, env, tmp_path, m
     assert (
         captured.err.strip().startswith("error: ") and len(captured.err.strip().splitlines()) == 1
     )
+
+
+def test_doctor_reports_each_rpc_endpoint_and_goes_on_with_the_live_one(
+    chain, env, monkeypatch, capsys
+):
+    dead, live = f"http://127.0.0.1:{free_port()}", env["ORACLE_CHAIN__RPC_URL"]
+    monkeypatch.setenv("ORACLE_CHAIN__RPC_URLS", json.dumps([dead, live]))
+    monkeypatch.setenv("ORACLE_API__ENABLED", "false")
+    capsys.readouterr()
+    assert main(["doctor"]) == 1  # a dead endpoint is a FAIL line
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("FAIL") and f"RPC {dead} does not answer" in line for line in out)
+    assert any(line.startswith("ok") and f"rpc: {live} answers, block" in line for line in out)
+    assert any(
+        line.startswith("ok") and f"rpc: {dead}, {live} answers, chain" in line for line in out
+    )
+    assert any(line.startswith("ok") and "contracts:" in line for line in out), out
 
 
 def test_busy_api_port_stops_the_node_at_start(chain, env, monkeypatch, capsys):

@@ -136,6 +136,23 @@ def test_a_store_made_before_the_gas_columns_gains_them_on_open(tmp_path):
     store.close()
 
 
+def test_a_store_made_before_replacements_gains_the_sent_hashes_column_on_open(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    old_schema = _SCHEMA.replace("    sent_hashes   TEXT,\n", "")
+    assert "sent_hashes" not in old_schema
+    db.executescript(old_schema)
+    db.close()
+    store = JobStore(path)
+    store.add(new_job(8))
+    store.transition(8, [JobState.NEW], JobState.SUBMITTED, tx_hash="0xbb", nonce=3)
+    assert store.get(8).hashes == ["0xbb"]  # a job sent before: its one hash
+    store.update(8, JobState.SUBMITTED, tx_hash="0xcc", sent_hashes=["0xbb", "0xcc"])
+    job = store.get(8)
+    assert job.sent_hashes == ["0xbb", "0xcc"] and job.hashes == ["0xbb", "0xcc"]
+    store.close()
+
+
 def _posted(request_id: int, final_at: int, block: int = 50) -> NewPosting:
     posting = {"requester": "0x" + "22" * 20, "poster": "0x" + "55" * 20, "fee": 7,
                "callbackGasLimit": 1, "finalAt": final_at, "outputHash": "0x" + "33" * 32,
