@@ -75,6 +75,10 @@ class ChainSettings(_Section):
         default=64, ge=1, description="how far back the listener re-checks hashes"
     )
     tx_timeout: float = Field(default=120.0, gt=0)
+    stale_head_s: float = Field(
+        default=60.0, gt=0,
+        description="`/ready` and `doctor` warn when the chain has not mined a block for longer",
+    )  # fmt: skip
     standin_spread_s: float = Field(
         default=30.0, ge=0,
         description="a stand-in starts on a missed request at a point drawn from the request and "

@@ -75,7 +75,8 @@ def create_app(node: NodeView) -> FastAPI:
 
     @app.get("/ready", tags=["status"], response_model=ReadyOut)
     def ready(node: Node, response: Response) -> ReadyOut:
-        """Readiness: models loaded, listener caught up, no RPC error right now."""
+        """Readiness: models loaded, staked and active, listener caught up, no RPC error right
+        now; with the listener's lag, the head's age and warnings."""
         report = ReadyOut.model_validate(node.readiness())
         if not report.ready:
             response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE

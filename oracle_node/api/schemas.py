@@ -43,7 +43,17 @@ class HealthOut(BaseModel):
 
 class ReadyOut(BaseModel):
     ready: bool
-    problems: list[str]
+    problems: list[str] = Field(description="why the node is not ready (not staked, ...)")
+    lag_blocks: int | None = Field(
+        default=None, description="blocks between the chain head and the last block scanned"
+    )
+    head_age_s: float | None = Field(
+        default=None, description="seconds since the chain's newest block"
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="what does not stop the node but may stall it (a chain that stopped mining)",
+    )
 
 
 # ------------------------------------------------------------------------------- models

@@ -55,12 +55,15 @@ class FakeNode:
     fee_credit: int = 3 * 10**15
     withdrawn_to: list[str] = field(default_factory=list)
     rpc_down: bool = False
+    head_age_s: float = 1.5
+    warnings: list[str] = field(default_factory=list)
 
     def health(self) -> dict[str, Any]:
         return {"ok": self.alive, "services": {"listener": self.alive}}
 
     def readiness(self) -> dict[str, Any]:
-        return {"ready": not self.problems, "problems": self.problems}
+        return {"ready": not self.problems, "problems": self.problems, "lag_blocks": 3,
+                "head_age_s": self.head_age_s, "warnings": self.warnings}  # fmt: skip
 
     def account(self, max_age: float = 2.0) -> AccountState:
         if self.rpc_down:
@@ -110,6 +113,18 @@ def test_health_and_readiness_report_their_state(client, node):
     node.alive = False
     assert client.get("/health").status_code == 503
     node.alive = True
+
+
+def test_readiness_shows_the_listeners_lag_the_heads_age_and_warnings(client, node):
+    body = client.get("/ready").json()
+    assert (body["lag_blocks"], body["head_age_s"], body["warnings"]) == (3, 1.5, [])
+    node.head_age_s, node.warnings = 600.0, ["the chain has not mined a block for 600 s"]
+    try:
+        reply = client.get("/ready")
+        assert reply.status_code == 200 and reply.json()["warnings"] == node.warnings
+        assert reply.json()["head_age_s"] == 600.0
+    finally:
+        node.head_age_s, node.warnings = 1.5, []
 
 
 def test_models_lists_served_and_refused(client):
