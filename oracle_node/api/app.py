@@ -53,6 +53,8 @@ _UNAVAILABLE: dict[int | str, dict[str, Any]] = {
 
 def _job_out(job: Job, with_proof: bool = True) -> JobOut:
     data = job.public()
+    if job.state is JobState.TAKEN and job.taken_by:
+        data["note"] = f"taken by {job.taken_by}: another node settled it"
     if not with_proof:
         data["proof"] = None
     return JobOut.model_validate(data)

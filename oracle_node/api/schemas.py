@@ -96,8 +96,11 @@ class JobOut(BaseModel):
     request_id: str
     model_id: int
     state: JobState
-    reason: str | None
+    reason: str | None = Field(description="why the job failed (an error)")
     taken_by: str | None
+    note: str | None = Field(
+        default=None, description="not an error: e.g. another node settled the request"
+    )
     primary_node: str
     block_number: int
     input: list[str]

@@ -515,3 +515,18 @@ def test_off_chain_proofs_beyond_the_cap_are_answered_429(node):
     assert "max_concurrent_proofs" in second.json()["detail"]
     assert first.status_code == 200 and first.json()["proof"] == "0x01"
     assert len(pool.futures) == 1
+
+
+def test_a_job_taken_by_another_node_carries_a_note_not_an_error(client, node):
+    other = Web3.to_checksum_address("0x" + "b2" * 20)
+    node.store.add(new_job(601, block=60))
+    node.store.transition(601, [JobState.NEW], JobState.TAKEN, taken_by=other)
+    job = client.get("/v1/jobs/601").json()
+    assert job["state"] == "taken" and job["reason"] is None
+    assert job["note"] == f"taken by {other}: another node settled it"
+    node.store.add(new_job(602, block=60))
+    node.store.fail(602, "bad input")
+    job = client.get("/v1/jobs/602").json()
+    assert job["reason"] == "bad input" and job["note"] is None
+    script = client.get("/assets/app.js").text
+    assert "job.note" in script and '"note"' in script  # the page shows it as a neutral note
