@@ -96,6 +96,10 @@ class ChainSettings(_Section):
         default=None, ge=0,
         description="the tip (maxPriorityFeePerGas); default: the RPC's eth_maxPriorityFeePerGas",
     )  # fmt: skip
+    stale_head_s: float = Field(
+        default=60.0, gt=0,
+        description="`/ready` and `doctor` warn when the chain has not mined a block for longer",
+    )  # fmt: skip
     standin_spread_s: float = Field(
         default=30.0, ge=0,
         description="a stand-in starts on a missed request at a point drawn from the request and "
@@ -272,6 +276,16 @@ class ApiSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     token: SecretStr | None = Field(default=None, description="bearer token for mutating endpoints")
+    max_body_bytes: int | None = Field(
+        default=None, ge=1,
+        description="largest `POST /v1/inferences` body read (413 beyond); default: 4 KiB plus "
+        "128 bytes per input value of the largest served model",
+    )  # fmt: skip
+    max_concurrent_proofs: int = Field(
+        default=1, ge=1,
+        description="off-chain proofs (`POST /v1/inferences`) in flight at once (429 beyond), so "
+        "on-chain jobs keep their share of the prover pool",
+    )  # fmt: skip
 
 
 class OptimisticSettings(_Section):

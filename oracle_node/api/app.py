@@ -7,11 +7,14 @@ is static files (:mod:`oracle_node.api.pages`) with no other way into the node.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Response, status
+from fastapi import FastAPI, HTTPException, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import ValidationError
 from web3 import Web3
 
 from oracle_node import __version__
@@ -39,6 +42,7 @@ from oracle_node.api.schemas import (
 )
 from oracle_node.encoding import float_to_int, int_to_float
 from oracle_node.exceptions import ModelNotServedError, OracleError, StoreError
+from oracle_node.node.models import LoadedModel
 from oracle_node.store import Job, JobState
 from oracle_node.watchlog import WATCH_OPEN_STATES, WatchState
 
@@ -49,6 +53,8 @@ _UNAVAILABLE: dict[int | str, dict[str, Any]] = {
 
 def _job_out(job: Job, with_proof: bool = True) -> JobOut:
     data = job.public()
+    if job.state is JobState.TAKEN and job.taken_by:
+        data["note"] = f"taken by {job.taken_by}: another node settled it"
     if not with_proof:
         data["proof"] = None
     return JobOut.model_validate(data)
@@ -71,7 +77,8 @@ def create_app(node: NodeView) -> FastAPI:
 
     @app.get("/ready", tags=["status"], response_model=ReadyOut)
     def ready(node: Node, response: Response) -> ReadyOut:
-        """Readiness: models loaded, listener caught up, no RPC error right now."""
+        """Readiness: models loaded, staked and active, listener caught up, no RPC error right
+        now; with the listener's lag, the head's age and warnings."""
         report = ReadyOut.model_validate(node.readiness())
         if not report.ready:
             response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -246,9 +253,36 @@ def create_app(node: NodeView) -> FastAPI:
             counts=node.store.watch_counts(),
         )
 
-    @app.post("/v1/inferences", tags=["inference"], dependencies=[Authorized])
-    async def infer(node: Node, body: InferenceIn) -> InferenceOut:
-        """Run and prove the model on an off-chain input; returns output, proof, instances."""
+    # Off-chain proofs in flight (the event loop is one thread: no lock needed), and how long
+    # the last one took, which a refused caller is told to wait.
+    proofs = {"in_flight": 0, "last_s": 5.0}
+
+    @app.post(
+        "/v1/inferences",
+        tags=["inference"],
+        dependencies=[Authorized],
+        response_model=InferenceOut,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": InferenceIn.model_json_schema()}},
+            }
+        },
+        responses={
+            413: {"description": "the body is larger than api.max_body_bytes"},
+            422: {"description": "a bad body, or an input the coordinator would refuse "
+                  "(InputOutOfRange: detail names the index and the value)"},
+            429: {"description": "api.max_concurrent_proofs proofs are running: retry after "
+                  "Retry-After seconds"},
+        },
+    )  # fmt: skip
+    async def infer(node: Node, request: Request) -> InferenceOut:
+        """Run and prove the model on an off-chain input; returns output, proof, instances.
+
+        The body is :class:`InferenceIn`. The token is checked first, then the body's size
+        (``api.max_body_bytes``), then its content, then the input range the coordinator
+        applies; at most ``api.max_concurrent_proofs`` such proofs run at once."""
+        body = _parse_inference(await _read_body(request, _body_limit(node)))
         try:
             model = node.models.get(body.model_id)
         except ModelNotServedError as exc:
@@ -256,32 +290,23 @@ def create_app(node: NodeView) -> FastAPI:
         m = model.manifest
         try:
             values = body.input or [float_to_int(v, m.input_scale) for v in body.input_float or []]
-            started = time.monotonic()
-            # onnxruntime blocks: run it on a worker thread, not on the event loop.
-            onnx_output = await asyncio.to_thread(model.infer, values)
-            infer_s = time.monotonic() - started
+            _check_range(values, model.input_bound())
         except OracleError as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        cap = node.settings.api.max_concurrent_proofs
+        if proofs["in_flight"] >= cap:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                f"{cap} off-chain proof(s) running (api.max_concurrent_proofs): retry later",
+                headers={"Retry-After": str(max(1, math.ceil(proofs["last_s"])))},
+            )
+        proofs["in_flight"] += 1
+        started = time.monotonic()
         try:
-            outcome = await asyncio.wrap_future(node.pool.submit(model.dir, model.srs_path, values))
-        except OracleError as exc:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
-        node.metrics.proof_done("api")
-        node.metrics.observe("prove", outcome.prove_s)
-        return InferenceOut(
-            model_id=body.model_id,
-            input=[str(x) for x in values],
-            output=[str(x) for x in outcome.outputs],
-            output_float=[int_to_float(x, m.output_scale) for x in outcome.outputs],
-            onnx_output=onnx_output,
-            proof="0x" + outcome.proof.hex(),
-            instances=[str(x) for x in outcome.instances],
-            timings={
-                "infer_s": infer_s,
-                "witness_s": outcome.witness_s,
-                "prove_s": outcome.prove_s,
-            },
-        )
+            return await _prove(node, model, body.model_id, values)
+        finally:
+            proofs["in_flight"] -= 1
+            proofs["last_s"] = time.monotonic() - started
 
     @app.post(
         "/v1/jobs/{request_id}/retry", tags=["jobs"], dependencies=[Authorized],
@@ -294,3 +319,106 @@ def create_app(node: NodeView) -> FastAPI:
         return _job_out(node.store.get(request_id))
 
     return app
+
+
+async def _prove(
+    node: NodeView, model: LoadedModel, model_id: int, values: list[int]
+) -> InferenceOut:
+    m = model.manifest
+    try:
+        started = time.monotonic()
+        # onnxruntime blocks: run it on a worker thread, not on the event loop.
+        onnx_output = await asyncio.to_thread(model.infer, values)
+        infer_s = time.monotonic() - started
+    except OracleError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+    try:
+        outcome = await asyncio.wrap_future(node.pool.submit(model.dir, model.srs_path, values))
+    except OracleError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+    node.metrics.proof_done("api")
+    node.metrics.observe("prove", outcome.prove_s)
+    return InferenceOut(
+        model_id=model_id,
+        input=[str(x) for x in values],
+        output=[str(x) for x in outcome.outputs],
+        output_float=[int_to_float(x, m.output_scale) for x in outcome.outputs],
+        onnx_output=onnx_output,
+        proof="0x" + outcome.proof.hex(),
+        instances=[str(x) for x in outcome.instances],
+        timings={
+            "infer_s": infer_s,
+            "witness_s": outcome.witness_s,
+            "prove_s": outcome.prove_s,
+        },
+    )
+
+
+# A value as JSON text: up to 78 digits and a sign for an int256, ~24 characters for a float,
+# plus separators and indentation.
+_BYTES_PER_VALUE = 128
+_BODY_OVERHEAD = 4096
+
+
+def _body_limit(node: NodeView) -> int:
+    """``api.max_body_bytes``, or room for the largest served model's input."""
+    configured = node.settings.api.max_body_bytes
+    if configured is not None:
+        return configured
+    widest = max((m.manifest.input_len for m in node.models.models.values()), default=0)
+    return _BODY_OVERHEAD + _BYTES_PER_VALUE * widest
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        f"the body is larger than {limit} bytes, the most this node reads (api.max_body_bytes)",
+    )
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 by its Content-Length before any byte is read, or as soon as
+    the bytes read (a chunked body) pass ``limit``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_inference(raw: bytes) -> InferenceIn:
+    """The body as :class:`InferenceIn`; errors answered 422 as FastAPI answers its own."""
+    try:
+        return InferenceIn.model_validate_json(raw)
+    except ValidationError as exc:
+        errors: list[dict[str, Any]] = []
+        for e in exc.errors(include_url=False):
+            error: dict[str, Any] = {**e, "loc": ("body", *e["loc"])}
+            if "ctx" in e:  # a validator's exception object is not JSON
+                error["ctx"] = {k: str(v) for k, v in e["ctx"].items()}
+            errors.append(error)
+        raise RequestValidationError(errors) from None
+
+
+def _check_range(values: list[int], bound: int) -> None:
+    """Refuse what the coordinator refuses: the first value with |x| > ``maxAbsInput``, as its
+    ``InputOutOfRange(index, value, maxAbs)`` error names it."""
+    for index, value in enumerate(values):
+        if abs(value) > bound:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                {
+                    "error": "InputOutOfRange",
+                    "index": index,
+                    "value": str(value),
+                    "max_abs": bound,
+                    "message": f"input {index} = {value} is outside the model's provable range "
+                    f"|x| <= {bound}: the coordinator reverts InputOutOfRange({index}, {value}, "
+                    f"{bound}) for it",
+                },
+            )

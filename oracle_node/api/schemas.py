@@ -43,7 +43,17 @@ class HealthOut(BaseModel):
 
 class ReadyOut(BaseModel):
     ready: bool
-    problems: list[str]
+    problems: list[str] = Field(description="why the node is not ready (not staked, ...)")
+    lag_blocks: int | None = Field(
+        default=None, description="blocks between the chain head and the last block scanned"
+    )
+    head_age_s: float | None = Field(
+        default=None, description="seconds since the chain's newest block"
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="what does not stop the node but may stall it (a chain that stopped mining)",
+    )
 
 
 # ------------------------------------------------------------------------------- models
@@ -86,8 +96,11 @@ class JobOut(BaseModel):
     request_id: str
     model_id: int
     state: JobState
-    reason: str | None
+    reason: str | None = Field(description="why the job failed (an error)")
     taken_by: str | None
+    note: str | None = Field(
+        default=None, description="not an error: e.g. another node settled the request"
+    )
     primary_node: str
     block_number: int
     input: list[str]

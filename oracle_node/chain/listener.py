@@ -31,6 +31,7 @@ exponentially and never stop the loop.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -97,6 +98,8 @@ class Listener(Service):
         self.on_posting = on_posting
         self.safe_head: int | None = None
         self.head: int | None = None
+        self.head_timestamp: int | None = None
+        self._head_moved_at = 0.0
         events = contracts.coordinator.events
         self._requested = events.InferenceRequested()
         self._fulfilled = events.InferenceFulfilled()
@@ -121,6 +124,22 @@ class Listener(Service):
             return None
         return max(0, self.head - cursor[0])
 
+    @property
+    def head_age_s(self) -> float | None:
+        """Seconds since the newest block, by its timestamp (None before the first reading).
+
+        A chain whose time was moved ahead of the wall clock (a test chain) ages from when this
+        listener last saw its head move instead."""
+        if self.head_timestamp is None:
+            return None
+        by_stamp = time.time() - self.head_timestamp
+        return by_stamp if by_stamp >= 0 else time.monotonic() - self._head_moved_at
+
+    def _see_head(self, head: int, timestamp: int) -> None:
+        if head != self.head:
+            self._head_moved_at = time.monotonic()
+        self.head, self.head_timestamp = head, timestamp
+
     def _topic(self, name: str) -> str:
         return topic_of(getattr(self.contracts.coordinator.events, name))
 
@@ -139,7 +158,8 @@ class Listener(Service):
         head = int(latest["number"])
         self.clock.observe(int(latest["timestamp"]))
         safe = head - self.confirmations
-        self.head, self.safe_head = head, safe
+        self._see_head(head, int(latest["timestamp"]))
+        self.safe_head = safe
         cursor = self.store.cursor()
         if cursor is not None:
             cursor = self._check_reorg(cursor)

@@ -7,6 +7,7 @@ FAIL line, not ten.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,8 @@ from oracle_node.cli.common import address_of, eth
 from oracle_node.exceptions import OracleError
 from oracle_node.settings import NodeSettings
 
-Check = tuple[bool, str]
+Check = tuple[bool | None, str]
+"""``(ok, line)``: True ok, False a failure, None a warning (printed, not failed)."""
 
 # Below this balance a node cannot pay for many fulfilments (about 0.5 M gas each).
 LOW_BALANCE_GAS = 20 * 600_000
@@ -40,6 +42,7 @@ def run_checks(settings: NodeSettings) -> Iterator[Check]:
     served = int(w3.eth.chain_id)
     where = ", ".join(chain.endpoints)
     yield True, f"rpc: {where} answers, chain {served}, block {w3.eth.block_number}"
+    yield head_check(w3, chain.stale_head_s)
     if chain.deployment is not None:
         yield True, f"deployment: {chain.deployment} is for chain {served}"
     if not (chain.coordinator and chain.model_registry and chain.node_registry):
@@ -55,6 +58,18 @@ def run_checks(settings: NodeSettings) -> Iterator[Check]:
     yield from _key_checks(settings, contracts)
     yield from _model_checks(settings, contracts)
     yield from _port_check(settings)
+
+
+def head_check(w3: Any, stale_s: float) -> Check:
+    """The newest block's age; a warning past ``stale_s``: the node waits for confirmations,
+    so on a chain that stopped mining a request is never picked up."""
+    from oracle_node.node.readiness import stale_head_warning
+
+    latest = w3.eth.get_block("latest")
+    age = max(0.0, time.time() - int(latest["timestamp"]))
+    if age > stale_s:
+        return None, f"head: block {int(latest['number'])}: {stale_head_warning(age)}"
+    return True, f"head: block {int(latest['number'])} mined {int(age)} s ago"
 
 
 def _key_checks(settings: NodeSettings, contracts: Any) -> Iterator[Check]:

@@ -352,8 +352,8 @@ def doctor(
     settings = chain.settings()
     failed = 0
     for ok, line in run_checks(settings):
-        click.echo(f"{'ok  ' if ok else 'FAIL'}  {line}")
-        failed += not ok
+        click.echo(f"{'WARN' if ok is None else 'ok  ' if ok else 'FAIL'}  {line}")
+        failed += ok is False
     if failed:
         raise OracleError(f"{failed} check(s) failed: fix the FAIL lines above")
     click.echo("all checks passed")

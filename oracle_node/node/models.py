@@ -57,6 +57,18 @@ class LoadedModel:
     """The registry's challenge window for Optimistic requests (0: Proven requests only)."""
     bond: int = 0
     """Wei a posting proven wrong costs its poster (the registry's bond)."""
+    max_abs_input: int | None = None
+    """Largest |x| of an input value the coordinator accepts (the registry's ``maxAbsInput``);
+    None: derived from the circuit folder when first needed (:meth:`input_bound`)."""
+
+    def input_bound(self) -> int:
+        """The registry's ``maxAbsInput``, or without a record the bound the folder's circuit
+        registers (:func:`~oracle_node.circuits.input_range.read_max_abs_input`)."""
+        if self.max_abs_input is None:
+            from oracle_node.circuits.input_range import read_max_abs_input
+
+            self.max_abs_input = read_max_abs_input(self.dir)
+        return self.max_abs_input
 
     @property
     def name(self) -> str:
@@ -165,6 +177,8 @@ class ModelSet:
             max_batch=served.max_batch, batch_wait_s=served.batch_wait_s,
             challenge_window=record.challenge_window if record is not None else 0,
             bond=record.bond if record is not None else 0,
+            max_abs_input=record.max_abs_input if record is not None and record.max_abs_input
+            else None,
         )  # fmt: skip
 
     def get(self, model_id: int) -> LoadedModel:

@@ -34,6 +34,7 @@ from oracle_node.node.backends import prover_backend
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet, ProvingKey, verifier_source
 from oracle_node.node.optimistic import FinaliseStage, WatchStage
+from oracle_node.node.readiness import stake_problems, stale_head_warnings
 from oracle_node.node.stages import InferenceStage, ProvingStage, Stage, SubmitStage
 from oracle_node.service import Service
 from oracle_node.settings import DEV_CHAIN_IDS, NodeSettings
@@ -53,6 +54,7 @@ class OracleNode:
         self._stopped = threading.Event()
         self.extra_services: list[Service] = []
         self._account: AccountState | None = None
+        self.min_stake = 0
         self._account_lock = threading.Lock()
 
     # ----------------------------------------------------------------- set-up
@@ -102,6 +104,7 @@ class OracleNode:
             model.proving_key = ProvingKey(Path(path), time.monotonic() - started)
             log.info("model %d (%s) ready, proving key %s in %.1fs",
                      model.model_id, model.name, path, model.proving_key.ready_s)  # fmt: skip
+        self.min_stake = int(self.contracts.node_registry.functions.minStake().call())
         self.wake = threading.Event()
         self.clock = BlockClock()
         watching = self.watch_only or s.optimistic.watch
@@ -213,17 +216,34 @@ class OracleNode:
         return {"ok": all(services.values()), "services": services}
 
     def readiness(self) -> dict[str, Any]:
-        """Ready: alive, at least one model served, the listener caught up without errors."""
+        """Ready: alive, at least one model served, staked and active for one of them (a
+        watcher needs no stake), the listener caught up without errors. A chain that has not
+        mined for ``chain.stale_head_s`` is a warning: requests wait for blocks."""
         problems = []
         if not self.health()["ok"]:
             problems.append("a service stopped")
         if not self.models.models:
             problems.append("no model is served")
+        if not self.watch_only:
+            try:
+                account = self.account(max_age=10.0)
+            except Exception as exc:  # the RPC's own errors: connection, timeout, JSON
+                problems.append(f"cannot read the node's stake: {exc}")
+            else:
+                problems += stake_problems(account, self.min_stake, self.models.models)
         if self.listener.safe_head is None:
             problems.append("the listener has not reached the chain yet")
         if self.listener.last_error:
             problems.append(f"listener: {self.listener.last_error}")
-        return {"ready": not problems, "problems": problems}
+        age = self.listener.head_age_s
+        warnings = [] if age is None else stale_head_warnings(age, self.settings.chain.stale_head_s)
+        return {
+            "ready": not problems,
+            "problems": problems,
+            "lag_blocks": self.listener.lag,
+            "head_age_s": None if age is None else round(age, 1),
+            "warnings": warnings,
+        }
 
     def account(self, max_age: float = 2.0) -> AccountState:
         """The node's on-chain account, read again when the last reading is older than

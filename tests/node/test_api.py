@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from oracle_node.encoding import float_to_int, int_to_felt
 from oracle_node.exceptions import PortInUseError
 from oracle_node.node.metrics import NodeMetrics
 from oracle_node.node.models import ModelSet
-from oracle_node.node.provers import ProverPool
+from oracle_node.node.provers import ProofOutcome, ProverPool
 from oracle_node.settings import ApiSettings, NodeSettings, ServedModel, load_settings
 from oracle_node.store import JobState, JobStore
 from oracle_node.watchlog import NewPosting, WatchState
@@ -52,12 +55,15 @@ class FakeNode:
     fee_credit: int = 3 * 10**15
     withdrawn_to: list[str] = field(default_factory=list)
     rpc_down: bool = False
+    head_age_s: float = 1.5
+    warnings: list[str] = field(default_factory=list)
 
     def health(self) -> dict[str, Any]:
         return {"ok": self.alive, "services": {"listener": self.alive}}
 
     def readiness(self) -> dict[str, Any]:
-        return {"ready": not self.problems, "problems": self.problems}
+        return {"ready": not self.problems, "problems": self.problems, "lag_blocks": 3,
+                "head_age_s": self.head_age_s, "warnings": self.warnings}  # fmt: skip
 
     def account(self, max_age: float = 2.0) -> AccountState:
         if self.rpc_down:
@@ -107,6 +113,18 @@ def test_health_and_readiness_report_their_state(client, node):
     node.alive = False
     assert client.get("/health").status_code == 503
     node.alive = True
+
+
+def test_readiness_shows_the_listeners_lag_the_heads_age_and_warnings(client, node):
+    body = client.get("/ready").json()
+    assert (body["lag_blocks"], body["head_age_s"], body["warnings"]) == (3, 1.5, [])
+    node.head_age_s, node.warnings = 600.0, ["the chain has not mined a block for 600 s"]
+    try:
+        reply = client.get("/ready")
+        assert reply.status_code == 200 and reply.json()["warnings"] == node.warnings
+        assert reply.json()["head_age_s"] == 600.0
+    finally:
+        node.head_age_s, node.warnings = 1.5, []
 
 
 def test_models_lists_served_and_refused(client):
@@ -396,3 +414,119 @@ def test_optimistic_shows_open_postings_stake_at_risk_and_challenges(client, nod
                  "oracle_stake_at_risk_wei 6e+17"):  # fmt: skip
         assert line in text, line
     node.metrics.account_source = node.metrics.lag_source = node.metrics.bond_source = None
+
+
+# ------------------------------------------------------------- the off-chain prove endpoint
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def test_inference_outside_the_models_range_is_refused_as_the_chain_refuses_it(client, node):
+    bound = node.models.get(1).input_bound()
+    values = [0] * 30
+    values[4] = -(bound + 1)
+    reply = client.post("/v1/inferences", json={"model_id": 1, "input": values}, headers=AUTH)
+    assert reply.status_code == 422, reply.text
+    detail = reply.json()["detail"]
+    assert detail["error"] == "InputOutOfRange"
+    assert (detail["index"], detail["value"], detail["max_abs"]) == (4, str(-(bound + 1)), bound)
+    # floats are checked after quantization, with the same rule
+    floats = [0.0] * 30
+    floats[7] = 1e9
+    reply = client.post("/v1/inferences", json={"model_id": 1, "input_float": floats}, headers=AUTH)
+    assert reply.status_code == 422 and reply.json()["detail"]["index"] == 7
+
+
+def test_an_oversized_inference_body_is_refused_before_it_is_parsed(client):
+    huge = b'{"model_id": 1, "input": [' + b"1, " * 2_000_000 + b"1]}"
+    headers = {**AUTH, "Content-Type": "application/json"}
+    started = time.monotonic()
+    reply = client.post("/v1/inferences", content=huge, headers=headers)
+    assert reply.status_code == 413, reply.text
+    assert "max_body_bytes" in reply.json()["detail"]
+    assert time.monotonic() - started < 0.5
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the bytes read are capped
+        yield huge[:100_000]
+        yield huge[100_000:]
+
+    reply = client.post("/v1/inferences", content=chunks(), headers=headers)
+    assert reply.status_code == 413, reply.text
+
+
+def test_the_body_limit_can_be_set(node):
+    settings = node.settings.model_copy(
+        update={"api": node.settings.api.model_copy(update={"max_body_bytes": 64})}
+    )
+    small = TestClient(create_app(replace(node, settings=settings)))
+    body = {"model_id": 1, "input": [1] * 30}
+    assert small.post("/v1/inferences", json=body, headers=AUTH).status_code == 413
+
+
+def test_the_token_is_checked_before_the_body_is_parsed(client):
+    bad = {"Content-Type": "application/json"}
+    assert client.post("/v1/inferences", content=b"{not json", headers=bad).status_code == 401
+    wrong = {**bad, "Authorization": "Bearer nope"}
+    assert client.post("/v1/inferences", content=b"{not json", headers=wrong).status_code == 401
+    reply = client.post("/v1/inferences", content=b"{not json", headers={**bad, **AUTH})
+    assert reply.status_code == 422
+
+
+class _HeldPool:
+    """A prover whose proofs finish only when the test says so."""
+
+    workers = 1
+
+    def __init__(self) -> None:
+        self.submitted = threading.Event()
+        self.futures: list[Future[ProofOutcome]] = []
+
+    def submit(self, model_dir: Path, srs_path: Path | None, inputs: list[int]) -> Future:
+        future: Future[ProofOutcome] = Future()
+        self.futures.append(future)
+        self.submitted.set()
+        return future
+
+
+def test_off_chain_proofs_beyond_the_cap_are_answered_429(node):
+    pool = _HeldPool()
+    app = create_app(replace(node, pool=pool))
+    features = held_out("breast_cancer")[0][0]
+    body = {"model_id": 1, "input_float": features}
+
+    async def scenario() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+            first = asyncio.create_task(http.post("/v1/inferences", json=body, headers=AUTH))
+            while not pool.submitted.is_set():
+                await asyncio.sleep(0.01)
+            try:
+                second = await asyncio.wait_for(
+                    http.post("/v1/inferences", json=body, headers=AUTH), 10
+                )
+            finally:
+                for future in [f for f in pool.futures if not f.done()]:
+                    future.set_result(ProofOutcome(b"\x01", [1], [2], 0.1, 0.2))
+            return await asyncio.wait_for(first, 10), second
+
+    first, second = asyncio.run(scenario())
+    assert second.status_code == 429, second.text
+    assert int(second.headers["Retry-After"]) >= 1
+    assert "max_concurrent_proofs" in second.json()["detail"]
+    assert first.status_code == 200 and first.json()["proof"] == "0x01"
+    assert len(pool.futures) == 1
+
+
+def test_a_job_taken_by_another_node_carries_a_note_not_an_error(client, node):
+    other = Web3.to_checksum_address("0x" + "b2" * 20)
+    node.store.add(new_job(601, block=60))
+    node.store.transition(601, [JobState.NEW], JobState.TAKEN, taken_by=other)
+    job = client.get("/v1/jobs/601").json()
+    assert job["state"] == "taken" and job["reason"] is None
+    assert job["note"] == f"taken by {other}: another node settled it"
+    node.store.add(new_job(602, block=60))
+    node.store.fail(602, "bad input")
+    job = client.get("/v1/jobs/602").json()
+    assert job["reason"] == "bad input" and job["note"] is None
+    script = client.get("/assets/app.js").text
+    assert "job.note" in script and '"note"' in script  # the page shows it as a neutral note

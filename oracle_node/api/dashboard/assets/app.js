@@ -223,7 +223,9 @@ function renderJobs(jobs) {
     cell(row, seconds(total), "num");
     cell(row, job.gas_used ? job.gas_used.toLocaleString() : "", "num");
     cell(row, shortHex(job.tx_hash), "mono").title = job.tx_hash || "";
-    cell(row, job.reason || (job.taken_by ? `taken by ${shortHex(job.taken_by)}` : ""), "err");
+    // A failure is an error; a request another node settled (taken) is a neutral note.
+    if (job.reason) cell(row, job.reason, "err");
+    else cell(row, job.taken_by ? `taken by ${shortHex(job.taken_by)}` : job.note || "", "note").title = job.note || "";
   }
   const counts = Object.entries(jobs.counts).filter(([, n]) => n > 0);
   $("job-counts").textContent = counts.length ? `(${counts.map(([s, n]) => `${s} ${n}`).join(" · ")})` : "";
