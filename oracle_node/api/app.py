@@ -371,7 +371,7 @@ def _body_limit(node: NodeView) -> int:
 
 def _too_large(limit: int) -> HTTPException:
     return HTTPException(
-        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        413,  # Content Too Large; its constant's name differs across Starlette versions
         f"the body is larger than {limit} bytes, the most this node reads (api.max_body_bytes)",
     )
 
