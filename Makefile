@@ -36,11 +36,12 @@ lint: setup
 	$(BIN)/mypy
 
 # The whole suite on Ape's default local network, then the contract suite again on a real
-# anvil node that ape-foundry starts on a free port of 127.0.0.1.
+# anvil node that ape-foundry starts on a free port of 127.0.0.1. Each pass ends with its slowest
+# tests, to keep the suite inside its 40 minutes (long runs belong in bench/).
 test: lint
 	@scripts/toolchain/ensure_chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	$(BIN)/python -m pytest tests/contracts --network ethereum:local:foundry $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/contracts --network ethereum:local:foundry --durations=10 $(PYTEST_ARGS)
 
 demo: setup
 	$(BIN)/python -m oracle_node.cli demo $(DEMO_ARGS)
