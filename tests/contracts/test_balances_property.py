@@ -31,7 +31,8 @@ Rules:
   cancel slashes the pinned primary, or nobody when none was pinned;
 * Optimistic mode (an Optimistic variant of ``breast_cancer``, same verifier, a two-minute
   challenge window): requests; the primary posts an output without a proof, the true one if it
-  is honest, a lie if it is the dishonest node; a challenge with a real proof: a lie is proven
+  is honest, a lie if it is the dishonest node (which a rule also makes the primary of a request
+  on purpose, and lies at once); a challenge with a real proof: a lie is proven
   wrong (the liar loses its bond to the challenger, who takes the fee, and the requester gets the
   proven output), a true posting or a closed window is refused; anyone finalises up to three
   postings at once, a settled one among them skipped, an open window refused; the diligent node
@@ -125,7 +126,10 @@ SLACK = 30  # the diligent node answers once its window ends within this many se
 # What the run did, by kind of outcome (printed at its end; run with -s to see it).
 COVERAGE: Counter[str] = Counter()
 PICK = st.integers(0, 255)  # an index into the sorted pending requests (modulo their number)
-POINT = st.integers(0, 2**16 - 1)  # a point in the pool's stake: the primary it names
+# A point in the pool's stake: the primary it names. Hypothesis favours small integers (0, 1,
+# 2, ...), which would all name the pool's first slot; an odd multiplier modulo 2**16 (a
+# bijection) spreads them over the pool, and still shrinks to 0.
+POINT = st.integers(0, 2**16 - 1).map(lambda p: p * 0x9E37 % 2**16)
 OPT_WINDOW = 2 * PARAMS.exclusive_window  # the Optimistic model's challenge window, seconds
 OPT_BOND = 3 * 10**17  # what a lie proven wrong costs its poster
 MAX_FINALISE = 3
@@ -344,6 +348,18 @@ class EconomicsMachine(RuleBasedStateMachine):
     @step
     def request_optimistic(self, who: int, sample: int, point: int) -> None:
         self._request(self.opt, who, sample, point)
+
+    @rule(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES))
+    @step
+    def the_liar_is_drawn_and_lies(self, who: int, sample: int) -> None:
+        """An Optimistic request whose primary is the dishonest node, which posts a lie at once
+        (so that every long run proves lies wrong, whatever primaries its points name)."""
+        liar = str(self.w.dishonest.address)
+        if not any(weight for _, weight in self._weights(self.opt, {liar})):
+            note("posting", "no lie: the liar has left the pool")
+            return
+        req = self._request(self.opt, who, sample, 0, among={liar})
+        self._post(req, liar)
 
     @rule(victim=st.sampled_from(["diligent", "unreliable"]), hits=st.booleans(), point=POINT)
     @step
