@@ -80,3 +80,21 @@ def _register_with_the_real_verifier(w3: Web3, owner: str, protocol: Deployment)
     receipt = send(w3, protocol.model_registry.functions.registerModel(spec), owner)
     event = protocol.model_registry.events.ModelRegistered().process_receipt(receipt)[0]
     return int(event["args"]["modelId"])
+
+
+def use_cli_env(chain: Chain, monkeypatch: pytest.MonkeyPatch, data_dir: Any, key: int) -> Chain:
+    """The environment the CLI reads for this module's chain: its contracts, development
+    account ``key`` as the node's key, and ``data_dir`` as its data folder."""
+    p = chain.protocol
+    env = {
+        "ORACLE_CHAIN__RPC_URL": chain.w3.provider.endpoint_uri,
+        "ORACLE_CHAIN__COORDINATOR": p.coordinator.address,
+        "ORACLE_CHAIN__MODEL_REGISTRY": p.model_registry.address,
+        "ORACLE_CHAIN__NODE_REGISTRY": p.node_registry.address,
+        "ORACLE_KEYS__DEV_PRIVATE_KEY": dev_key(key),
+        "ORACLE_KEYS__ALLOW_DEV_KEY": "true",
+        "ORACLE_DATA_DIR": str(data_dir),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return chain

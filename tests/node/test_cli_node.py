@@ -8,6 +8,7 @@ import pytest
 
 from oracle_node.cli import main
 from oracle_node.devchain import dev_key
+from tests.node.conftest import use_cli_env
 
 
 def test_every_operator_command_is_registered(capsys):
@@ -36,19 +37,7 @@ def test_run_without_contract_addresses_names_them(monkeypatch, capsys, tmp_path
 
 @pytest.fixture
 def operator_env(chain, monkeypatch, tmp_path):
-    p = chain.protocol
-    env = {
-        "ORACLE_CHAIN__RPC_URL": chain.w3.provider.endpoint_uri,
-        "ORACLE_CHAIN__COORDINATOR": p.coordinator.address,
-        "ORACLE_CHAIN__MODEL_REGISTRY": p.model_registry.address,
-        "ORACLE_CHAIN__NODE_REGISTRY": p.node_registry.address,
-        "ORACLE_KEYS__DEV_PRIVATE_KEY": dev_key(7),
-        "ORACLE_KEYS__ALLOW_DEV_KEY": "true",
-        "ORACLE_DATA_DIR": str(tmp_path),
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return chain
+    return use_cli_env(chain, monkeypatch, tmp_path, 7)
 
 
 def _status(capsys) -> dict:

@@ -10,27 +10,15 @@ import pytest
 
 from oracle_node.chain.contracts import commitment_to_json
 from oracle_node.cli import main
-from oracle_node.devchain import dev_key
 from oracle_node.encoding import int_to_felt
+from tests.node.conftest import use_cli_env
 from tests.node.test_chain import primary_of
 from tests.support.protocol import send
 
 
 @pytest.fixture
 def consumer_env(chain, monkeypatch, tmp_path):
-    p = chain.protocol
-    env = {
-        "ORACLE_CHAIN__RPC_URL": chain.w3.provider.endpoint_uri,
-        "ORACLE_CHAIN__COORDINATOR": p.coordinator.address,
-        "ORACLE_CHAIN__MODEL_REGISTRY": p.model_registry.address,
-        "ORACLE_CHAIN__NODE_REGISTRY": p.node_registry.address,
-        "ORACLE_KEYS__DEV_PRIVATE_KEY": dev_key(6),
-        "ORACLE_KEYS__ALLOW_DEV_KEY": "true",
-        "ORACLE_DATA_DIR": str(tmp_path),
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return chain
+    return use_cli_env(chain, monkeypatch, tmp_path, 6)
 
 
 def _fulfil_when_requested(chain, request_id: int, output: list[int]) -> threading.Thread:
