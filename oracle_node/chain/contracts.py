@@ -109,10 +109,18 @@ def posting_of(request_id: int, commitment: Any, poster: str, final_at: int) -> 
 def posting_tuple(value: Mapping[str, Any]) -> tuple[Any, ...]:
     """A ``Posting`` (the JSON dict the stores keep, or a web3 mapping) in ABI field order."""
     values = [value[name] for name in POSTING_FIELDS]
-    for name in ("requester", "poster"):
-        i = POSTING_FIELDS.index(name)
+    return _abi_ready(values, POSTING_FIELDS, ("requester", "poster"), "commitmentHash")
+
+
+def _abi_ready(
+    values: list[Any], fields: Sequence[str], addresses: Sequence[str], digest: str
+) -> tuple[Any, ...]:
+    """`values` (in `fields` order) with the `addresses` checksummed and the `digest` field as
+    bytes (given as 0x hex or as bytes)."""
+    for name in addresses:
+        i = fields.index(name)
         values[i] = Web3.to_checksum_address(values[i])
-    i = POSTING_FIELDS.index("commitmentHash")
+    i = fields.index(digest)
     raw = values[i]
     values[i] = bytes.fromhex(raw.removeprefix("0x")) if isinstance(raw, str) else bytes(raw)
     return tuple(values)
@@ -132,13 +140,7 @@ def commitment_tuple(value: Any) -> tuple[Any, ...]:
         values = [getattr(value, name) for name in COMMITMENT_FIELDS]
     if len(values) != len(COMMITMENT_FIELDS):
         raise ValueError(f"a commitment has {len(COMMITMENT_FIELDS)} fields, got {len(values)}")
-    for name in ("requester", "verifier"):
-        i = COMMITMENT_FIELDS.index(name)
-        values[i] = Web3.to_checksum_address(values[i])
-    i = COMMITMENT_FIELDS.index("inputHash")
-    raw = values[i]
-    values[i] = bytes.fromhex(raw.removeprefix("0x")) if isinstance(raw, str) else bytes(raw)
-    return tuple(values)
+    return _abi_ready(values, COMMITMENT_FIELDS, ("requester", "verifier"), "inputHash")
 
 
 def connect(rpc_url: str | Sequence[str], chain_id: int | None, timeout: float = 10.0) -> Web3:

@@ -16,6 +16,16 @@ from tests.support.onnx_models import write_calibration, write_mlp
 
 ROOT = Path(__file__).resolve().parents[2]
 CIRCUITS = ROOT / "circuits"
+# Every committed circuit, with the data set its samples come from.
+COMMITTED = {
+    "breast_cancer": "breast_cancer",
+    "breast_cancer_b23": "breast_cancer",
+    "digits": "digits",
+    "digits_b9": "digits",
+    "digits_cnn": "digits_cnn",
+    "anomaly_ae": "anomaly_ae",
+    "credit_gbt": "credit_gbt",
+}
 DEV_SRS_15 = CIRCUITS / "srs" / "dev-insecure-k15.srs"
 
 

@@ -31,18 +31,8 @@ from oracle_node.exceptions import InputRangeError, ProvingError, UnsupportedMod
 from tests.support.onnx_models import write_calibration
 from tests.support.worst_input import search_worst_input
 
-from .conftest import CIRCUITS, write_mlp
+from .conftest import CIRCUITS, COMMITTED, write_mlp
 
-# Every committed circuit, with the data set its samples come from.
-COMMITTED = {
-    "breast_cancer": "breast_cancer",
-    "breast_cancer_b23": "breast_cancer",
-    "digits": "digits",
-    "digits_b9": "digits",
-    "digits_cnn": "digits_cnn",
-    "anomaly_ae": "anomaly_ae",
-    "credit_gbt": "credit_gbt",
-}
 # An input the first credit_gbt circuit accepted (every feature inside its calibration range)
 # whose trees score 18.3, over the 16 its output scale 24 held in 2 decomposition legs:
 # "decomposition error: integer 307571753 is too large to be represented by base 16384 and n 2".

@@ -15,17 +15,8 @@ from oracle_node.circuits.datasets import held_out
 from oracle_node.circuits.proving import Prover
 from oracle_node.encoding import float_to_int
 
-from .conftest import CIRCUITS
+from .conftest import CIRCUITS, COMMITTED
 
-COMMITTED = {
-    "breast_cancer": "breast_cancer",
-    "breast_cancer_b23": "breast_cancer",
-    "digits": "digits",
-    "digits_b9": "digits",
-    "digits_cnn": "digits_cnn",
-    "anomaly_ae": "anomaly_ae",
-    "credit_gbt": "credit_gbt",
-}
 SAMPLES = 12
 
 _OTHER_PROCESS = """
