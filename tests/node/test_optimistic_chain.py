@@ -308,15 +308,23 @@ def test_postings_are_finalised_in_batches_after_their_window(chain, stores, opt
 # ------------------------------------------------------------------------------- watcher
 
 
-def test_the_watcher_challenges_a_wrong_posting_once_across_a_crash(chain, stores, opt_model):
-    """The liar posts [6]; the watcher's witness says [5]: it proves, signs and stores the
-    challenge, dies before sending it, and after a restart sends those very bytes."""
-    request_id = ask(chain, opt_model, [6] * 30)
+def a_lie(
+    chain: Chain, stores: dict[str, JobStore], opt_model: int, value: int
+) -> tuple[int, str, str]:
+    """A request on ``[value] * 30`` that every node's listener has seen, whose primary then
+    posts LIE: its id, the liar, and another node to watch it."""
+    request_id = ask(chain, opt_model, [value] * 30)
     liar = primary_of(chain, request_id)
-    watching = other_node(chain, liar)
     for node, store in stores.items():
         drain(listener(chain, store, node, watch=True))
     post(chain, stores[liar], liar, request_id, LIE)
+    return request_id, liar, other_node(chain, liar)
+
+
+def test_the_watcher_challenges_a_wrong_posting_once_across_a_crash(chain, stores, opt_model):
+    """The liar posts [6]; the watcher's witness says [5]: it proves, signs and stores the
+    challenge, dies before sending it, and after a restart sends those very bytes."""
+    request_id, liar, watching = a_lie(chain, stores, opt_model, 6)
     wstore = stores[watching]
     drain(listener(chain, wstore, watching, watch=True))
     row = wstore.get_watched(request_id)
@@ -382,12 +390,7 @@ def test_an_honest_posting_is_agreed_and_its_finalisation_leaves_it_alone(
 
 
 def test_a_wrong_posting_challenged_first_by_someone_else_is_moot(chain, stores, opt_model):
-    request_id = ask(chain, opt_model, [8] * 30)
-    liar = primary_of(chain, request_id)
-    watching = other_node(chain, liar)
-    for node, store in stores.items():
-        drain(listener(chain, store, node, watch=True))
-    post(chain, stores[liar], liar, request_id, LIE)
+    request_id, liar, watching = a_lie(chain, stores, opt_model, 8)
     wstore = stores[watching]
     drain(listener(chain, wstore, watching, watch=True))
     stage = watcher(chain, wstore, watching, FakePool(TRUTH))
@@ -438,12 +441,7 @@ def test_a_stand_in_posts_after_the_window_with_a_posting_seal(chain, stores, op
 
 
 def test_a_posting_seen_after_its_window_is_left_alone(chain, stores, opt_model):
-    request_id = ask(chain, opt_model, [11] * 30)
-    liar = primary_of(chain, request_id)
-    watching = other_node(chain, liar)
-    for node, store in stores.items():
-        drain(listener(chain, store, node, watch=True))
-    post(chain, stores[liar], liar, request_id, LIE)
+    request_id, liar, watching = a_lie(chain, stores, opt_model, 11)
     warp(chain, WINDOW + 1)
     wstore = stores[watching]
     drain(listener(chain, wstore, watching, watch=True))
