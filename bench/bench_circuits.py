@@ -22,18 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.bench_gas import first_held_out
+
 ROOT = Path(__file__).resolve().parents[1]
 CIRCUITS = ROOT / "circuits"
 RESULTS = ROOT / "bench" / "results" / "circuits.md"
 MODELS = ("breast_cancer", "digits")
-
-
-def _inputs(name: str, scale: int) -> list[int]:
-    from oracle_node.circuits.datasets import held_out
-    from oracle_node.encoding import float_to_int
-
-    features, _ = held_out(name)
-    return [float_to_int(v, scale) for v in features[0]]
 
 
 def _peak_rss_mb() -> float:
@@ -67,7 +61,7 @@ def child(step: str, model_dir: str, cache: str, runs: int) -> None:
         pk = prover.ensure_proving_key()
         out = {"setup_s": time.perf_counter() - started, "pk_bytes": pk.stat().st_size}
     else:
-        inputs = _inputs(name, prover.manifest.input_scale)
+        inputs = first_held_out(name, prover.manifest.input_scale)
         times = []
         cpu = []
         result = None

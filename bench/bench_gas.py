@@ -30,7 +30,8 @@ OVERHEAD_GOAL = 100_000
 FEE = 10**15
 
 
-def _inputs(name: str, scale: int) -> list[int]:
+def first_held_out(name: str, scale: int) -> list[int]:
+    """The first held-out sample of data set `name`, as ints at input scale `scale`."""
     from oracle_node.circuits.datasets import held_out
     from oracle_node.encoding import float_to_int
 
@@ -38,7 +39,7 @@ def _inputs(name: str, scale: int) -> list[int]:
     return [float_to_int(v, scale) for v in features[0]]
 
 
-def _requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
+def requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
     [log] = list(receipt.events.filter(coordinator.InferenceRequested))
     return int(log.requestId), commitment_tuple(log.commitment)
 
@@ -78,14 +79,14 @@ def measure(network: str, models: tuple[str, ...] = MODELS) -> list[dict[str, An
             )
             protocol.node_registry.addModel(model_id, sender=node)
             prover = Prover(ROOT / "circuits" / name, cache_dir=cache)
-            proof = prover.prove(_inputs(name, prover.manifest.input_scale))
+            proof = prover.prove(first_held_out(name, prover.manifest.input_scale))
             verify_gas = verifier.verifyProof(proof.proof, proof.instances, sender=owner).gas_used
             # The deployment's first request and the node's first credit pay one-time storage.
             for run in ("first", "steady") if name == models[0] else ("steady",):
                 receipt = coordinator.requestInference(
                     model_id, proof.inputs, 100_000, sender=requester, value=FEE
                 )
-                request_id, commitment = _requested(coordinator, receipt)
+                request_id, commitment = requested(coordinator, receipt)
                 fulfil = coordinator.fulfill(
                     request_id, commitment, proof.proof, proof.instances, sender=node
                 )
@@ -103,7 +104,7 @@ def measure(network: str, models: tuple[str, ...] = MODELS) -> list[dict[str, An
             receipt = coordinator.requestInference(
                 model_id, proof.inputs, 100_000, sender=requester, value=FEE
             )
-            request_id, commitment = _requested(coordinator, receipt)
+            request_id, commitment = requested(coordinator, receipt)
             pin = coordinator.pinPrimary(request_id, commitment, sender=owner)
             coordinator.fulfill(request_id, commitment, proof.proof, proof.instances, sender=node)
             rows.append({"model": name, "requester": "keeper", "pin": pin.gas_used})
@@ -114,7 +115,7 @@ def measure(network: str, models: tuple[str, ...] = MODELS) -> list[dict[str, An
                 artifact_container(contract), coordinator, model_id, *before, 200_000, *after
             )
             receipt = _consumer_request(consumer, contract, proof.inputs, requester)
-            request_id, commitment = _requested(coordinator, receipt)
+            request_id, commitment = requested(coordinator, receipt)
             fulfil = coordinator.fulfill(
                 request_id, commitment, proof.proof, proof.instances, sender=node
             )

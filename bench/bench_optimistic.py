@@ -32,7 +32,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from oracle_node.chain.contracts import commitment_tuple, posting_of, posting_tuple
+from bench.bench_gas import first_held_out, requested
+from oracle_node.chain.contracts import posting_of, posting_tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "optimistic.md"
@@ -42,19 +43,6 @@ WINDOW = 600
 BOND = 10**17
 BATCH = 16
 POSTING_GOAL = 60_000
-
-
-def _inputs(name: str, scale: int) -> list[int]:
-    from oracle_node.circuits.datasets import held_out
-    from oracle_node.encoding import float_to_int
-
-    features, _ = held_out(name)
-    return [float_to_int(v, scale) for v in features[0]]
-
-
-def _requested(coordinator: Any, receipt: Any) -> tuple[int, tuple[Any, ...]]:
-    [log] = list(receipt.events.filter(coordinator.InferenceRequested))
-    return int(log.requestId), commitment_tuple(log.commitment)
 
 
 def _posting(coordinator: Any, receipt: Any, rid: int, commitment: Any) -> tuple[Any, ...]:
@@ -78,7 +66,7 @@ class _Steps:
         receipt = c.requestInference(
             self.model_id, self.inputs, 100_000, sender=self.requester, value=FEE
         )
-        rid, commitment = _requested(c, receipt)
+        rid, commitment = requested(c, receipt)
         done = c.fulfill(rid, commitment, self.proof.proof, self.proof.instances, sender=self.node)
         return receipt.gas_used, done.gas_used
 
@@ -89,7 +77,7 @@ class _Steps:
         receipt = c.requestOptimistic(
             self.model_id, self.inputs, 100_000, sender=self.requester, value=FEE
         )
-        rid, commitment = _requested(c, receipt)
+        rid, commitment = requested(c, receipt)
         posted = c.postOutput(rid, commitment, out, sender=self.node)
         posting = _posting(c, posted, rid, commitment)
         return rid, receipt.gas_used, posted.gas_used, posting, commitment
@@ -114,7 +102,7 @@ def measure(network: str, models: tuple[str, ...] = MODELS) -> list[dict[str, An
             )  # fmt: skip
             protocol.node_registry.addModel(model_id, sender=node)
             prover = Prover(ROOT / "circuits" / name, cache_dir=cache)
-            proof = prover.prove(_inputs(name, prover.manifest.input_scale))
+            proof = prover.prove(first_held_out(name, prover.manifest.input_scale))
             inputs, output = proof.inputs, proof.outputs
             row: dict[str, Any] = {"model": name}
 
