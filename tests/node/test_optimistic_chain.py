@@ -33,6 +33,7 @@ from oracle_node.node.provers import ProofOutcome, WitnessOutcome
 from oracle_node.store import JobState, JobStore
 from oracle_node.watchlog import REORG_MOOT, WatchState
 from tests.node.conftest import FEE, PARAMS, Chain
+from tests.node.test_chain import other_node, primary_of
 from tests.support.protocol import send
 
 WINDOW = 300
@@ -86,20 +87,6 @@ def drain(lst: Listener) -> None:
 
 def submitter(chain: Chain, store: JobStore, node: str) -> Submitter:
     return Submitter(chain.contracts(), Account.from_key(chain.nodes[node]), store, chain_id=31337)
-
-
-def primary_of(chain: Chain, request_id: int) -> str:
-    from oracle_node.chain.contracts import commitment_to_json
-
-    [log] = chain.protocol.coordinator.events.InferenceRequested().get_logs(
-        from_block=0, argument_filters={"requestId": request_id}
-    )
-    commitment = commitment_to_json(log["args"]["commitment"])
-    return chain.contracts().primary_of(request_id, commitment, bytes(log["blockHash"]))
-
-
-def other_node(chain: Chain, node: str) -> str:
-    return next(n for n in chain.nodes if n != node)
 
 
 def witnessed(store: JobStore, request_id: int, output: list[int]) -> None:
