@@ -349,17 +349,22 @@ class EconomicsMachine(RuleBasedStateMachine):
     def request_optimistic(self, who: int, sample: int, point: int) -> None:
         self._request(self.opt, who, sample, point)
 
-    @rule(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES))
+    @rule(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES), window_ends=st.booleans())
     @step
-    def the_liar_is_drawn_and_lies(self, who: int, sample: int) -> None:
+    def the_liar_is_drawn_and_lies(self, who: int, sample: int, window_ends: bool) -> None:
         """An Optimistic request whose primary is the dishonest node, which posts a lie at once
-        (so that every long run proves lies wrong, whatever primaries its points name)."""
+        (so that every long run proves lies wrong, whatever primaries its points name); then,
+        if the example says so, time passes beyond its window as in `time_passes`, so that
+        even a short run needs the watcher's challenge."""
         liar = str(self.w.dishonest.address)
         if not any(weight for _, weight in self._weights(self.opt, {liar})):
             note("posting", "no lie: the liar has left the pool")
             return
         req = self._request(self.opt, who, sample, 0, among={liar})
         self._post(req, liar)
+        if window_ends:
+            self._diligent_answers()
+            self.clock.advance(OPT_WINDOW + 1)
 
     @rule(victim=st.sampled_from(["diligent", "unreliable"]), hits=st.booleans(), point=POINT)
     @step
