@@ -32,7 +32,7 @@ Rules:
 * Optimistic mode (an Optimistic variant of ``breast_cancer``, same verifier, a two-minute
   challenge window): requests; the primary posts an output without a proof, the true one if it
   is honest, a lie if it is the dishonest node (which a rule also makes the primary of a request
-  on purpose, and lies at once); a challenge with a real proof: a lie is proven
+  on purpose, and lies at once; every example starts with such a lie, whose window then ends); a challenge with a real proof: a lie is proven
   wrong (the liar loses its bond to the challenger, who takes the fee, and the requester gets the
   proven output), a true posting or a closed window is refused; anyone finalises up to three
   postings at once, a settled one among them skipped, an open window refused; the diligent node
@@ -334,6 +334,14 @@ class EconomicsMachine(RuleBasedStateMachine):
             else:
                 self._request(self.opt if kind == "optimistic" else self.model, who, sample, point)
 
+    @initialize(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES))
+    def first_lie(self, who: int, sample: int) -> None:
+        """Every example also starts with a lie whose window then ends (the rule below), so
+        that every example needs the watcher's challenge: with a watcher that never
+        challenges, the first example fails."""
+        note("rule", "first_lie")
+        self._lie(who, sample, window_ends=True)
+
     @rule(who=st.integers(0, 2), sample=st.sampled_from(SAMPLES), point=POINT)
     @step
     def request(self, who: int, sample: int, point: int) -> None:
@@ -354,8 +362,10 @@ class EconomicsMachine(RuleBasedStateMachine):
     def the_liar_is_drawn_and_lies(self, who: int, sample: int, window_ends: bool) -> None:
         """An Optimistic request whose primary is the dishonest node, which posts a lie at once
         (so that every long run proves lies wrong, whatever primaries its points name); then,
-        if the example says so, time passes beyond its window as in `time_passes`, so that
-        even a short run needs the watcher's challenge."""
+        if the example says so, time passes beyond its window as in `time_passes`."""
+        self._lie(who, sample, window_ends)
+
+    def _lie(self, who: int, sample: int, window_ends: bool) -> None:
         liar = str(self.w.dishonest.address)
         if not any(weight for _, weight in self._weights(self.opt, {liar})):
             note("posting", "no lie: the liar has left the pool")
