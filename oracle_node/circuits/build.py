@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oracle_node.circuits import proving
+from oracle_node.circuits import committed, proving
 from oracle_node.circuits.input_range import analyse, calibrated_input_bound, check_boundable
 from oracle_node.circuits.inputs import check_calibration, inspect_onnx
 from oracle_node.circuits.manifest import (
@@ -89,6 +89,9 @@ class BuildOptions:
     heartbeat_s: float = 5.0
     # Samples per proof: "auto" picks the largest that fits (see the module docstring).
     batch: int | str = AUTO
+    # "public": the proof carries every input value; "hashed": one salted Poseidon hash per
+    # sample (see oracle_node.circuits.committed).
+    inputs: str = "public"
 
 
 # Committed circuits stay at or below this (their dev SRS is committed, 16 MiB at 2^17).
@@ -125,6 +128,8 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
     if options.target not in ("resources", "accuracy"):
         raise ConfigError(f"calibration target {options.target!r}: use resources or accuracy")
     requested = parse_batch(options.batch)
+    visibility = committed.input_mode(options.inputs)
+    hashed = visibility == committed.HASHED
     toolchain = toolchain_dir()  # before calibration and keys: the verifier step needs solc
     summary = inspect_onnx(options.onnx_path)
     samples = check_calibration(options.calibration_path, summary)
@@ -132,7 +137,8 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         f"{options.onnx_path}: input {summary.input_shape}, output {summary.output_shape}, "
         f"{len(summary.ops)} nodes; {samples} calibration samples"
     )
-    per_sample = summary.input_len + _prod(summary.output_shape)
+    # Public values per sample: its inputs (or their one hash) and its outputs.
+    per_sample = (1 if hashed else summary.input_len) + _prod(summary.output_shape)
     if summary.batch_dim is None and requested not in (AUTO, 1):
         raise ConfigError(
             f"--batch {requested}: the input {summary.input_name!r} of {options.onnx_path} has a "
@@ -190,6 +196,12 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         settings = fit_input_range(onnx_path, settings_path, settings, options.max_logrows, clock)
         logrows = int(settings["run_args"]["logrows"])
         planner = BatchPlanner(onnx_path, Path(tmp), settings, summary.batch_dim, clock)
+        if hashed:
+            planner.hash_inputs(summary.input_len)
+            clock(
+                f"inputs: hashed, one Poseidon hash per sample over its {summary.input_len} "
+                f"values and a {committed.SALT_LEN}-value salt"
+            )
         if summary.batch_dim is None:
             clock(
                 f"batch: N=1 ({summary.input_name!r} has a fixed first dimension; "
@@ -204,9 +216,11 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
         calibrated = (1, int(settings["run_args"]["logrows"]))
         rewritten = False
         while True:
-            if rewritten or (batch, logrows) != calibrated:
+            if hashed or rewritten or (batch, logrows) != calibrated:
                 settings = planner.write(batch, logrows, settings_path)
                 rewritten = True
+            if hashed:  # the folder holds the graph the circuit is compiled from
+                shutil.copyfile(planner.onnx_for(batch), onnx_path)
             check_fits(name, logrows, options, clock)
             with heartbeat(clock, "compile", options.heartbeat_s):
                 proving.compile_circuit(onnx_path, compiled_path, settings_path)
@@ -251,7 +265,11 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
 
         options.verifiers_dir.mkdir(parents=True, exist_ok=True)
         verifier_path = options.verifiers_dir / f"{contract}.sol"
-        input_shape, output_shape = (list(s) for s in settings["model_instance_shapes"][:2])
+        if hashed:  # the instances hold the hashes (not shapes) and the outputs
+            input_shape = [batch, summary.input_len]
+            output_shape = list(settings["model_instance_shapes"][0])
+        else:
+            input_shape, output_shape = (list(s) for s in settings["model_instance_shapes"][:2])
         project_root = circuits_dir.resolve().parent
         manifest = Manifest(
             name=name,
@@ -265,7 +283,10 @@ def build_circuit(options: BuildOptions, log: Log = print) -> Manifest:
             input_len=_prod(input_shape) // batch,
             output_len=_prod(output_shape) // batch,
             batch_size=batch,
-            input_visibility=str(settings["run_args"]["input_visibility"]),
+            input_visibility=visibility
+            if hashed
+            else str(settings["run_args"]["input_visibility"]),
+            salt_len=committed.SALT_LEN if hashed else 0,
             output_visibility=str(settings["run_args"]["output_visibility"]),
             param_visibility=str(settings["run_args"]["param_visibility"]),
             calibration_target=options.target + (f" scales={options.scales}" if scales else ""),
@@ -424,6 +445,25 @@ class BatchPlanner:
         self._rows: dict[tuple[int, int], int] = {
             (1, calibrated["run_args"]["logrows"]): int(calibrated["num_rows"])
         }
+        self._hashed_len: int | None = None
+
+    def hash_inputs(self, input_len: int) -> None:
+        """Lay out committed circuits from now on: each N slots of ``input_len`` values and a
+        salt, hashed (:func:`oracle_node.circuits.committed.wrap_for_slots`)."""
+        self._hashed_len = input_len
+        self._rows.clear()
+
+    def onnx_for(self, batch: int) -> Path:
+        """The ONNX graph the circuit for ``batch`` samples is compiled from."""
+        if self._hashed_len is None:
+            return self._onnx
+        path = self._scratch.parent / f"committed-{batch}.onnx"
+        if not path.is_file():
+            import onnx
+
+            model = onnx.load(str(self._onnx))
+            onnx.save(committed.wrap_for_slots(model, batch, self._hashed_len), str(path))
+        return path
 
     @property
     def layouts(self) -> dict[tuple[int, int], int]:
@@ -442,10 +482,16 @@ class BatchPlanner:
         return self._rows[key]
 
     def write(self, batch: int, logrows: int, settings_path: Path) -> dict[str, Any]:
-        if self._dim is None:
+        if self._dim is None and batch != 1:
             raise ConfigError("this model has a fixed first dimension and cannot be batched")
-        return proving.batch_settings(
-            self._onnx, settings_path, self._calibrated, (self._dim, batch), logrows
+        variables = [(self._dim, batch)] if self._dim is not None else []
+        return proving.relayout(
+            self.onnx_for(batch),
+            settings_path,
+            self._calibrated,
+            logrows,
+            variables=variables,
+            hashed_inputs=self._hashed_len is not None,
         )
 
     def pick(self, logrows: int, cap: int) -> int:

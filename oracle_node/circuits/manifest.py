@@ -61,7 +61,10 @@ class Manifest(BaseModel):
     output_len: int = Field(ge=1)
     # Samples proved together by one proof (the first dimension of both shapes).
     batch_size: int = 1
+    # "Public", or "Hashed": a committed circuit (oracle_node.circuits.committed), whose proof
+    # carries one Poseidon hash per sample over its input values and a salt of salt_len values.
     input_visibility: str
+    salt_len: int = Field(default=0, ge=0)
     output_visibility: str
     param_visibility: str
     calibration_target: str
@@ -84,9 +87,19 @@ class Manifest(BaseModel):
         return value
 
     @property
+    def committed(self) -> bool:
+        """Whether the proof carries one hash per sample instead of its input values."""
+        return self.input_visibility == "Hashed"
+
+    @property
+    def input_instances(self) -> int:
+        """Public values of one sample's input in the proof: its values, or its one hash."""
+        return 1 if self.committed else self.input_len
+
+    @property
     def instances_len(self) -> int:
-        """Public values of one proof: N inputs, then N outputs."""
-        return self.batch_size * (self.input_len + self.output_len)
+        """Public values of one proof: N inputs (or N hashes), then N outputs."""
+        return self.batch_size * (self.input_instances + self.output_len)
 
     def file_hashes(self) -> dict[str, str]:
         """Files of the model folder and the hash each must have."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oracle_node.circuits import committed
 from oracle_node.circuits.manifest import (
     COMPILED_FILE,
     SETTINGS_FILE,
@@ -146,11 +147,16 @@ def relayout(
     *,
     variables: list[tuple[str, int]] | None = None,
     decomp_legs: int | None = None,
+    hashed_inputs: bool = False,
 ) -> dict[str, Any]:
     """Lay ``calibrated``'s circuit out again at ``logrows``, with other symbolic dimensions
-    (``variables``) or more decomposition legs (a wider range for every checked value, at
-    about one more row per checked value). Returns the settings written to ``settings_path``."""
+    (``variables``), more decomposition legs (a wider range for every checked value, at
+    about one more row per checked value) or hashed inputs (``onnx_path`` then takes one
+    salted tensor per sample, :mod:`oracle_node.circuits.committed`). Returns the settings
+    written to ``settings_path``."""
     run_args = _run_args(calibrated, logrows)
+    if hashed_inputs:
+        run_args.input_visibility = "hashed/public"
     if variables is not None:
         run_args.variables = variables
     if decomp_legs is not None:
@@ -471,8 +477,8 @@ class Prover:
         :func:`filler_sample`.
         """
         values = self._check_inputs(inputs)
-        flat = pad_batch([values], self.batch_size, self.manifest.input_len)
-        outputs = circuit_outputs(self.compiled_path, self.manifest.input_scale, flat)
+        tensors = self._tensors([values], None)
+        outputs = circuit_outputs(self.compiled_path, self.manifest.input_scale, tensors)
         return outputs[: self.manifest.output_len]
 
     def check_constraints(self, samples: Sequence[Sequence[int]], *, mock: bool = True) -> None:
@@ -482,10 +488,10 @@ class Prover:
         is where a value outside the decomposition range fails). Raises
         :class:`ProvingError` when the circuit cannot prove these inputs."""
         checked = [self._check_inputs(sample, f"sample {i}: ") for i, sample in enumerate(samples)]
-        flat = pad_batch(checked, self.batch_size, self.manifest.input_len)
+        tensors = self._tensors(checked, None)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            compute_witness(self.compiled_path, self.manifest.input_scale, flat, folder)
+            compute_witness(self.compiled_path, self.manifest.input_scale, tensors, folder)
             if not mock:
                 return
             try:
@@ -495,8 +501,9 @@ class Prover:
             if not ok:
                 raise ProvingError(f"{self.manifest.name}: the mock prover refused the witness")
 
-    def prove(self, inputs: Sequence[int]) -> ProofResult:
+    def prove(self, inputs: Sequence[int], salt: Sequence[int] | None = None) -> ProofResult:
         """Prove the model on one sample ``inputs`` (ints at the input scale); N = 1 only.
+        A committed circuit needs the sample's ``salt`` (:mod:`oracle_node.circuits.committed`).
 
         A batched circuit (``batch_size`` > 1) proves through :meth:`prove_batch`, whose
         result says which outputs belong to which sample.
@@ -507,18 +514,20 @@ class Prover:
                 f"{self.manifest.name} proves batches of {self.batch_size} samples: "
                 "use prove_batch([sample, ...])"
             )
-        return self._prove(values)
+        return self._prove([values], None if salt is None else [salt])
 
-    def prove_batch(self, samples: Sequence[Sequence[int]]) -> BatchProof:
-        """One proof of ``k`` <= N samples; the N - k free slots hold :func:`filler_sample`."""
+    def prove_batch(
+        self, samples: Sequence[Sequence[int]], salts: Sequence[Sequence[int]] | None = None
+    ) -> BatchProof:
+        """One proof of ``k`` <= N samples; the N - k free slots hold :func:`filler_sample`.
+        A committed circuit needs one salt per sample."""
         count = len(samples)
         if not 1 <= count <= self.batch_size:
             raise CalibrationDataError(
                 f"{self.manifest.name} proves 1 to {self.batch_size} samples at once, got {count}"
             )
         checked = [self._check_inputs(sample, f"sample {i}: ") for i, sample in enumerate(samples)]
-        flat = pad_batch(checked, self.batch_size, self.manifest.input_len)
-        result = self._prove(flat)
+        result = self._prove(checked, salts)
         if len(result.instances) != self.manifest.instances_len:
             raise ProvingError(
                 f"the proof of {self.manifest.name} has {len(result.instances)} public values, "
@@ -532,12 +541,41 @@ class Prover:
             output_len=self.manifest.output_len,
         )
 
-    def _prove(self, values: list[int]) -> ProofResult:
+    def _tensors(
+        self, samples: list[list[int]], salts: Sequence[Sequence[int]] | None
+    ) -> list[list[int]]:
+        """The circuit's input tensors for ``samples`` (checked), free slots filled: one flat
+        tensor, or for a committed circuit one per slot, each sample followed by its salt
+        (``None``: zero salts, which change no output; a proof needs the requests' own)."""
+        n, size = self.batch_size, self.manifest.input_len
+        if not self.manifest.committed:
+            if salts is not None:
+                raise CalibrationDataError(
+                    f"{self.manifest.name} takes no salt: its inputs are public"
+                )
+            return [pad_batch(samples, n, size)]
+        if salts is None:
+            salts = [[0] * committed.SALT_LEN] * len(samples)
+        tensors = committed.slot_tensors(samples, salts)
+        filler = [*filler_sample(size), *[0] * committed.SALT_LEN]
+        return [*tensors, *([filler] * (n - len(tensors)))]
+
+    def _prove(
+        self, samples: list[list[int]], salts: Sequence[Sequence[int]] | None
+    ) -> ProofResult:
+        if self.manifest.committed and salts is None:
+            raise CalibrationDataError(
+                f"{self.manifest.name} hashes its inputs: a proof needs each request's salt"
+            )
+        tensors = self._tensors(samples, salts)
+        values = pad_batch(samples, self.batch_size, self.manifest.input_len)
         pk = self.ensure_proving_key()
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             started = time.monotonic()
-            witness = compute_witness(self.compiled_path, self.manifest.input_scale, values, folder)
+            witness = compute_witness(
+                self.compiled_path, self.manifest.input_scale, tensors, folder
+            )
             witness_s = time.monotonic() - started
             proof_path = folder / "proof.json"
             started = time.monotonic()
@@ -642,11 +680,11 @@ class BatchProof:
 
 
 def compute_witness(
-    compiled_path: Path, input_scale: int, inputs: Sequence[int], folder: Path
+    compiled_path: Path, input_scale: int, tensors: Sequence[Sequence[int]], folder: Path
 ) -> dict[str, Any]:
-    """EZKL's witness for ints at ``input_scale``, written to ``folder/witness.json``."""
-    values = list(inputs)
-    data = {"input_data": [[int_to_float(x, input_scale) for x in values]]}
+    """EZKL's witness for the circuit's input ``tensors`` (ints at ``input_scale``), written to
+    ``folder/witness.json``."""
+    data = {"input_data": [[int_to_float(x, input_scale) for x in t] for t in tensors]}
     (folder / "input.json").write_text(json.dumps(data))
     try:
         ezkl.gen_witness(
@@ -655,16 +693,18 @@ def compute_witness(
     except RuntimeError as exc:
         raise ProvingError(f"EZKL failed to compute the witness: {exc}") from exc
     witness: dict[str, Any] = json.loads((folder / "witness.json").read_text())
-    quantized = [felt_to_int(f) for f in felts_from_hex_le(witness["inputs"][0])]
-    if quantized != values:
+    quantized = [[felt_to_int(f) for f in felts_from_hex_le(t)] for t in witness["inputs"]]
+    if quantized != [list(t) for t in tensors]:
         raise ProvingError("EZKL quantized the inputs differently from the integers given")
     return witness
 
 
-def circuit_outputs(compiled_path: Path, input_scale: int, inputs: Sequence[int]) -> list[int]:
-    """A compiled circuit's outputs (signed ints at its output scale) for its whole input."""
+def circuit_outputs(
+    compiled_path: Path, input_scale: int, tensors: Sequence[Sequence[int]]
+) -> list[int]:
+    """A compiled circuit's outputs (signed ints at its output scale) for its input tensors."""
     with tempfile.TemporaryDirectory() as tmp:
-        witness = compute_witness(compiled_path, input_scale, inputs, Path(tmp))
+        witness = compute_witness(compiled_path, input_scale, tensors, Path(tmp))
     return [felt_to_int(f) for f in felts_from_hex_le(witness["outputs"][0])]
 
 

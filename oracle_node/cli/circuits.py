@@ -74,6 +74,14 @@ def circuits() -> None:
     help="samples per proof: a number, or auto = the largest that fits the rows the lookup "
     "tables already need (models with a symbolic first dimension only)",
 )
+@click.option(
+    "--inputs",
+    type=click.Choice(["public", "hashed"]),
+    default="public",
+    show_default=True,
+    help="public: the proof carries every input value; hashed: one salted Poseidon hash per "
+    "sample instead (a committed circuit, for committed and private requests)",
+)
 def build(
     onnx_path: Path,
     calibration_path: Path,
@@ -87,6 +95,7 @@ def build(
     memory_limit_gib: float | None,
     inner_cols: int | None,
     batch: str,
+    inputs: str,
 ) -> None:
     """Build circuits/<name>/ and contracts/verifiers/<Name>Verifier.sol from ONNX_PATH.
 
@@ -104,6 +113,7 @@ def build(
         max_logrows=max_logrows,
         num_inner_cols=inner_cols,
         batch=parse_batch(batch),
+        inputs=inputs,
         memory_limit_bytes=int(memory_limit_gib * 2**30) if memory_limit_gib else None,
     )
     manifest = build_circuit(options, log=_echo)

@@ -20,6 +20,8 @@ CIRCUITS = ROOT / "circuits"
 COMMITTED = {
     "breast_cancer": "breast_cancer",
     "breast_cancer_b23": "breast_cancer",
+    "breast_cancer_c1": "breast_cancer",
+    "breast_cancer_c22": "breast_cancer",
     "digits": "digits",
     "digits_b9": "digits",
     "digits_cnn": "digits_cnn",

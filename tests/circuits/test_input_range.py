@@ -18,6 +18,7 @@ from onnx import numpy_helper
 from oracle_node.circuits import build as build_module
 from oracle_node.circuits import proving
 from oracle_node.circuits.build import BuildOptions, build_circuit, fit_input_range
+from oracle_node.circuits.committed import SALT_BITS, SALT_LEN
 from oracle_node.circuits.datasets import held_out
 from oracle_node.circuits.input_range import (
     analyse,
@@ -239,13 +240,18 @@ def test_the_worst_input_found_in_the_box_proves(name, pk_cache):
     features, _ = held_out(COMMITTED[name])
     float_bound = bound / 2.0**scale
     starts = [CREDIT_GBT_ESCAPE_FLOATS] if name == "credit_gbt" else []
-    worst, _ = search_worst_input(folder / "model.onnx", float_bound, data=features, starts=starts)
+    # A committed circuit's graph takes salted slots: search its model's single-sample graph.
+    graph = CIRCUITS / COMMITTED[name] if prover.manifest.committed else folder
+    worst, _ = search_worst_input(graph / "model.onnx", float_bound, data=features, starts=starts)
     inputs = [max(-bound, min(bound, float_to_int(v, scale))) for v in worst]
+    # A committed circuit also hashes a salt per sample: the largest salt values.
+    salt = [2**SALT_BITS - 1] * SALT_LEN if prover.manifest.committed else None
     if prover.batch_size == 1:
-        result = prover.prove(inputs)
+        result = prover.prove(inputs, salt)
         proven = result.outputs
     else:
-        batch = prover.prove_batch([inputs] * prover.batch_size)
+        n = prover.batch_size
+        batch = prover.prove_batch([inputs] * n, None if salt is None else [salt] * n)
         result, proven = batch.result, batch.outputs[0]
     assert prover.verify(result)
     # What an honest Optimistic poster posts (the witness) is what a challenger proves.
