@@ -79,6 +79,7 @@ def _shapes() -> list[dict[str, Any]]:
             batch_size,
             0,
             0,
+            False,
             "23.0.5",
             "",
         )

@@ -107,6 +107,26 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     }
 
     /// @inheritdoc IInferenceCoordinator
+    function requestCommitted(
+        uint256 modelId,
+        uint256 inputCommitment,
+        uint32 callbackGasLimit,
+        bytes calldata delivery
+    ) external payable returns (uint256 requestId) {
+        (Commitment memory c,) = _newCommitment(modelId, callbackGasLimit, false, true);
+        if (inputCommitment >= BN254Field.R) revert CommitmentNotInField(inputCommitment);
+        c.inputLen = 1;
+        c.inputHash = keccak256(abi.encode(inputCommitment));
+        requestId = s_nextRequestId++;
+        uint256 ptr = _requestHead(requestId, c, 1);
+        assembly ("memory-safe") {
+            mstore(add(ptr, 0x240), inputCommitment)
+        }
+        s_commitments[requestId] = _pendingSlot(_hashAndLogRequest(ptr, c, 1));
+        if (delivery.length != 0) emit InputDelivered(requestId, delivery);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
     function postOutput(uint256 requestId, Commitment calldata commitment, int256[] calldata output) external {
         bytes32 commitmentHash = _checkPending(requestId, commitment);
         if (commitment.challengeWindow == 0) revert NotOptimistic(requestId);
@@ -215,7 +235,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         {
             IModelRegistry.ModelTerms memory m = IModelRegistry(modelRegistry).getModelTerms(b.modelId);
             b.n = m.batchSize;
-            b.inputLen = m.inputLen;
+            b.inputLen = m.committed ? 1 : m.inputLen;
             b.outputLen = m.outputLen;
             b.verifier = m.verifier;
         }
@@ -394,25 +414,36 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         private
         returns (uint256 requestId)
     {
-        Commitment memory c = _newCommitment(modelId, input, callbackGasLimit, optimistic);
-        requestId = s_nextRequestId++;
-        s_commitments[requestId] = _pendingSlot(_hashAndEmitRequest(requestId, c, input));
-    }
-
-    /// @dev Validates a request against its model and builds its commitment.
-    function _newCommitment(uint256 modelId, int256[] calldata input, uint32 callbackGasLimit, bool optimistic)
-        private
-        view
-        returns (Commitment memory c)
-    {
-        IModelRegistry.ModelTerms memory m = IModelRegistry(modelRegistry).getModelTerms(modelId);
-        if (!m.active) revert ModelNotActive(modelId);
-        if (msg.value != m.fee) revert IncorrectFee(msg.value, m.fee);
+        (Commitment memory c, IModelRegistry.ModelTerms memory m) =
+            _newCommitment(modelId, callbackGasLimit, optimistic, false);
         if (input.length != m.inputLen) revert InputLengthMismatch(input.length, m.inputLen);
-        uint32 maxGas = m.maxCallbackGas < maxCallbackGasLimit ? m.maxCallbackGas : maxCallbackGasLimit;
-        if (callbackGasLimit > maxGas) revert CallbackGasLimitTooHigh(callbackGasLimit, maxGas);
         (bytes32 inputHash, uint256 bad) = BN254Field.hashInput(input, m.maxAbsInput);
         if (bad != BN254Field.ALL_IN_RANGE) revert InputOutOfRange(bad, input[bad], m.maxAbsInput);
+        c.inputHash = inputHash;
+        requestId = s_nextRequestId++;
+        uint256 ptr = _requestHead(requestId, c, input.length);
+        assembly ("memory-safe") {
+            calldatacopy(add(ptr, 0x240), input.offset, shl(5, input.length))
+        }
+        s_commitments[requestId] = _pendingSlot(_hashAndLogRequest(ptr, c, input.length));
+    }
+
+    /// @dev Validates a request (`committed`: one that commits to its input) against its
+    ///      model's terms and builds its commitment, all but the input's hash; returns the terms.
+    function _newCommitment(uint256 modelId, uint32 callbackGasLimit, bool optimistic, bool committed)
+        private
+        view
+        returns (Commitment memory c, IModelRegistry.ModelTerms memory m)
+    {
+        m = IModelRegistry(modelRegistry).getModelTerms(modelId);
+        if (!m.active) revert ModelNotActive(modelId);
+        if (m.committed != committed) {
+            if (committed) revert ModelTakesPublicInputs(modelId);
+            revert ModelTakesCommittedInputs(modelId);
+        }
+        if (msg.value != m.fee) revert IncorrectFee(msg.value, m.fee);
+        uint32 maxGas = m.maxCallbackGas < maxCallbackGasLimit ? m.maxCallbackGas : maxCallbackGasLimit;
+        if (callbackGasLimit > maxGas) revert CallbackGasLimitTooHigh(callbackGasLimit, maxGas);
         (uint256 slotCount, uint96 slashAmount, uint16 harmedShareBps) =
             INodeRegistry(nodeRegistry).requestTerms(modelId);
         c.modelId = modelId;
@@ -428,7 +459,6 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         c.deadline = uint64(block.timestamp) + requestTimeout;
         c.slashAmount = slashAmount;
         c.harmedShareBps = harmedShareBps;
-        c.inputHash = inputHash;
         if (optimistic) {
             if (m.challengeWindow == 0) revert OptimisticNotAllowed(modelId);
             if (m.challengeWindow > maxChallengeWindow) {
@@ -762,13 +792,33 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         return INodeRegistry(nodeRegistry).slash(primary, c.requester, c.slashAmount, c.harmedShareBps);
     }
 
-    /// @dev Emits `InferenceRequested(requestId, c.modelId, c.requester, c, input)` and returns
-    ///      `keccak256(abi.encode(requestId, c))`, from one buffer: [requestId | c (15 words) |
-    ///      offset | input.length | input]. The first 16 words are the hashed encoding, the rest
-    ///      from word 1 on is the event's ABI-encoded data. Hand-written because Solidity's
-    ///      encoder copies the calldata array element by element: measured against
-    ///      `keccak256(abi.encode(...))` plus `emit`, it saves about 1.4k gas plus 79 gas per input.
-    function _hashAndEmitRequest(uint256 requestId, Commitment memory c, int256[] calldata input)
+    /// @dev The head of a request's buffer in free memory: [requestId | c (15 words) | offset |
+    ///      inputLength]; the caller writes the `inputLength` input words after it (at 0x240)
+    ///      and passes it to `_hashAndLogRequest` with nothing allocated in between. Hand-written
+    ///      because Solidity's encoder copies a calldata array element by element: measured
+    ///      against `keccak256(abi.encode(...))` plus `emit`, it saves about 1.4k gas plus 79 gas
+    ///      per input.
+    function _requestHead(uint256 requestId, Commitment memory c, uint256 inputLength)
+        private
+        pure
+        returns (uint256 ptr)
+    {
+        assembly ("memory-safe") {
+            ptr := mload(0x40)
+            mstore(ptr, requestId)
+            // A memory struct of value types is one full word per field, in declaration order.
+            mcopy(add(ptr, 0x20), c, 0x1e0)
+            // The data head: 15 static words of the struct, then the array's offset (16 words).
+            mstore(add(ptr, 0x200), 0x200)
+            mstore(add(ptr, 0x220), inputLength)
+        }
+    }
+
+    /// @dev Emits `InferenceRequested(requestId, c.modelId, c.requester, c, input)` from the
+    ///      buffer at `ptr` (`_requestHead` and the input) and returns `keccak256(abi.encode(
+    ///      requestId, c))`: the first 16 words are the hashed encoding, the rest from word 1 on
+    ///      is the event's ABI-encoded data.
+    function _hashAndLogRequest(uint256 ptr, Commitment memory c, uint256 inputLength)
         private
         returns (bytes32 commitmentHash)
     {
@@ -776,17 +826,8 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         uint256 modelId = c.modelId;
         address requester = c.requester;
         assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, requestId)
-            // A memory struct of value types is one full word per field, in declaration order.
-            mcopy(add(ptr, 0x20), c, 0x1e0)
-            // The data head: 15 static words of the struct, then the array's offset (16 words).
-            mstore(add(ptr, 0x200), 0x200)
-            mstore(add(ptr, 0x220), input.length)
-            let size := shl(5, input.length)
-            calldatacopy(add(ptr, 0x240), input.offset, size)
             commitmentHash := keccak256(ptr, 0x200)
-            log4(add(ptr, 0x20), add(0x220, size), topic0, requestId, modelId, requester)
+            log4(add(ptr, 0x20), add(0x220, shl(5, inputLength)), topic0, mload(ptr), modelId, requester)
         }
     }
 

@@ -18,7 +18,8 @@ contract ModelRegistry is IModelRegistry {
             revert InvalidModelShape(spec.inputLen, spec.outputLen, maxInstances);
         }
         if (spec.batchSize == 0) revert InvalidBatchSize(0);
-        uint256 batchInstances = uint256(spec.batchSize) * (uint256(spec.inputLen) + spec.outputLen);
+        uint256 inputInstances = spec.committed ? 1 : spec.inputLen;
+        uint256 batchInstances = uint256(spec.batchSize) * (inputInstances + spec.outputLen);
         if (batchInstances > maxInstances) revert BatchTooLarge(spec.batchSize, batchInstances, maxInstances);
         if (spec.verifier.code.length == 0) revert VerifierNotContract(spec.verifier);
         if (spec.maxAbsInput == 0) revert InvalidInputRange(spec.maxAbsInput);
@@ -37,6 +38,7 @@ contract ModelRegistry is IModelRegistry {
         m.outputLen = spec.outputLen;
         m.active = true;
         m.batchSize = spec.batchSize;
+        m.committed = spec.committed;
         m.owner = msg.sender;
         m.fee = spec.fee;
         m.inputScale = spec.inputScale;
@@ -81,7 +83,8 @@ contract ModelRegistry is IModelRegistry {
             m.maxCallbackGas,
             m.maxAbsInput,
             m.batchSize,
-            m.challengeWindow
+            m.challengeWindow,
+            m.committed
         );
     }
 

@@ -50,6 +50,20 @@ abstract contract OracleConsumerBase is IOracleConsumer {
         return coordinator.requestOptimistic{value: fee}(modelId, input, callbackGasLimit);
     }
 
+    /// @notice Ask for an inference of a committed model without putting the input on-chain,
+    ///         paying `fee`. `inputCommitment` is the Poseidon hash of the input and a salt,
+    ///         computed off-chain (`oracle_node.protocol.committed.commit`); `delivery` carries
+    ///         the input and salt to the serving node (empty when they travel another way).
+    function _requestCommitted(
+        uint256 modelId,
+        uint256 inputCommitment,
+        uint32 callbackGasLimit,
+        bytes memory delivery,
+        uint256 fee
+    ) internal returns (uint256 requestId) {
+        return coordinator.requestCommitted{value: fee}(modelId, inputCommitment, callbackGasLimit, delivery);
+    }
+
     /// @notice Move this contract's coordinator credit (refunds) to `recipient`.
     function _withdrawRefunds(address payable recipient) internal {
         coordinator.withdraw(recipient);

@@ -258,6 +258,11 @@ interface IInferenceCoordinator is IRequestErrors {
         int256[] input
     );
 
+    /// @notice The requester of the committed request `requestId` delivered `data`, from which
+    ///         the serving node takes the input and the salt (`requestCommitted`). The
+    ///         coordinator does not read it.
+    event InputDelivered(uint256 indexed requestId, bytes data);
+
     /// @notice The draw of `requestId` was recorded (`pinPrimary`): `primary` stays its primary
     ///         after the request's block leaves `blockhash`'s reach.
     event PrimaryPinned(uint256 indexed requestId, address indexed primary);
@@ -314,6 +319,27 @@ interface IInferenceCoordinator is IRequestErrors {
         external
         payable
         returns (uint256 requestId);
+
+    /// @notice Ask for an inference of a committed model (one whose circuit hashes each input
+    ///         with a salt) without putting the input on-chain; pay exactly the model's fee.
+    ///         The request is `requestInference`'s, Proven mode, with `inputLen` 1 and the
+    ///         input hash taken over `inputCommitment`: a proof settles it only if its hash
+    ///         instance for the request's slot equals `inputCommitment`. `InferenceRequested`
+    ///         carries `[inputCommitment]` as the input. The range of the committed values cannot
+    ///         be checked here; nodes check it off-chain.
+    /// @param modelId A registered, active, committed model.
+    /// @param inputCommitment EZKL's Poseidon hash of the input values (at the model's input
+    ///        scale) followed by the salt, a field element (see the docs on committed inputs).
+    /// @param callbackGasLimit As for `requestInference`.
+    /// @param delivery Emitted in `InputDelivered` when not empty: how the serving node learns
+    ///        the input and salt (ABI-encoded `(int256[] input, uint256[] salt)` in the clear).
+    /// @return requestId The new request's id.
+    function requestCommitted(
+        uint256 modelId,
+        uint256 inputCommitment,
+        uint32 callbackGasLimit,
+        bytes calldata delivery
+    ) external payable returns (uint256 requestId);
 
     /// @notice Ask for an inference in Optimistic mode; pay exactly the model's fee. Checked as
     ///         `requestInference`, and the model must allow it (a non-zero challenge window no

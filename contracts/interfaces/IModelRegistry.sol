@@ -46,6 +46,10 @@ interface IModelRegistry {
     /// @param bond Wei slashed from the stake of a node whose optimistic posting is proven wrong,
     ///        all of it credited to the challenger: it must cover a challenge transaction (one
     ///        proof verified on-chain, about 0.5M gas) with margin. Zero without a window.
+    /// @param committed True for a committed circuit: its proof carries, for each of its N
+    ///        samples, one Poseidon hash of the input values and a salt instead of the values
+    ///        (N * (1 + outputLen) instances). Such a model takes `requestCommitted` requests
+    ///        only, and `inputLen` is the number of values the hash covers, salt left out.
     /// @param ezklVersion EZKL version that built the circuit, e.g. "23.0.5".
     /// @param artifactsUri Where operators fetch the artifacts (ONNX, circuit, settings, vk).
     struct ModelSpec {
@@ -64,6 +68,7 @@ interface IModelRegistry {
         uint16 batchSize;
         uint32 challengeWindow;
         uint96 bond;
+        bool committed;
         string ezklVersion;
         string artifactsUri;
     }
@@ -79,6 +84,7 @@ interface IModelRegistry {
         uint32 outputLen;
         bool active;
         uint16 batchSize;
+        bool committed;
         address owner;
         uint96 fee;
         int32 inputScale;
@@ -106,6 +112,7 @@ interface IModelRegistry {
     /// @param maxAbsInput Largest |x| of an input value.
     /// @param batchSize Requests one proof settles (zero for an unknown model).
     /// @param challengeWindow Seconds an optimistic posting stays open (zero: Proven only).
+    /// @param committed Whether requests commit to their input (see {ModelSpec}).
     struct ModelTerms {
         address verifier;
         uint32 inputLen;
@@ -116,6 +123,7 @@ interface IModelRegistry {
         uint128 maxAbsInput;
         uint16 batchSize;
         uint32 challengeWindow;
+        bool committed;
     }
 
     /// @notice No model has id `modelId`.
@@ -136,7 +144,8 @@ interface IModelRegistry {
     /// @notice The batch size must be at least 1.
     error InvalidBatchSize(uint16 batchSize);
 
-    /// @notice A batch's instances, `batchSize * (inputLen + outputLen)`, exceed `maxInstances`.
+    /// @notice A batch's instances, `batchSize * (inputLen + outputLen)` (`batchSize * (1 +
+    ///         outputLen)` for a committed model), exceed `maxInstances`.
     error BatchTooLarge(uint16 batchSize, uint256 instances, uint256 maxInstances);
 
     /// @notice The verifier address holds no contract code.

@@ -34,6 +34,15 @@ interface IRequestErrors {
     /// @notice The model takes Proven requests only (its record has no challenge window).
     error OptimisticNotAllowed(uint256 modelId);
 
+    /// @notice The model's circuit hashes its inputs: ask with `requestCommitted`.
+    error ModelTakesCommittedInputs(uint256 modelId);
+
+    /// @notice The model's circuit takes public inputs: ask with `requestInference`.
+    error ModelTakesPublicInputs(uint256 modelId);
+
+    /// @notice A commitment is a field element: it must be below the BN254 scalar field's modulus.
+    error CommitmentNotInField(uint256 inputCommitment);
+
     /// @notice The model's challenge window is longer than this coordinator can keep a poster's
     ///         stake slashable for: `requestTimeout + challengeWindow` must stay under the node
     ///         registry's unbonding period.

@@ -29,6 +29,15 @@ contract RecordingConsumer is OracleConsumerBase {
         return _requestOptimistic(modelId, input, callbackGasLimit, msg.value);
     }
 
+    function requestCommitted(
+        uint256 modelId,
+        uint256 inputCommitment,
+        uint32 callbackGasLimit,
+        bytes calldata delivery
+    ) external payable returns (uint256) {
+        return _requestCommitted(modelId, inputCommitment, callbackGasLimit, delivery, msg.value);
+    }
+
     function withdrawRefunds(address payable recipient) external {
         _withdrawRefunds(recipient);
     }

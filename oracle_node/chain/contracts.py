@@ -79,6 +79,8 @@ class ModelRecord:
     bond: int = 0
     owner: str = ""
     artifacts_uri: str = ""
+    # Requests commit to their input (a circuit that hashes its inputs: requestCommitted).
+    committed: bool = False
 
 
 def commitment_to_json(commitment: Any) -> dict[str, Any]:
@@ -211,21 +213,22 @@ class OracleContracts:
             output_len=record[2],
             active=record[3],
             batch_size=record[4],
-            fee=record[6],
-            input_scale=record[7],
-            output_scale=record[8],
-            max_callback_gas=record[9],
-            max_abs_input=record[10],
-            challenge_window=record[11],
-            bond=record[12],
-            onnx_hash="0x" + bytes(record[13]).hex(),
-            circuit_hash="0x" + bytes(record[14]).hex(),
-            settings_hash="0x" + bytes(record[15]).hex(),
-            vk_hash="0x" + bytes(record[16]).hex(),
-            verifier_code_hash="0x" + bytes(record[17]).hex(),
-            ezkl_version=record[18],
-            owner=record[5],
-            artifacts_uri=record[19],
+            committed=record[5],
+            owner=record[6],
+            fee=record[7],
+            input_scale=record[8],
+            output_scale=record[9],
+            max_callback_gas=record[10],
+            max_abs_input=record[11],
+            challenge_window=record[12],
+            bond=record[13],
+            onnx_hash="0x" + bytes(record[14]).hex(),
+            circuit_hash="0x" + bytes(record[15]).hex(),
+            settings_hash="0x" + bytes(record[16]).hex(),
+            vk_hash="0x" + bytes(record[17]).hex(),
+            verifier_code_hash="0x" + bytes(record[18]).hex(),
+            ezkl_version=record[19],
+            artifacts_uri=record[20],
         )
 
     def commitment_hash(self, request_id: int, commitment: dict[str, Any]) -> bytes:

@@ -131,6 +131,12 @@ def check_record(manifest: Manifest, record: ModelRecord | None) -> str | None:
             f"the circuit proves batches of {manifest.batch_size}, the registry says "
             f"{record.batch_size}"
         )
+    if record.committed != manifest.committed:
+        problems.append(
+            "the circuit hashes its inputs, the registry says they are public"
+            if manifest.committed
+            else "the circuit takes public inputs, the registry says they are committed"
+        )
     if not record.active:
         problems.append("the model is deactivated in the registry")
     return "; ".join(problems) or None

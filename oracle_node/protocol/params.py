@@ -87,6 +87,7 @@ def model_spec(
         manifest.batch_size,
         challenge_window,
         bond,
+        manifest.committed,
         manifest.ezkl_version,
         artifacts_uri,
     )

@@ -117,6 +117,7 @@ def mock_spec(
     output_len: int = OUTPUT_LEN,
     challenge_window: int = 0,
     bond: int = 0,
+    committed: bool = False,
 ) -> tuple[Any, ...]:
     return (
         *MOCK_SPEC_HASHES,
@@ -131,6 +132,7 @@ def mock_spec(
         batch_size,
         challenge_window,
         bond,
+        committed,
         "23.0.5",
         "ipfs://mock",
     )

@@ -48,6 +48,7 @@ def test_register_stores_the_record_and_emits_it(model_registry, mock_verifier, 
         MAX_ABS_INPUT,
         1,
         0,
+        False,
     )
     assert model_registry.getOptimisticTerms(model) == (0, 0)
     assert model_registry.isActive(model)
@@ -190,3 +191,28 @@ def test_only_the_owner_deactivates(model_registry, model_id, owner, stranger):
 def test_deactivate_unknown(model_registry, owner):
     with ape.reverts(model_registry.ModelNotFound, modelId=99):
         model_registry.deactivateModel(99, sender=owner)
+
+
+@pytest.mark.parametrize("batch_size,fits", [(1365, True), (1366, False)])
+def test_a_committed_model_counts_one_input_instance_per_sample(
+    model_registry, mock_verifier, owner, batch_size, fits
+):
+    """A committed circuit's proof carries one hash per sample, not its 3 inputs: 1 + 2 per
+    slot, so 1,365 slots are 4,095 instances and 1,366 are 4,098 > 4,096."""
+    spec = mock_spec(mock_verifier.address, batch_size=batch_size, committed=True)
+    before = model_registry.modelCount()
+    if not fits:
+        with ape.reverts(
+            model_registry.BatchTooLarge,
+            batchSize=batch_size,
+            instances=batch_size * (1 + OUTPUT_LEN),
+            maxInstances=4096,
+        ):
+            model_registry.registerModel(spec, sender=owner)
+        assert model_registry.modelCount() == before
+        return
+    model_registry.registerModel(spec, sender=owner)
+    model = model_registry.modelCount()
+    assert model_registry.getModel(model).committed is True
+    terms = model_registry.getModelTerms(model)
+    assert (terms.committed, terms.inputLen, terms.batchSize) == (True, 3, batch_size)

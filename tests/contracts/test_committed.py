@@ -1,0 +1,238 @@
+"""Committed requests with real circuits that hash their inputs: ``breast_cancer_c1`` (one
+request a proof, ``fulfill``) and ``breast_cancer_c22`` (22 a proof, ``fulfillBatch``), their
+real generated verifiers and real EZKL proofs. Only the commitment goes on-chain; a proof
+settles a request only when its hash instance is the request's commitment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ape
+import pytest
+from eth_abi import encode
+from eth_utils import keccak
+
+from oracle_node.chain.contracts import COMMITMENT_FIELDS
+from oracle_node.circuits.committed import FIELD_MODULUS
+from oracle_node.protocol.committed import CommittedInput, commit
+
+from .conftest import CALLBACK_GAS, FEE, PARAMS, ROOT
+from .helpers import Request, parse_request
+
+SINGLE = "breast_cancer_c1"
+BATCHED = "breast_cancer_c22"
+DELIVERED = 0
+# Fixed salts, so that the session's proofs are made once and every run checks the same values.
+SALTS = [[(1 + i) * 1_000_003 + j for j in range(6)] for i in range(4)]
+
+
+@pytest.fixture(scope="module")
+def committed_node(accounts: Any, node_registry: Any) -> Any:
+    """An operator of its own, staked at the minimum: the only node serving the committed
+    models, so the primary of every request."""
+    node = accounts[7]
+    node_registry.stake(sender=node, value=PARAMS.min_stake)
+    return node
+
+
+@pytest.fixture(scope="module")
+def committed_models(
+    owner: Any, protocol: Any, project_containers: Any, node_registry: Any, committed_node: Any
+) -> dict[str, int]:
+    from oracle_node.deploy import deploy_model
+
+    ids = {}
+    for name in (SINGLE, BATCHED):
+        _, model = deploy_model(
+            owner,
+            protocol,
+            ROOT / "circuits" / name,
+            fee=FEE,
+            verifier_root=ROOT,
+            containers=project_containers,
+        )
+        node_registry.addModel(model, sender=committed_node)
+        ids[name] = model
+    return ids
+
+
+@pytest.fixture(scope="session")
+def committed_inputs(held_out_inputs: Callable[[str, int], list[int]]) -> list[CommittedInput]:
+    """Held-out breast_cancer samples 0..3 committed with the fixed salts."""
+    return [commit(held_out_inputs("breast_cancer", i), SALTS[i]) for i in range(4)]
+
+
+@pytest.fixture(scope="session")
+def committed_proof(
+    provers: Callable[[str], Any], committed_inputs: list[CommittedInput]
+) -> Callable[[str, tuple[int, ...]], Any]:
+    """A proof of the committed samples ``indices`` (one circuit's slots, in order), made once
+    per session."""
+    made: dict[tuple[str, tuple[int, ...]], Any] = {}
+
+    def get(name: str, indices: tuple[int, ...]) -> Any:
+        if (name, indices) not in made:
+            prover = provers(name)
+            samples = [list(committed_inputs[i].inputs) for i in indices]
+            salts = [list(committed_inputs[i].salt) for i in indices]
+            if prover.batch_size == 1:
+                made[name, indices] = prover.prove(samples[0], salts[0])
+            else:
+                made[name, indices] = prover.prove_batch(samples, salts).result
+        return made[name, indices]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def request_committed(
+    coordinator: Any, consumer: Any, requester: Any
+) -> Callable[..., tuple[Request, Any]]:
+    """A committed request through the recording consumer: (the request, its receipt)."""
+
+    def make(model: int, c: CommittedInput, *, delivery: bytes = b"") -> tuple[Request, Any]:
+        receipt = consumer.requestCommitted(
+            model, c.commitment, CALLBACK_GAS, delivery, sender=requester, value=FEE
+        )
+        return parse_request(receipt, coordinator), receipt
+
+    return make
+
+
+def test_only_the_commitment_goes_on_chain(
+    coordinator, committed_models, committed_inputs, request_committed
+):
+    c = committed_inputs[0]
+    req, receipt = request_committed(committed_models[SINGLE], c)
+    assert req.input == [c.commitment]
+    fields = dict(zip(COMMITMENT_FIELDS, req.commitment, strict=True))
+    assert fields["inputLen"] == 1
+    assert fields["inputHash"] == keccak(encode(["uint256"], [c.commitment]))
+    # The call carries four words and an empty delivery; its one log is the request's.
+    assert len(bytes(receipt.transaction.data)) == 4 + 5 * 32
+    assert [log.event_name for log in receipt.decode_logs()] == ["InferenceRequested"]
+
+
+def test_a_delivery_travels_in_its_own_event(
+    coordinator, committed_models, committed_inputs, request_committed
+):
+    c = committed_inputs[1]
+    req, receipt = request_committed(committed_models[SINGLE], c, delivery=c.delivery())
+    [event] = list(receipt.events.filter(coordinator.InputDelivered))
+    assert (event.requestId, bytes(event.data)) == (req.request_id, c.delivery())
+
+
+def test_each_kind_of_model_refuses_the_other_kind_of_request(
+    coordinator, committed_models, committed_inputs, real_models, requester
+):
+    c = committed_inputs[0]
+    committed = committed_models[SINGLE]
+    public = real_models["breast_cancer"]
+    before = coordinator.requestCount()
+    with ape.reverts(coordinator.ModelTakesCommittedInputs, modelId=committed):
+        coordinator.requestInference(
+            committed, list(c.inputs), CALLBACK_GAS, sender=requester, value=FEE
+        )
+    with ape.reverts(coordinator.ModelTakesPublicInputs, modelId=public):
+        coordinator.requestCommitted(
+            public, c.commitment, CALLBACK_GAS, b"", sender=requester, value=FEE
+        )
+    with ape.reverts(coordinator.CommitmentNotInField, inputCommitment=FIELD_MODULUS):
+        coordinator.requestCommitted(
+            committed, FIELD_MODULUS, CALLBACK_GAS, b"", sender=requester, value=FEE
+        )
+    assert coordinator.requestCount() == before
+
+
+def test_a_committed_request_is_fulfilled_with_a_real_proof(
+    coordinator,
+    consumer,
+    committed_models,
+    committed_inputs,
+    committed_node,
+    committed_proof,
+    request_committed,
+    provers,
+):
+    c = committed_inputs[0]
+    req, _ = request_committed(committed_models[SINGLE], c)
+    assert req.primary == committed_node.address
+    proof = committed_proof(SINGLE, (0,))
+    assert proof.instances[0] == c.commitment
+    credit = coordinator.credits(committed_node)
+    receipt = coordinator.fulfill(
+        req.request_id, req.commitment, proof.proof, proof.instances, sender=committed_node
+    )
+    [event] = list(receipt.events.filter(coordinator.InferenceFulfilled))
+    expected = provers(SINGLE).witness_outputs(list(c.inputs))
+    assert (event.result, list(event.output)) == (DELIVERED, expected)
+    assert list(consumer.lastOutput()) == expected
+    assert coordinator.credits(committed_node) == credit + FEE
+    assert coordinator.commitmentOf(req.request_id) == b"\x00" * 32
+
+
+@pytest.mark.parametrize("other", ["another salt", "another input"])
+def test_a_proof_for_another_opening_is_refused(
+    coordinator,
+    consumer,
+    committed_models,
+    committed_inputs,
+    committed_node,
+    committed_proof,
+    request_committed,
+    other,
+):
+    """The request commits to sample 2 with salt 3 and the proof is of sample 2 with salt 2
+    (the same output, another hash); or the request commits to sample 2 with salt 2 and the
+    proof is of sample 0 (another input)."""
+    target = committed_inputs[2]
+    c = commit(target.inputs, SALTS[3]) if other == "another salt" else target
+    req, _ = request_committed(committed_models[SINGLE], c)
+    proof = committed_proof(SINGLE, (2,) if other == "another salt" else (0,))
+    if other == "another salt":
+        assert proof.outputs == committed_proof(SINGLE, (2,)).outputs
+    with ape.reverts(coordinator.InputInstancesMismatch, requestId=req.request_id):
+        coordinator.fulfill(
+            req.request_id, req.commitment, proof.proof, proof.instances, sender=committed_node
+        )
+    assert coordinator.commitmentOf(req.request_id) != b"\x00" * 32
+
+
+def test_a_batch_of_committed_requests_is_fulfilled_in_one_transaction(
+    coordinator,
+    consumer,
+    committed_models,
+    committed_inputs,
+    committed_node,
+    committed_proof,
+    request_committed,
+    provers,
+):
+    reqs = [request_committed(committed_models[BATCHED], committed_inputs[i])[0] for i in range(3)]
+    proof = committed_proof(BATCHED, (0, 1, 2))
+    ape.chain.mine(1)
+    # Slots out of order: each slot's hash must be its request's commitment.
+    swapped = [reqs[1], reqs[0], reqs[2]]
+    with ape.reverts(coordinator.InputInstancesMismatch):
+        coordinator.fulfillBatch(
+            [r.request_id for r in swapped],
+            [r.commitment for r in swapped],
+            proof.proof,
+            proof.instances,
+            sender=committed_node,
+        )
+    receipt = coordinator.fulfillBatch(
+        [r.request_id for r in reqs],
+        [r.commitment for r in reqs],
+        proof.proof,
+        proof.instances,
+        sender=committed_node,
+    )
+    events = list(receipt.events.filter(coordinator.InferenceFulfilled))
+    prover = provers(BATCHED)
+    assert [int(e.requestId) for e in events] == [r.request_id for r in reqs]
+    for i, event in enumerate(events):
+        assert list(event.output) == prover.witness_outputs(list(committed_inputs[i].inputs))
+        assert event.result == DELIVERED
+    assert all(coordinator.commitmentOf(r.request_id) == b"\x00" * 32 for r in reqs)
