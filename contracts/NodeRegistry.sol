@@ -26,10 +26,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc INodeRegistry
     address public immutable modelRegistry;
 
-    address private s_coordinator;
-    address private s_treasury;
+    /// @dev The slash terms share one slot: `requestTerms` reads both on every request.
     uint96 private s_slashAmount;
     uint16 private s_harmedShareBps;
+    address private s_coordinator;
+    address private s_treasury;
 
     mapping(address node => Node) private s_nodes;
     mapping(address node => uint256[]) private s_nodeModels;
