@@ -152,6 +152,14 @@ def verifier_source(model_dir: Path, manifest: Manifest) -> VerifierSource:
     )
 
 
+# Until the node reads deliveries and the coordinator can close a request whose committed input
+# cannot be proven (docs/contracts.md), serving a committed model could get the node slashed.
+NOT_YET_COMMITTED = (
+    "the circuit hashes its inputs (a committed model): this node does not serve committed "
+    "requests yet"
+)
+
+
 class ModelSet:
     """Served models by on-chain id, plus the reasons some could not be served."""
 
@@ -169,6 +177,9 @@ class ModelSet:
         """Check and load one model; a mismatch is recorded in :attr:`refused`, not raised."""
         try:
             manifest = load_manifest(served.dir)
+            if manifest.committed:
+                self.refused[served.id] = NOT_YET_COMMITTED
+                return
             problem = check_record(manifest, record)
             if problem is not None:
                 self.refused[served.id] = problem

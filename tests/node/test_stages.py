@@ -17,8 +17,9 @@ import pytest
 
 from oracle_node.circuits.datasets import held_out
 from oracle_node.encoding import float_to_int, int_to_felt
+from oracle_node.exceptions import ModelNotServedError
 from oracle_node.node.metrics import NodeMetrics
-from oracle_node.node.models import ModelSet
+from oracle_node.node.models import NOT_YET_COMMITTED, ModelSet
 from oracle_node.node.provers import ProofOutcome, WitnessOutcome
 from oracle_node.node.stages import (
     MAX_POOL_CRASHES,
@@ -49,6 +50,15 @@ def models() -> ModelSet:
     m.load(ServedModel(id=1, dir=MODEL_DIR), None, inference=InferenceSettings(device="cpu"))
     assert not m.refused
     return m
+
+
+def test_a_committed_model_is_refused_with_its_reason():
+    refused = ModelSet()
+    committed = MODEL_DIR.parent / "breast_cancer_c1"
+    refused.load(ServedModel(id=2, dir=committed), None, inference=InferenceSettings(device="cpu"))
+    assert refused.refused == {2: NOT_YET_COMMITTED}
+    with pytest.raises(ModelNotServedError, match="does not serve committed requests yet"):
+        refused.get(2)
 
 
 def features() -> list[int]:
