@@ -225,8 +225,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         view
         returns (uint256 slotCount, uint96 slashAmount_, uint16 harmedShareBps_)
     {
-        if (s_pools[modelId].length == 0) revert NoActiveNodes(modelId);
-        return (s_weights[modelId].size(), s_slashAmount, s_harmedShareBps);
+        StakeTree.Tree storage weights = s_weights[modelId];
+        // `live` counts the pool's members (`s_pools[modelId].length`) in the word of the tree's
+        // size: one storage read for both on every request.
+        if (weights.live == 0) revert NoActiveNodes(modelId);
+        return (weights.positions, s_slashAmount, s_harmedShareBps);
     }
 
     /// @inheritdoc INodeRegistry
@@ -353,6 +356,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         address[] storage pool = s_pools[modelId];
         pool.push(node);
         s_poolSlot[modelId][node] = pool.length;
+        s_weights[modelId].live += 1;
         uint256 weight = s_nodes[node].stake;
         uint256 slot = s_slotOf[modelId][node];
         if (slot != 0) {
@@ -371,6 +375,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         pool[slot - 1] = last;
         s_poolSlot[modelId][last] = slot;
         pool.pop();
+        s_weights[modelId].live -= 1;
         delete s_poolSlot[modelId][node];
         s_weights[modelId].sub(s_slotOf[modelId][node], weight);
     }

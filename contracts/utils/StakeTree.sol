@@ -25,8 +25,11 @@ library StakeTree {
         uint160 sum;
     }
 
+    /// @dev `live` is the owner's to keep (the tree only stores it): a count that shares the
+    ///      word of `positions`, so that reading both costs one storage read.
     struct Tree {
-        uint256 positions;
+        uint128 positions;
+        uint128 live;
         mapping(uint256 index => Checkpoint) latest;
         mapping(uint256 index => mapping(uint256 k => Checkpoint)) past;
     }
@@ -39,8 +42,8 @@ library StakeTree {
     /// @notice Appends a position holding `weight` from this block on.
     /// @return i The new position.
     function push(Tree storage t, uint256 weight) internal returns (uint256 i) {
-        i = t.positions + 1;
-        t.positions = i;
+        i = uint256(t.positions) + 1;
+        t.positions = uint128(i);
         // The new tree node also covers (i - lowbit(i), i - 1]: the tree nodes i - 1,
         // (i - 1) - lowbit(i - 1), ... down to that bound partition that range.
         uint256 sum = weight;
