@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from oracle_node.circuits.poseidon import FIELD_MODULUS, hash_felts
 from oracle_node.exceptions import CalibrationDataError, ConfigError
 
 # Manifest values of ``input_visibility``.
@@ -34,8 +35,6 @@ INPUT_MODES = {"public": PUBLIC, "hashed": HASHED}
 
 SALT_LEN = 6
 SALT_BITS = 24
-# The BN254 scalar field: EZKL's circuits work modulo this prime.
-FIELD_MODULUS = 0x30644E72E131A029B85045B68181585D2833E84879B9709143E1F593F0000001
 
 _SLOT_INPUT = "input_{slot}"
 
@@ -73,20 +72,16 @@ def commitment(inputs: Sequence[int], salt: Sequence[int]) -> int:
     """The value a committed circuit makes public for one request: EZKL's Poseidon hash of the
     input values (ints at the circuit's input scale) followed by the salt, as a field element.
 
-    This is exactly what the circuit computes (a test holds it against a real proof's
-    instance); a requester posts it as the request's commitment."""
-    import ezkl
-
+    This is exactly what the circuit computes (tests hold it against real proofs' instances
+    and against ``ezkl.poseidon_hash``); a requester posts it as the request's commitment.
+    Pure Python (:mod:`oracle_node.circuits.poseidon`): committing needs no EZKL."""
     values = [*inputs, *check_salt(salt)]
     for i, value in enumerate(values[: len(inputs)]):
         if not isinstance(value, int) or isinstance(value, bool):
             raise CalibrationDataError(
                 f"input {i} is {value!r}: inputs are ints at the input scale"
             )
-    hashed = ezkl.poseidon_hash([felt_hex_le(v) for v in values])
-    if len(hashed) != 1:
-        raise CalibrationDataError(f"EZKL's Poseidon gave {len(hashed)} values, expected one")
-    return int.from_bytes(bytes.fromhex(str(hashed[0])), "little")
+    return hash_felts([to_felt(v) for v in values])
 
 
 def input_mode(value: str) -> str:

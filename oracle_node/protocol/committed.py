@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from eth_abi.abi import decode, encode
 
-from oracle_node.circuits.committed import FIELD_MODULUS, SALT_LEN, check_salt, commitment, new_salt
+from oracle_node.circuits.committed import SALT_LEN, check_salt, commitment, new_salt
+from oracle_node.circuits.poseidon import FIELD_MODULUS
 from oracle_node.exceptions import CalibrationDataError
 
 DELIVERY_TYPES = ("int256[]", "uint256[]")

@@ -14,7 +14,7 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from oracle_node.chain.contracts import COMMITMENT_FIELDS
-from oracle_node.circuits.committed import FIELD_MODULUS
+from oracle_node.circuits.poseidon import FIELD_MODULUS
 from oracle_node.protocol.committed import CommittedInput, commit
 
 from .conftest import CALLBACK_GAS, FEE, PARAMS, ROOT
