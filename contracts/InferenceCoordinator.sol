@@ -19,6 +19,10 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     /// @dev The lowest bit of a stored hash: clear for a pending request's commitment, set for
     ///      an open posting's.
     uint256 private constant POSTED = 1;
+    /// @dev A committed circuit's salt: SALT_LEN values, each below 2^SALT_BITS
+    ///      (oracle_node.circuits.committed).
+    uint256 private constant SALT_LEN = 6;
+    uint256 private constant SALT_BITS = 24;
     /// @dev A lie's slash goes wholly to its challenger.
     uint16 private constant CHALLENGER_SHARE_BPS = 10_000;
 
@@ -124,6 +128,28 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         }
         s_commitments[requestId] = _pendingSlot(_hashAndLogRequest(ptr, c, 1));
         if (delivery.length != 0) emit InputDelivered(requestId, delivery);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
+    function disputeInput(
+        uint256 requestId,
+        Commitment calldata commitment,
+        int256[] calldata input,
+        uint256[] calldata salt
+    ) external {
+        _checkPending(requestId, commitment);
+        _checkOpen(requestId, commitment);
+        IModelRegistry.ModelTerms memory m = IModelRegistry(modelRegistry).getModelTerms(commitment.modelId);
+        if (!m.committed) revert ModelTakesPublicInputs(commitment.modelId);
+        address primary = _draw(requestId, commitment);
+        if (msg.sender != primary) revert NotPrimaryNode(requestId, msg.sender, primary, commitment.windowEnd);
+        uint256 opened = IModelRegistry(modelRegistry).hashCommitted(input, salt);
+        if (keccak256(abi.encode(opened)) != commitment.inputHash) revert OpeningMismatch(requestId);
+        if (_provable(input, salt, m)) revert InputProvable(requestId);
+
+        delete s_commitments[requestId];
+        s_credits[msg.sender] += commitment.fee;
+        emit InputUnprovable(requestId, msg.sender);
     }
 
     /// @inheritdoc IInferenceCoordinator
@@ -576,6 +602,22 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         for (uint256 i = 0; i < output.length; ++i) {
             output[i] = BN254Field.fromFelt(instances[inputLen + i]);
         }
+    }
+
+    /// @dev Whether a committed circuit of the model can prove `input` with `salt`.
+    function _provable(int256[] calldata input, uint256[] calldata salt, IModelRegistry.ModelTerms memory m)
+        private
+        pure
+        returns (bool)
+    {
+        if (input.length != m.inputLen || salt.length != SALT_LEN) return false;
+        for (uint256 i = 0; i < input.length; ++i) {
+            if (BN254Field.abs(input[i]) > m.maxAbsInput) return false;
+        }
+        for (uint256 i = 0; i < SALT_LEN; ++i) {
+            if (salt[i] >> SALT_BITS != 0) return false;
+        }
+        return true;
     }
 
     function _pendingSlot(bytes32 commitmentHash) private pure returns (bytes32) {

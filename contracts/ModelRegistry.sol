@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {BN254Field} from "./utils/BN254Field.sol";
+import {Poseidon} from "./utils/Poseidon.sol";
 
 /// @title Registry of immutable model records
 /// @notice See {IModelRegistry}.
@@ -92,6 +94,20 @@ contract ModelRegistry is IModelRegistry {
     function getOptimisticTerms(uint256 modelId) external view returns (uint32 challengeWindow, uint96 bond) {
         Model storage m = s_models[modelId];
         return (m.challengeWindow, m.bond);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function hashCommitted(int256[] calldata input, uint256[] calldata salt) external pure returns (uint256) {
+        uint256[] memory felts = new uint256[](input.length + salt.length);
+        for (uint256 i = 0; i < input.length; ++i) {
+            if (!BN254Field.fits(input[i])) revert NotAFieldElement(i);
+            felts[i] = BN254Field.toFelt(input[i]);
+        }
+        for (uint256 i = 0; i < salt.length; ++i) {
+            if (salt[i] >= BN254Field.R) revert NotAFieldElement(input.length + i);
+            felts[input.length + i] = salt[i];
+        }
+        return Poseidon.hash(felts);
     }
 
     /// @inheritdoc IModelRegistry

@@ -258,6 +258,11 @@ interface IInferenceCoordinator is IRequestErrors {
         int256[] input
     );
 
+    /// @notice The primary of the committed request `requestId` showed that its committed input
+    ///         cannot be proven (`disputeInput`): the request is closed, the primary keeps the
+    ///         fee and is not slashed, the requester gets nothing back.
+    event InputUnprovable(uint256 indexed requestId, address indexed node);
+
     /// @notice The requester of the committed request `requestId` delivered `data`, from which
     ///         the serving node takes the input and the salt (`requestCommitted`). The
     ///         coordinator does not read it.
@@ -340,6 +345,22 @@ interface IInferenceCoordinator is IRequestErrors {
         uint32 callbackGasLimit,
         bytes calldata delivery
     ) external payable returns (uint256 requestId);
+
+    /// @notice Close a committed request whose input no node can prove, by opening its
+    ///         commitment on-chain: the request's primary, before the deadline, gives the input
+    ///         and the salt. They must hash to the request's commitment (`OpeningMismatch`,
+    ///         through the model registry's `hashCommitted`, about 20k gas per value, paid by
+    ///         the caller) and must not be provable: a length other than the model's
+    ///         `inputLen`, a value above `maxAbsInput`, or a salt that is not 6 values below
+    ///         2^24 (`InputProvable` otherwise). Then the request is closed, the fee is credited
+    ///         to the primary, which is not slashed, and the requester, whose commitment caused
+    ///         it, gets nothing back; no callback runs. The opening is public from then on.
+    function disputeInput(
+        uint256 requestId,
+        Commitment calldata commitment,
+        int256[] calldata input,
+        uint256[] calldata salt
+    ) external;
 
     /// @notice Ask for an inference in Optimistic mode; pay exactly the model's fee. Checked as
     ///         `requestInference`, and the model must allow it (a non-zero challenge window no

@@ -157,6 +157,10 @@ interface IModelRegistry {
     /// @notice An optimistic window needs a bond and a bond needs a window (both zero: Proven only).
     error InvalidOptimisticTerms(uint32 challengeWindow, uint96 bond);
 
+    /// @notice A value to hash is not a field element (|input| above (r-1)/2, or a salt value at
+    ///         or above r).
+    error NotAFieldElement(uint256 index);
+
     /// @notice One of the artifact hashes is zero.
     /// @param index 0 onnxHash, 1 circuitHash, 2 settingsHash, 3 vkHash.
     error EmptyArtifactHash(uint8 index);
@@ -191,6 +195,11 @@ interface IModelRegistry {
 
     /// @notice Number of models registered so far (the highest id).
     function modelCount() external view returns (uint256);
+
+    /// @notice What a committed circuit makes public for an input and its salt: EZKL's Poseidon
+    ///         hash of the input values as field elements, then the salt values (each below the
+    ///         field's modulus). About 20k gas per value: for the rare dispute path.
+    function hashCommitted(int256[] calldata input, uint256[] calldata salt) external pure returns (uint256);
 
     /// @notice Upper bound on batchSize * (inputLen + outputLen), the proof's instance count.
     function maxInstances() external view returns (uint256);

@@ -43,6 +43,13 @@ interface IRequestErrors {
     /// @notice A commitment is a field element: it must be below the BN254 scalar field's modulus.
     error CommitmentNotInField(uint256 inputCommitment);
 
+    /// @notice The input and salt given do not hash to the request's commitment.
+    error OpeningMismatch(uint256 requestId);
+
+    /// @notice The committed input can be proven (its length, every value within the model's
+    ///         `maxAbsInput` and a well-formed salt): it must be answered, not disputed.
+    error InputProvable(uint256 requestId);
+
     /// @notice The model's challenge window is longer than this coordinator can keep a poster's
     ///         stake slashable for: `requestTimeout + challengeWindow` must stay under the node
     ///         registry's unbonding period.

@@ -1,7 +1,9 @@
 """Committed requests with real circuits that hash their inputs: ``breast_cancer_c1`` (one
 request a proof, ``fulfill``) and ``breast_cancer_c22`` (22 a proof, ``fulfillBatch``), their
 real generated verifiers and real EZKL proofs. Only the commitment goes on-chain; a proof
-settles a request only when its hash instance is the request's commitment."""
+settles a request only when its hash instance is the request's commitment; a primary closes a
+request whose committed input no node can prove by opening it (``disputeInput``), and a
+dispute of a provable or unopened input is refused."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from oracle_node.chain.contracts import COMMITMENT_FIELDS
+from oracle_node.circuits import poseidon
 from oracle_node.circuits.poseidon import FIELD_MODULUS
 from oracle_node.protocol.committed import CommittedInput, commit
 
@@ -236,3 +239,89 @@ def test_a_batch_of_committed_requests_is_fulfilled_in_one_transaction(
         assert list(event.output) == prover.witness_outputs(list(committed_inputs[i].inputs))
         assert event.result == DELIVERED
     assert all(coordinator.commitmentOf(r.request_id) == b"\x00" * 32 for r in reqs)
+
+
+# --- an input no node can prove --------------------------------------------------------------
+
+
+def opening_commitment(inputs: list[int], salt: list[int]) -> int:
+    """The commitment of any opening, well-formed or not (the helper refuses bad salts)."""
+    return poseidon.hash_felts([v % poseidon.FIELD_MODULUS for v in (*inputs, *salt)])
+
+
+@pytest.mark.parametrize(
+    "fault", ["a value above the bound", "a salt value too large", "too short"]
+)
+def test_an_unprovable_committed_input_closes_the_request_without_a_slash(
+    coordinator,
+    model_registry,
+    node_registry,
+    committed_models,
+    committed_node,
+    held_out_inputs,
+    request_committed,
+    requester,
+    consumer,
+    fault,
+):
+    model = committed_models[SINGLE]
+    bound = int(model_registry.getModelTerms(model).maxAbsInput)
+    inputs, salt = held_out_inputs("breast_cancer", 3), list(SALTS[0])
+    if fault == "a value above the bound":
+        inputs[4] = -(bound + 1)
+    elif fault == "a salt value too large":
+        salt[5] = 2**24
+    else:
+        inputs = inputs[:-1]
+    c = CommittedInput(tuple(inputs), tuple(salt), opening_commitment(inputs, salt))
+    req, _ = request_committed(model, c)
+    stake = node_registry.getNode(committed_node).stake
+    credit = coordinator.credits(committed_node)
+    ape.chain.mine(1)
+    receipt = coordinator.disputeInput(
+        req.request_id, req.commitment, inputs, salt, sender=committed_node
+    )
+    [event] = list(receipt.events.filter(coordinator.InputUnprovable))
+    assert (event.requestId, event.node) == (req.request_id, committed_node.address)
+    assert coordinator.credits(committed_node) == credit + FEE
+    assert node_registry.getNode(committed_node).stake == stake
+    assert coordinator.credits(consumer) == 0
+    assert coordinator.commitmentOf(req.request_id) == b"\x00" * 32
+    assert int(consumer.lastRequestId()) != req.request_id  # no callback
+    if fault == "a value above the bound":
+        print(f"disputeInput of 30 values and a 6-value salt: {receipt.gas_used:,} gas")
+
+
+def test_a_false_dispute_is_refused_and_the_request_stays_open(
+    coordinator,
+    committed_models,
+    committed_inputs,
+    committed_node,
+    request_committed,
+    committed_proof,
+    accounts,
+    real_models,
+    request_via,
+    consumer,
+    real_staked,
+):
+    c = committed_inputs[0]
+    req, _ = request_committed(committed_models[SINGLE], c)
+    ape.chain.mine(1)
+    args = (req.request_id, req.commitment)
+    with ape.reverts(coordinator.InputProvable, requestId=req.request_id):
+        coordinator.disputeInput(*args, list(c.inputs), list(c.salt), sender=committed_node)
+    with ape.reverts(coordinator.OpeningMismatch, requestId=req.request_id):
+        coordinator.disputeInput(*args, list(c.inputs), list(SALTS[3]), sender=committed_node)
+    with ape.reverts(coordinator.NotPrimaryNode):
+        coordinator.disputeInput(*args, list(c.inputs), list(c.salt), sender=accounts[8])
+    public = request_via(consumer, [1, -2, 3] * 10, model=real_models["breast_cancer"])
+    ape.chain.mine(1)
+    with ape.reverts(coordinator.ModelTakesPublicInputs):
+        coordinator.disputeInput(
+            public.request_id, public.commitment, [1, -2, 3] * 10, [0] * 6, sender=committed_node
+        )
+    # Still open: the primary answers it with its proof.
+    proof = committed_proof(SINGLE, (0,))
+    coordinator.fulfill(*args, proof.proof, proof.instances, sender=committed_node)
+    assert coordinator.commitmentOf(req.request_id) == b"\x00" * 32
