@@ -31,9 +31,10 @@ SALTS = [[(1 + i) * 1_000_003 + j for j in range(6)] for i in range(4)]
 
 
 @pytest.fixture(scope="module")
-def committed_node(accounts: Any, node_registry: Any) -> Any:
+def committed_node(accounts: Any, node_registry: Any, real_staked: list[Any]) -> Any:
     """An operator of its own, staked at the minimum: the only node serving the committed
-    models, so the primary of every request."""
+    models, so the primary of every request. (The session's public reference models, which
+    some tests request too, are set up first, as Ape's isolation wants.)"""
     node = accounts[7]
     node_registry.stake(sender=node, value=PARAMS.min_stake)
     return node
