@@ -103,7 +103,6 @@ class GasBench:
         return send_transaction(self.w3, signer, call, self.contracts.decoder, value=value)
 
     def measure(self, name: str, folder: Path) -> dict[str, Any]:
-        from oracle_node.chain.contracts import commitment_to_json, commitment_tuple
         from oracle_node.circuits.proving import Prover
         from oracle_node.protocol import registration_for
         from oracle_node.protocol.publish import publish_model
@@ -129,14 +128,29 @@ class GasBench:
         coordinator = self.contracts.coordinator
         row: dict[str, Any] = {"model": name, "N": size, "prove_s": prove_s,
                                "verify_gas": int(verify["gasUsed"])}  # fmt: skip
+        row.update(
+            self.settle_rounds(
+                size,
+                result,
+                lambda i: coordinator.functions.requestInference(model_id, samples[i], 100_000),
+            )
+        )
+        row["instances"] = len(result.instances)
+        return row
+
+    def settle_rounds(self, size: int, result: Any, request: Any) -> dict[str, Any]:
+        """Two rounds of ``size`` requests (``request(i)``: the call for sample i) settled by
+        one proof (``fulfill`` at N = 1, else ``fulfillBatch``): the gas of each round's
+        fulfilment (``first_gas``, ``steady_gas``), of its largest request, and per inference."""
+        from oracle_node.chain.contracts import commitment_to_json, commitment_tuple
+
+        coordinator = self.contracts.coordinator
+        row: dict[str, Any] = {}
         for run in ("first", "steady"):
-            ids, commitments = [], []
-            for sample in samples:
-                receipt = self.send(
-                    self.requester,
-                    coordinator.functions.requestInference(model_id, sample, 100_000),
-                    value=FEE,
-                )
+            ids, commitments, request_gas = [], [], []
+            for i in range(size):
+                receipt = self.send(self.requester, request(i), value=FEE)
+                request_gas.append(int(receipt["gasUsed"]))
                 event = coordinator.events.InferenceRequested().process_receipt(receipt)[0]
                 ids.append(int(event["args"]["requestId"]))
                 commitments.append(commitment_to_json(event["args"]["commitment"]))
@@ -151,8 +165,8 @@ class GasBench:
                 )
             fulfil = self.send(self.node, call)
             row[f"{run}_gas"] = int(fulfil["gasUsed"])
+            row[f"{run}_request_gas"] = max(request_gas)
         row["per_inference"] = row["steady_gas"] / size
-        row["instances"] = len(result.instances)
         return row
 
 

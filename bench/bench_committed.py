@@ -86,7 +86,6 @@ def circuit_for(name: str, size: int, committed: bool, work: Path) -> Path:
 
 class CommittedBench(GasBench):
     def measure_variant(self, name: str, folder: Path, committed: bool) -> dict[str, Any]:
-        from oracle_node.chain.contracts import commitment_to_json, commitment_tuple
         from oracle_node.circuits.proving import Prover
         from oracle_node.protocol import registration_for
         from oracle_node.protocol.committed import commit
@@ -118,33 +117,18 @@ class CommittedBench(GasBench):
             "logrows": prover.manifest.logrows,
             "instances": len(result.instances),
         }
-        for run in ("first", "steady"):
-            ids, commitments, request_gas = [], [], []
-            for i, sample in enumerate(samples):
-                if committed:
-                    call = coordinator.functions.requestCommitted(
-                        model_id, opened[i].commitment, 100_000, b""
-                    )
-                else:
-                    call = coordinator.functions.requestInference(model_id, sample, 100_000)
-                receipt = self.send(self.requester, call, value=FEE)
-                request_gas.append(int(receipt["gasUsed"]))
-                event = coordinator.events.InferenceRequested().process_receipt(receipt)[0]
-                ids.append(int(event["args"]["requestId"]))
-                commitments.append(commitment_to_json(event["args"]["commitment"]))
-            self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-            if size == 1:
-                call = coordinator.functions.fulfill(
-                    ids[0], commitment_tuple(commitments[0]), result.proof, result.instances
+        if committed:
+
+            def request(i: int) -> Any:
+                return coordinator.functions.requestCommitted(
+                    model_id, opened[i].commitment, 100_000, b""
                 )
-            else:
-                call = coordinator.functions.fulfillBatch(
-                    ids, [commitment_tuple(c) for c in commitments], result.proof, result.instances
-                )
-            fulfil = self.send(self.node, call)
-            row[f"{run}_gas"] = int(fulfil["gasUsed"])
-            row[f"{run}_request_gas"] = max(request_gas)
-        row["per_inference"] = row["steady_gas"] / size
+        else:
+
+            def request(i: int) -> Any:
+                return coordinator.functions.requestInference(model_id, samples[i], 100_000)
+
+        row.update(self.settle_rounds(size, result, request))
         return row
 
 
