@@ -68,15 +68,25 @@ contract ScreeningGate is OracleConsumerBase {
     /// @notice Ask for a screening; send the model's fee. A screening whose request was settled
     ///         without an answer (cancelled, or the callback failed) may be asked again.
     function screen(int256[] calldata features) external payable returns (uint256 requestId) {
-        if (statusOf[msg.sender] == Status.Pending) {
-            uint256 open = requestOf[msg.sender];
-            if (coordinator.commitmentOf(open) != 0) revert ScreeningPending(msg.sender, open);
-        }
+        _checkNothingPending();
         requestId = _requestInference(modelId, features, callbackGasLimit, msg.value);
-        statusOf[msg.sender] = Status.Pending;
-        requestOf[msg.sender] = requestId;
-        applicantOf[requestId] = msg.sender;
-        emit ScreeningRequested(msg.sender, requestId);
+        _screening(requestId);
+    }
+
+    /// @notice Ask for a screening by a committed model (one whose circuit hashes its inputs)
+    ///         without putting the features on-chain; send the model's fee. The applicant
+    ///         computes `inputCommitment` and `delivery` off-chain from the features and a
+    ///         random salt (`oracle_node.protocol.committed.commit(features)`); the
+    ///         delivery carries them to the serving node in the clear, so pass an empty one
+    ///         when they travel another way.
+    function screenCommitted(uint256 inputCommitment, bytes calldata delivery)
+        external
+        payable
+        returns (uint256 requestId)
+    {
+        _checkNothingPending();
+        requestId = _requestCommitted(modelId, inputCommitment, callbackGasLimit, delivery, msg.value);
+        _screening(requestId);
     }
 
     /// @notice The gated action: only a cleared applicant gets through.
@@ -94,6 +104,20 @@ contract ScreeningGate is OracleConsumerBase {
         (uint256 refunds, uint256 compensation) = _collectableCredit();
         if (refunds != 0) _withdrawRefunds(recipient);
         if (compensation != 0) _withdrawCompensation(recipient);
+    }
+
+    function _checkNothingPending() private view {
+        if (statusOf[msg.sender] == Status.Pending) {
+            uint256 open = requestOf[msg.sender];
+            if (coordinator.commitmentOf(open) != 0) revert ScreeningPending(msg.sender, open);
+        }
+    }
+
+    function _screening(uint256 requestId) private {
+        statusOf[msg.sender] = Status.Pending;
+        requestOf[msg.sender] = requestId;
+        applicantOf[requestId] = msg.sender;
+        emit ScreeningRequested(msg.sender, requestId);
     }
 
     function _onInferenceResult(uint256 requestId, int256[] calldata output) internal override {

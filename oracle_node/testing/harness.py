@@ -31,6 +31,7 @@ from oracle_node.deploy import (
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
 from oracle_node.exceptions import HarnessError
 from oracle_node.protocol import registration_for
+from oracle_node.protocol.committed import BadDelivery, CommittedInput, read_delivery
 
 # Gas for a fulfilment on top of the request's callback gas: the verifier (verifyProof
 # 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public
@@ -64,6 +65,11 @@ class PendingRequest:
     commitment: tuple[Any, ...]
     window_end: int
     deadline: int
+    # A committed request (``requestCommitted``: ``input`` is its one commitment) and its
+    # input and salt as read from its delivery (``InputDelivered``), checked against the
+    # commitment; None without a delivery that opens it.
+    committed: bool = False
+    opening: CommittedInput | None = field(default=None, repr=False)
 
     @property
     def optimistic(self) -> bool:
@@ -281,6 +287,8 @@ class OracleHarness:
                 fields["poolHistoryLength"],
                 fields["requestBlock"],
             )
+            model = self._models.get(int(log.modelId))
+            committed = model is not None and model.manifest.committed
             pending.append(
                 PendingRequest(
                     request_id=request_id,
@@ -291,9 +299,26 @@ class OracleHarness:
                     commitment=commitment,
                     window_end=int(commitment[COMMITMENT_FIELDS.index("windowEnd")]),
                     deadline=int(commitment[COMMITMENT_FIELDS.index("deadline")]),
+                    committed=committed,
+                    opening=self._opening(log, model) if committed and model else None,
                 )
             )
         return pending
+
+    def _opening(self, log: Any, model: RegisteredModel) -> CommittedInput | None:
+        """The committed request's input and salt, from the ``InputDelivered`` of the
+        transaction that made it (None when it has none that opens the commitment)."""
+        receipt = chain.provider.get_receipt(log.transaction_hash)
+        for delivered in receipt.events.filter(self.coordinator.InputDelivered):
+            if int(delivered.requestId) != int(log.requestId):
+                continue
+            try:
+                return read_delivery(
+                    bytes(delivered.data), int(log.input[0]), model.manifest.input_len
+                )
+            except BadDelivery:
+                return None
+        return None
 
     def prove(self, model_id: int, inputs: list[int]) -> Any:
         """A real EZKL proof of the registered model on ``inputs`` (a ``ProofResult``)."""
@@ -358,9 +383,20 @@ class OracleHarness:
         return int(request.commitment[COMMITMENT_FIELDS.index("callbackGasLimit")])
 
     def fulfill(self, request: PendingRequest) -> Fulfillment:
-        """Prove and fulfil one request from the node allowed to do so now."""
+        """Prove and fulfil one request from the node allowed to do so now (a committed
+        request with the input and salt of its delivery)."""
         node = self._node_for(request)
-        proof = self.prove(request.model_id, request.input)
+        if request.committed:
+            if request.opening is None:
+                raise HarnessError(
+                    f"committed request {request.request_id} has no delivery that opens its "
+                    "commitment: request it with the delivery of "
+                    "oracle_node.protocol.committed.commit(inputs)"
+                )
+            opening = request.opening
+            proof = self._prover(request.model_id).prove(list(opening.inputs), list(opening.salt))
+        else:
+            proof = self.prove(request.model_id, request.input)
         if chain.blocks.head.number <= request.commitment[COMMITMENT_FIELDS.index("requestBlock")]:
             chain.mine()  # the draw's seed is the request block's hash, seen from the next block
         if request.primary != str(node.address):
