@@ -24,7 +24,8 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from oracle_node.circuits.poseidon import FIELD_MODULUS, hash_felts
+from oracle_node.circuits.poseidon import hash_felts
+from oracle_node.encoding import int_to_felt
 from oracle_node.exceptions import CalibrationDataError, ConfigError
 
 # Manifest values of ``input_visibility``.
@@ -58,16 +59,6 @@ def check_salt(salt: Sequence[int], where: str = "") -> list[int]:
     return values
 
 
-def to_felt(value: int) -> int:
-    """A signed integer as the field element the circuit holds (negatives wrap around)."""
-    return value % FIELD_MODULUS
-
-
-def felt_hex_le(value: int) -> str:
-    """A field element in EZKL's JSON form: 32 bytes little-endian, hex, no prefix."""
-    return to_felt(value).to_bytes(32, "little").hex()
-
-
 def commitment(inputs: Sequence[int], salt: Sequence[int]) -> int:
     """The value a committed circuit makes public for one request: EZKL's Poseidon hash of the
     input values (ints at the circuit's input scale) followed by the salt, as a field element.
@@ -81,7 +72,7 @@ def commitment(inputs: Sequence[int], salt: Sequence[int]) -> int:
             raise CalibrationDataError(
                 f"input {i} is {value!r}: inputs are ints at the input scale"
             )
-    return hash_felts([to_felt(v) for v in values])
+    return hash_felts([int_to_felt(v) for v in values])
 
 
 def input_mode(value: str) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from oracle_node.circuits.committed import HASHED
 from oracle_node.exceptions import CorruptArtifactError
 
 MANIFEST_FILE = "manifest.json"
@@ -89,7 +90,7 @@ class Manifest(BaseModel):
     @property
     def committed(self) -> bool:
         """Whether the proof carries one hash per sample instead of its input values."""
-        return self.input_visibility == "Hashed"
+        return self.input_visibility == HASHED
 
     @property
     def input_instances(self) -> int:

@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-FIELD_MODULUS = 0x30644E72E131A029B85045B68181585D2833E84879B9709143E1F593F0000001
+from oracle_node.encoding import BN254_PRIME
+
+FIELD_MODULUS = BN254_PRIME
 WIDTH = 2
 FULL_ROUNDS = 8
 PARTIAL_ROUNDS = 56

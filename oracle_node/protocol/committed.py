@@ -18,7 +18,7 @@ from eth_abi.abi import decode, encode
 
 from oracle_node.circuits.committed import SALT_LEN, check_salt, commitment, new_salt
 from oracle_node.circuits.poseidon import FIELD_MODULUS
-from oracle_node.exceptions import CalibrationDataError
+from oracle_node.exceptions import CalibrationDataError, EncodingError
 
 DELIVERY_TYPES = ("int256[]", "uint256[]")
 
@@ -65,6 +65,8 @@ def read_delivery(data: bytes, expected: int, input_len: int) -> CommittedInput:
         opened = commit(inputs, salt)
     except CalibrationDataError as exc:
         raise BadDelivery(f"the delivery's salt is malformed: {exc}") from exc
+    except EncodingError as exc:
+        raise BadDelivery(f"the delivery's input is not in the field: {exc}") from exc
     if not 0 <= expected < FIELD_MODULUS or opened.commitment != expected:
         raise BadDelivery("the delivery does not open the request's commitment")
     return opened

@@ -10,13 +10,13 @@ import ezkl
 import pytest
 
 from oracle_node.circuits import poseidon
-from oracle_node.circuits.committed import felt_hex_le
+from oracle_node.encoding import felt_to_hex_le
 
 from .conftest import ROOT
 
 
 def ezkl_hash(values: list[int]) -> int:
-    [out] = ezkl.poseidon_hash([felt_hex_le(v) for v in values])
+    [out] = ezkl.poseidon_hash([felt_to_hex_le(v) for v in values])
     return int.from_bytes(bytes.fromhex(str(out)), "little")
 
 

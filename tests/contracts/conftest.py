@@ -203,21 +203,26 @@ REAL_MODELS = ("breast_cancer", "digits")
 BATCHED_MODEL = "breast_cancer_b23"
 
 
+def register_circuit(owner: Any, protocol: Protocol, containers: Any, name: str) -> int:
+    """The committed circuit ``circuits/<name>`` registered with its real generated verifier,
+    at fee FEE; returns its model id."""
+    _, model = deploy_model(
+        owner,
+        protocol,
+        ROOT / "circuits" / name,
+        fee=FEE,
+        verifier_root=ROOT,
+        containers=containers,
+    )
+    return int(model)
+
+
 @pytest.fixture(scope="session")
 def real_models(owner: Any, protocol: Protocol, project_containers: Any) -> dict[str, int]:
     """Both reference models registered with their real generated verifiers: name -> model id."""
-    ids = {}
-    for name in REAL_MODELS:
-        _, model = deploy_model(
-            owner,
-            protocol,
-            ROOT / "circuits" / name,
-            fee=FEE,
-            verifier_root=ROOT,
-            containers=project_containers,
-        )
-        ids[name] = model
-    return ids
+    return {
+        name: register_circuit(owner, protocol, project_containers, name) for name in REAL_MODELS
+    }
 
 
 @pytest.fixture(scope="session")
@@ -279,15 +284,7 @@ def real_proof(
 def real_batched_model(owner: Any, protocol: Protocol, project_containers: Any) -> int:
     """``breast_cancer_b23`` (23 samples a proof) registered with its real generated verifier.
     No node serves it: the shared nodes already serve as many models as a node may."""
-    _, model = deploy_model(
-        owner,
-        protocol,
-        ROOT / "circuits" / BATCHED_MODEL,
-        fee=FEE,
-        verifier_root=ROOT,
-        containers=project_containers,
-    )
-    return model
+    return register_circuit(owner, protocol, project_containers, BATCHED_MODEL)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from oracle_node.circuits import poseidon
 from oracle_node.circuits.poseidon import FIELD_MODULUS
 from oracle_node.protocol.committed import CommittedInput, commit
 
-from .conftest import CALLBACK_GAS, FEE, PARAMS, ROOT
+from .conftest import CALLBACK_GAS, FEE, PARAMS, register_circuit
 from .helpers import Request, parse_request
 
 SINGLE = "breast_cancer_c1"
@@ -44,18 +44,9 @@ def committed_node(accounts: Any, node_registry: Any, real_staked: list[Any]) ->
 def committed_models(
     owner: Any, protocol: Any, project_containers: Any, node_registry: Any, committed_node: Any
 ) -> dict[str, int]:
-    from oracle_node.deploy import deploy_model
-
     ids = {}
     for name in (SINGLE, BATCHED):
-        _, model = deploy_model(
-            owner,
-            protocol,
-            ROOT / "circuits" / name,
-            fee=FEE,
-            verifier_root=ROOT,
-            containers=project_containers,
-        )
+        model = register_circuit(owner, protocol, project_containers, name)
         node_registry.addModel(model, sender=committed_node)
         ids[name] = model
     return ids
