@@ -27,6 +27,7 @@ Hierarchy::
     │   ├── ModelHashMismatch        the local ONNX file is not the registered one
     │   └── InputShapeError          an input of the wrong length
     ├── ModelNotServedError          a request names a model this node does not serve
+    ├── BadDelivery                  a committed request's delivery is unreadable or does not open it
     ├── ProverBackendError           the proving backend cannot serve (cluster, resources, package)
     │   └── ProverLostError          a proof was lost with its worker or machine, retries spent
     ├── StoreError                   the job store is unusable or lacks the job asked for
@@ -231,6 +232,10 @@ class InputShapeError(InferenceError):
 
 class ModelNotServedError(OracleError):
     """A request names a model this node does not (or cannot) serve."""
+
+
+class BadDelivery(OracleError, ValueError):
+    """A committed request's delivery cannot be read, or does not open its commitment."""
 
 
 class ProverBackendError(OracleError):

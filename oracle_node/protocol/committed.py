@@ -18,13 +18,9 @@ from eth_abi.abi import decode, encode
 
 from oracle_node.circuits.committed import SALT_LEN, check_salt, commitment, new_salt
 from oracle_node.circuits.poseidon import FIELD_MODULUS
-from oracle_node.exceptions import CalibrationDataError, EncodingError
+from oracle_node.exceptions import BadDelivery, CalibrationDataError, EncodingError
 
 DELIVERY_TYPES = ("int256[]", "uint256[]")
-
-
-class BadDelivery(ValueError):
-    """A delivery that cannot be read, or that does not open the request's commitment."""
 
 
 @dataclass(frozen=True)

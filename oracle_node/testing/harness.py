@@ -29,9 +29,9 @@ from oracle_node.deploy import (
     register_model,
 )
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
-from oracle_node.exceptions import HarnessError
+from oracle_node.exceptions import BadDelivery, HarnessError
 from oracle_node.protocol import registration_for
-from oracle_node.protocol.committed import BadDelivery, CommittedInput, read_delivery
+from oracle_node.protocol.committed import CommittedInput, read_delivery
 
 # Gas for a fulfilment on top of the request's callback gas: the verifier (verifyProof
 # 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public

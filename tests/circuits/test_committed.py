@@ -22,8 +22,8 @@ from oracle_node.circuits.committed import (
 )
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.circuits.proving import Prover, filler_sample
-from oracle_node.exceptions import CalibrationDataError, ConfigError
-from oracle_node.protocol.committed import BadDelivery, commit, read_delivery
+from oracle_node.exceptions import BadDelivery, CalibrationDataError, ConfigError
+from oracle_node.protocol.committed import commit, read_delivery
 
 from .conftest import CIRCUITS, ROOT, sample
 from .test_batch import _batched_mlp
