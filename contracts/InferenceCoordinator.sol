@@ -62,6 +62,9 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     mapping(address node => mapping(bytes32 seal => uint256)) private s_seals;
     /// @dev Draws recorded by `pinPrimary`, read once the request's block hash is out of reach.
     mapping(uint256 requestId => address) private s_pinned;
+    /// @dev Committed requests whose primary rejected the delivery (`rejectDelivery`): at most
+    ///      once per request. Left in storage after the request settles.
+    mapping(uint256 requestId => bool) private s_rejected;
 
     /// @param modelRegistry_ The model registry.
     /// @param nodeRegistry_ The node registry (whose coordinator must be set to this contract).
@@ -82,7 +85,11 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
             revert WindowNotBeforeDeadline(exclusiveWindow_, requestTimeout_);
         }
         uint64 unbonding = INodeRegistry(nodeRegistry_).unbondingPeriod();
-        if (requestTimeout_ >= unbonding) revert TimeoutNotBeforeUnbonding(requestTimeout_, unbonding);
+        // A committed request's life: a delivery, a rejection and an opening may each come up
+        // to one window late before the last deadline (see `openInput`).
+        if (requestTimeout_ + 3 * uint256(exclusiveWindow_) >= unbonding) {
+            revert TimeoutNotBeforeUnbonding(requestTimeout_, unbonding);
+        }
         modelRegistry = modelRegistry_;
         nodeRegistry = nodeRegistry_;
         exclusiveWindow = exclusiveWindow_;
@@ -121,6 +128,11 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (inputCommitment >= BN254Field.R) revert CommitmentNotInField(inputCommitment);
         c.inputLen = 1;
         c.inputHash = keccak256(abi.encode(inputCommitment));
+        if (delivery.length == 0) {
+            // Awaiting the requester's delivery (`deliverInput`) until the window's end.
+            c.deadline = c.windowEnd;
+            c.windowEnd = 0;
+        }
         requestId = s_nextRequestId++;
         uint256 ptr = _requestHead(requestId, c, 1);
         assembly ("memory-safe") {
@@ -150,6 +162,50 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         delete s_commitments[requestId];
         s_credits[msg.sender] += commitment.fee;
         emit InputUnprovable(requestId, msg.sender);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
+    function deliverInput(uint256 requestId, Commitment calldata commitment, bytes calldata delivery) external {
+        _checkPending(requestId, commitment);
+        _checkOpen(requestId, commitment);
+        if (msg.sender != commitment.requester) revert NotRequester(requestId, msg.sender);
+        if (commitment.windowEnd != 0 || s_rejected[requestId]) revert DeliveryNotAwaited(requestId);
+        emit InputDelivered(requestId, delivery);
+        _renew(requestId, commitment, block.timestamp + exclusiveWindow, block.timestamp + requestTimeout);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
+    function rejectDelivery(uint256 requestId, Commitment calldata commitment) external {
+        _checkPending(requestId, commitment);
+        _checkOpen(requestId, commitment);
+        if (!IModelRegistry(modelRegistry).getModelTerms(commitment.modelId).committed) {
+            revert ModelTakesPublicInputs(commitment.modelId);
+        }
+        address primary = _draw(requestId, commitment);
+        if (msg.sender != primary || block.timestamp >= commitment.windowEnd) {
+            revert NotPrimaryNode(requestId, msg.sender, primary, commitment.windowEnd);
+        }
+        if (s_rejected[requestId]) revert DeliveryAlreadyRejected(requestId);
+        s_rejected[requestId] = true;
+        emit DeliveryRejected(requestId, msg.sender);
+        _renew(requestId, commitment, 0, block.timestamp + exclusiveWindow);
+    }
+
+    /// @inheritdoc IInferenceCoordinator
+    function openInput(
+        uint256 requestId,
+        Commitment calldata commitment,
+        int256[] calldata input,
+        uint256[] calldata salt
+    ) external {
+        _checkPending(requestId, commitment);
+        _checkOpen(requestId, commitment);
+        if (commitment.windowEnd != 0) revert OpeningNotAwaited(requestId);
+        uint256 opened = IModelRegistry(modelRegistry).hashCommitted(input, salt);
+        if (keccak256(abi.encode(opened)) != commitment.inputHash) revert OpeningMismatch(requestId);
+        s_rejected[requestId] = true;
+        emit InputOpened(requestId, input, salt);
+        _renew(requestId, commitment, block.timestamp + exclusiveWindow, block.timestamp + requestTimeout);
     }
 
     /// @inheritdoc IInferenceCoordinator
@@ -300,7 +356,8 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
     function cancelRequest(uint256 requestId, Commitment calldata commitment) external {
         _checkPending(requestId, commitment);
         if (block.timestamp <= commitment.deadline) revert RequestNotExpired(requestId, commitment.deadline);
-        address primary = _draw(requestId, commitment);
+        // While the request awaits its requester (a delivery or an opening), no node answers for it.
+        address primary = commitment.windowEnd == 0 ? address(0) : _draw(requestId, commitment);
         delete s_commitments[requestId];
         s_credits[commitment.requester] += commitment.fee;
         uint256 slashed;
@@ -686,7 +743,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (_inputSliceHash(b, slot) != c.inputHash) revert InputInstancesMismatch(requestId);
         address primary = _draw(requestId, c);
         if (msg.sender != primary) {
-            if (primary != address(0) && block.timestamp < c.windowEnd) {
+            if (primary != address(0) && _primaryHolds(c)) {
                 revert NotPrimaryNode(requestId, msg.sender, primary, c.windowEnd);
             }
             if (b.standInId == 0) b.standInId = requestId;
@@ -793,6 +850,28 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         }
     }
 
+    /// @dev Whether only the primary may settle the request now: within its window, or while
+    ///      the request awaits its requester (`windowEnd` zero: a delivery or an opening).
+    function _primaryHolds(Commitment calldata c) private view returns (bool) {
+        return c.windowEnd == 0 || block.timestamp < c.windowEnd;
+    }
+
+    /// @dev Replaces the pending request's commitment by the same with a new window end and
+    ///      deadline, and says so (`RequestRenewed`).
+    function _renew(uint256 requestId, Commitment calldata c, uint256 windowEnd, uint256 deadline) private {
+        bytes32 h;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, requestId)
+            calldatacopy(add(ptr, 0x20), c, 0x1e0)
+            mstore(add(ptr, 0x140), windowEnd) // field 9
+            mstore(add(ptr, 0x160), deadline) // field 10
+            h := keccak256(ptr, 0x200)
+        }
+        s_commitments[requestId] = _pendingSlot(h);
+        emit RequestRenewed(requestId, uint64(windowEnd), uint64(deadline));
+    }
+
     /// @dev `keccak256(abi.encodePacked(instances[slot * inputLen:(slot + 1) * inputLen]))`, the
     ///      hash of a slot's input instances (in bounds: the instance count was checked).
     function _inputSliceHash(Batch memory b, uint256 slot) private pure returns (bytes32 h) {
@@ -812,7 +891,7 @@ contract InferenceCoordinator is IInferenceCoordinator, ReentrancyGuard {
         if (!INodeRegistry(nodeRegistry).isEligible(msg.sender, c.modelId)) {
             revert NodeNotEligible(requestId, msg.sender);
         }
-        if (primary != address(0) && block.timestamp < c.windowEnd) {
+        if (primary != address(0) && _primaryHolds(c)) {
             revert NotPrimaryNode(requestId, msg.sender, primary, c.windowEnd);
         }
         _spendSeal(requestId, c.requestBlock, seal);

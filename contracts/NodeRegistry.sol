@@ -45,6 +45,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
     mapping(uint256 modelId => mapping(address node => uint256)) private s_slotOf;
     mapping(uint256 modelId => mapping(uint256 slot => address)) private s_slotNode;
     mapping(address account => uint256) private s_credits;
+    mapping(address node => bytes) private s_encryptionKeys;
 
     modifier onlyCoordinator() {
         if (msg.sender != s_coordinator) revert OnlyCoordinator(msg.sender, s_coordinator);
@@ -138,6 +139,18 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuard {
         n.modelCount += 1;
         if (_isActive(n)) _addToPool(modelId, msg.sender);
         emit NodeModelAdded(msg.sender, modelId);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function setEncryptionKey(bytes calldata key) external {
+        if (key.length != 33 || (key[0] != 0x02 && key[0] != 0x03)) revert EncryptionKeyMalformed(key.length);
+        s_encryptionKeys[msg.sender] = key;
+        emit EncryptionKeySet(msg.sender, key);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function encryptionKeyOf(address node) external view returns (bytes memory) {
+        return s_encryptionKeys[node];
     }
 
     /// @inheritdoc INodeRegistry

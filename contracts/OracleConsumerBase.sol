@@ -53,7 +53,8 @@ abstract contract OracleConsumerBase is IOracleConsumer {
     /// @notice Ask for an inference of a committed model without putting the input on-chain,
     ///         paying `fee`. `inputCommitment` is the Poseidon hash of the input and a salt,
     ///         computed off-chain (`oracle_node.protocol.committed.commit`); `delivery` carries
-    ///         the input and salt to the serving node (empty when they travel another way).
+    ///         the input and salt to the serving node in the clear; empty, the request awaits
+    ///         `_deliverInput` with a delivery sealed for its drawn primary.
     function _requestCommitted(
         uint256 modelId,
         uint256 inputCommitment,
@@ -62,6 +63,18 @@ abstract contract OracleConsumerBase is IOracleConsumer {
         uint256 fee
     ) internal returns (uint256 requestId) {
         return coordinator.requestCommitted{value: fee}(modelId, inputCommitment, callbackGasLimit, delivery);
+    }
+
+    /// @notice Deliver the input of a committed request made with an empty delivery, sealed
+    ///         off-chain for its drawn primary (`CommittedInput.sealed` in
+    ///         `oracle_node.protocol.committed`). The coordinator takes it from the requester
+    ///         only, so a consumer forwards it; guard who may call the function that does.
+    function _deliverInput(
+        uint256 requestId,
+        IInferenceCoordinator.Commitment memory commitment,
+        bytes memory delivery
+    ) internal {
+        coordinator.deliverInput(requestId, commitment, delivery);
     }
 
     /// @notice Move this contract's coordinator credit (refunds) to `recipient`.

@@ -136,8 +136,10 @@ interface IInferenceCoordinator is IRequestErrors {
     /// @notice The exclusive window must end before the deadline.
     error WindowNotBeforeDeadline(uint64 exclusiveWindow, uint64 requestTimeout);
 
-    /// @notice The request timeout must be shorter than the node registry's unbonding period, so
-    ///         that a primary that leaves after a request is still staked at its deadline.
+    /// @notice The request timeout plus three exclusive windows must be shorter than the node
+    ///         registry's unbonding period, so that a primary that leaves after a request is
+    ///         still staked at its last deadline (a committed request's delivery, rejection and
+    ///         opening may each move it on by up to one window).
     error TimeoutNotBeforeUnbonding(uint64 requestTimeout, uint64 unbondingPeriod);
 
     /// @notice A value cannot be encoded as a field element: |x| must be at most (r-1)/2.
@@ -248,6 +250,20 @@ interface IInferenceCoordinator is IRequestErrors {
     ///         is the current block), so `blockhash` cannot give its draw.
     error DrawOutOfReach(uint256 requestId, uint64 requestBlock);
 
+    /// @notice Only the request's requester may deliver its input.
+    error NotRequester(uint256 requestId, address caller);
+
+    /// @notice The committed request does not await a delivery: it was made with one, was
+    ///         delivered already, or its primary rejected a delivery (open it: `openInput`).
+    error DeliveryNotAwaited(uint256 requestId);
+
+    /// @notice The request's delivery was rejected once already; its opening settled the matter.
+    error DeliveryAlreadyRejected(uint256 requestId);
+
+    /// @notice The request awaits no opening: open only a request awaiting its delivery or
+    ///         whose delivery its primary rejected.
+    error OpeningNotAwaited(uint256 requestId);
+
     /// @notice A request was made. `input` is the full input at the model's input scale. The
     ///         primary is drawn from the hash of this event's block (`primaryOf`).
     event InferenceRequested(
@@ -267,6 +283,20 @@ interface IInferenceCoordinator is IRequestErrors {
     ///         the serving node takes the input and the salt (`requestCommitted`). The
     ///         coordinator does not read it.
     event InputDelivered(uint256 indexed requestId, bytes data);
+
+    /// @notice The primary of the committed request `requestId` could not read a valid opening
+    ///         of its commitment from the delivery (`rejectDelivery`).
+    event DeliveryRejected(uint256 indexed requestId, address indexed node);
+
+    /// @notice The committed request's input and salt, opened on-chain (`openInput`): public
+    ///         from now on.
+    event InputOpened(uint256 indexed requestId, int256[] input, uint256[] salt);
+
+    /// @notice The request's commitment now has this `windowEnd` and `deadline` (all its other
+    ///         fields unchanged): after `deliverInput`, `rejectDelivery` or `openInput`. A
+    ///         `windowEnd` of zero means the request awaits its requester: no stand-in may settle
+    ///         it, and a cancellation after `deadline` slashes no one.
+    event RequestRenewed(uint256 indexed requestId, uint64 windowEnd, uint64 deadline);
 
     /// @notice The draw of `requestId` was recorded (`pinPrimary`): `primary` stays its primary
     ///         after the request's block leaves `blockhash`'s reach.
@@ -338,6 +368,8 @@ interface IInferenceCoordinator is IRequestErrors {
     /// @param callbackGasLimit As for `requestInference`.
     /// @param delivery Emitted in `InputDelivered` when not empty: how the serving node learns
     ///        the input and salt (ABI-encoded `(int256[] input, uint256[] salt)` in the clear).
+    ///        When empty, the request awaits a private delivery (`deliverInput`): its commitment
+    ///        has `windowEnd` zero and its `deadline` at the end of the exclusive window.
     /// @return requestId The new request's id.
     function requestCommitted(
         uint256 modelId,
@@ -356,6 +388,35 @@ interface IInferenceCoordinator is IRequestErrors {
     ///         to the primary, which is not slashed, and the requester, whose commitment caused
     ///         it, gets nothing back; no callback runs. The opening is public from then on.
     function disputeInput(
+        uint256 requestId,
+        Commitment calldata commitment,
+        int256[] calldata input,
+        uint256[] calldata salt
+    ) external;
+
+    /// @notice Deliver the input of a committed request made without a delivery, once its
+    ///         primary is drawn (from the block after the request's): `delivery` is for the
+    ///         primary alone, e.g. encrypted to its published key (`NodeRegistry.encryptionKeyOf`).
+    ///         Only the requester, before the request's `deadline`, once. The primary's exclusive
+    ///         window and the request's deadline then run from now (`RequestRenewed`).
+    function deliverInput(uint256 requestId, Commitment calldata commitment, bytes calldata delivery) external;
+
+    /// @notice The primary of a committed request says it cannot read a valid opening of the
+    ///         commitment from the request's delivery (none, unreadable, another request's, or
+    ///         one that does not hash to the commitment), within its window and at most once per
+    ///         request. The request then awaits its opening (`windowEnd` zero, the deadline one
+    ///         exclusive window from now): if nobody opens it by then, a cancellation refunds
+    ///         the fee and slashes no one; once opened, the primary answers for it again.
+    function rejectDelivery(uint256 requestId, Commitment calldata commitment) external;
+
+    /// @notice Open a committed request's commitment on-chain while it awaits its requester
+    ///         (its delivery, or its opening after `rejectDelivery`): anyone, before the
+    ///         request's deadline. `input` and `salt` must hash to the commitment
+    ///         (`OpeningMismatch`, through the model registry's `hashCommitted`, about 20k gas per
+    ///         value, paid by the caller). They are public from then on (`InputOpened`); the
+    ///         primary's exclusive window and the deadline run from now, and no delivery can be
+    ///         rejected any more. An unprovable opening can still be disputed (`disputeInput`).
+    function openInput(
         uint256 requestId,
         Commitment calldata commitment,
         int256[] calldata input,

@@ -61,6 +61,10 @@ interface INodeRegistry is IRequestErrors {
     /// @notice The unbonding period has not elapsed.
     error UnbondingNotElapsed(address node, uint64 unlockAt);
 
+    /// @notice An encryption key must be a compressed secp256k1 public key: 33 bytes, the first
+    ///         0x02 or 0x03.
+    error EncryptionKeyMalformed(uint256 length);
+
     /// @notice The node already declared `maxModelsPerNode` models.
     error TooManyModels(address node, uint256 maxModels);
 
@@ -88,6 +92,9 @@ interface INodeRegistry is IRequestErrors {
 
     /// @notice `node` declared that it serves `modelId`.
     event NodeModelAdded(address indexed node, uint256 indexed modelId);
+
+    /// @notice `node` published `key` for private deliveries of committed requests.
+    event EncryptionKeySet(address indexed node, bytes key);
 
     /// @notice `node` stopped serving `modelId`.
     event NodeModelRemoved(address indexed node, uint256 indexed modelId);
@@ -131,6 +138,16 @@ interface INodeRegistry is IRequestErrors {
 
     /// @notice Declare that the caller serves an active model (bounded by `maxModelsPerNode`).
     function addModel(uint256 modelId) external;
+
+    /// @notice Publish the caller's encryption key: a compressed secp256k1 public key (33
+    ///         bytes) to which requesters encrypt the private deliveries of committed requests
+    ///         (`InferenceCoordinator.deliverInput`). A node serving committed models sets it when
+    ///         it registers, and may replace it; a delivery made to the old key stays readable
+    ///         only with the old private key.
+    function setEncryptionKey(bytes calldata key) external;
+
+    /// @notice The node's published encryption key (empty if none).
+    function encryptionKeyOf(address node) external view returns (bytes memory);
 
     /// @notice Stop serving a model.
     function removeModel(uint256 modelId) external;

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {OracleConsumerBase} from "../OracleConsumerBase.sol";
+import {IInferenceCoordinator} from "../interfaces/IInferenceCoordinator.sol";
 
 /// @notice Test-only consumer that records what it is given.
 contract RecordingConsumer is OracleConsumerBase {
@@ -36,6 +37,14 @@ contract RecordingConsumer is OracleConsumerBase {
         bytes calldata delivery
     ) external payable returns (uint256) {
         return _requestCommitted(modelId, inputCommitment, callbackGasLimit, delivery, msg.value);
+    }
+
+    function deliverInput(
+        uint256 requestId,
+        IInferenceCoordinator.Commitment calldata commitment,
+        bytes calldata delivery
+    ) external {
+        _deliverInput(requestId, commitment, delivery);
     }
 
     function withdrawRefunds(address payable recipient) external {

@@ -83,6 +83,15 @@ class ModelRecord:
     committed: bool = False
 
 
+def renewed(commitment: Sequence[Any], window_end: int, deadline: int) -> tuple[Any, ...]:
+    """A commitment tuple as ``RequestRenewed(window_end, deadline)`` leaves it: the same with
+    a new window end and deadline (after a delivery, a rejection or an opening)."""
+    fields = list(commitment)
+    fields[COMMITMENT_FIELDS.index("windowEnd")] = window_end
+    fields[COMMITMENT_FIELDS.index("deadline")] = deadline
+    return tuple(fields)
+
+
 def commitment_to_json(commitment: Any) -> dict[str, Any]:
     """A decoded ``Commitment`` struct as plain JSON values (bytes as 0x hex)."""
     data = {name: commitment[name] for name in COMMITMENT_FIELDS}

@@ -23,7 +23,13 @@ from oracle_node.circuits.committed import (
 from oracle_node.circuits.manifest import load_manifest
 from oracle_node.circuits.proving import Prover, filler_sample
 from oracle_node.exceptions import BadDelivery, CalibrationDataError, ConfigError
-from oracle_node.protocol.committed import commit, read_delivery
+from oracle_node.protocol.committed import (
+    commit,
+    encryption_public_key,
+    new_encryption_key,
+    open_sealed,
+    read_delivery,
+)
 
 from .conftest import CIRCUITS, ROOT, sample
 from .test_batch import _batched_mlp
@@ -204,3 +210,45 @@ def test_a_bad_delivery_is_refused_in_one_line(fault, message):
     with pytest.raises(BadDelivery, match=message) as caught:
         read_delivery(data, expected, input_len)
     assert "\n" not in str(caught.value)
+
+
+# --- private deliveries: sealed for one node and one request -----------------------------------
+
+COORDINATOR = "0x" + "ab" * 20
+WHERE = {"chain_id": 31337, "coordinator": COORDINATOR, "request_id": 9}
+
+
+def _open(secret: bytes, data: bytes, c, **changes) -> object:
+    where = {**WHERE, **changes}
+    return open_sealed(secret, data, expected=c.commitment, input_len=len(c.inputs), **where)
+
+
+def test_a_sealed_delivery_opens_only_for_its_node_and_its_request():
+    secret, key = new_encryption_key()
+    assert encryption_public_key(secret) == key and len(key) == 33
+    c = commit([1, -2, 3], [1, 2, 3, 4, 5, 6])
+    sealed = c.sealed(key, **WHERE)
+    assert _open(secret, sealed, c) == c
+    # ECIES draws a fresh ephemeral key: two sealings of one opening share no bytes beyond
+    # chance, and neither holds the plaintext.
+    again = c.sealed(key, **WHERE)
+    assert again != sealed and c.delivery()[64:] not in sealed
+    with pytest.raises(BadDelivery, match="does not decrypt with this node's key"):
+        _open(new_encryption_key()[0], sealed, c)
+    with pytest.raises(BadDelivery, match="not request 10 "):
+        _open(secret, sealed, c, request_id=10)
+    with pytest.raises(BadDelivery, match="on chain 1$"):
+        _open(secret, sealed, c, chain_id=1)
+    with pytest.raises(BadDelivery, match="of 0xABaBaB.* not request 9 of 0xCdCDCd"):
+        _open(secret, sealed, c, coordinator="0x" + "cd" * 20)
+    other = commit([1, -2, 4], c.salt)
+    with pytest.raises(BadDelivery, match="does not open"):
+        _open(secret, other.sealed(key, **WHERE), c)
+    with pytest.raises(BadDelivery, match="does not decrypt"):
+        _open(secret, sealed[:-1] + bytes([sealed[-1] ^ 1]), c)
+
+
+@pytest.mark.parametrize("key", [b"", b"\x02" * 32, b"\x04" + b"\x01" * 32])
+def test_sealing_for_a_key_that_is_not_a_compressed_point_is_refused(key):
+    with pytest.raises(BadDelivery, match="has the node published one"):
+        commit([1]).sealed(key, **WHERE)

@@ -7,9 +7,6 @@ dispute of a provable or unopened input is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import ape
 import pytest
 from eth_abi import encode
@@ -20,79 +17,9 @@ from oracle_node.circuits import poseidon
 from oracle_node.circuits.poseidon import FIELD_MODULUS
 from oracle_node.protocol.committed import CommittedInput, commit
 
-from .conftest import CALLBACK_GAS, FEE, PARAMS, register_circuit
-from .helpers import Request, parse_request
-
-SINGLE = "breast_cancer_c1"
-BATCHED = "breast_cancer_c22"
-DELIVERED = 0
-# Fixed salts, so that the session's proofs are made once and every run checks the same values.
-SALTS = [[(1 + i) * 1_000_003 + j for j in range(6)] for i in range(4)]
-
-
-@pytest.fixture(scope="module")
-def committed_node(accounts: Any, node_registry: Any, real_staked: list[Any]) -> Any:
-    """An operator of its own, staked at the minimum: the only node serving the committed
-    models, so the primary of every request. (The session's public reference models, which
-    some tests request too, are set up first, as Ape's isolation wants.)"""
-    node = accounts[7]
-    node_registry.stake(sender=node, value=PARAMS.min_stake)
-    return node
-
-
-@pytest.fixture(scope="module")
-def committed_models(
-    owner: Any, protocol: Any, project_containers: Any, node_registry: Any, committed_node: Any
-) -> dict[str, int]:
-    ids = {}
-    for name in (SINGLE, BATCHED):
-        model = register_circuit(owner, protocol, project_containers, name)
-        node_registry.addModel(model, sender=committed_node)
-        ids[name] = model
-    return ids
-
-
-@pytest.fixture(scope="session")
-def committed_inputs(held_out_inputs: Callable[[str, int], list[int]]) -> list[CommittedInput]:
-    """Held-out breast_cancer samples 0..3 committed with the fixed salts."""
-    return [commit(held_out_inputs("breast_cancer", i), SALTS[i]) for i in range(4)]
-
-
-@pytest.fixture(scope="session")
-def committed_proof(
-    provers: Callable[[str], Any], committed_inputs: list[CommittedInput]
-) -> Callable[[str, tuple[int, ...]], Any]:
-    """A proof of the committed samples ``indices`` (one circuit's slots, in order), made once
-    per session."""
-    made: dict[tuple[str, tuple[int, ...]], Any] = {}
-
-    def get(name: str, indices: tuple[int, ...]) -> Any:
-        if (name, indices) not in made:
-            prover = provers(name)
-            samples = [list(committed_inputs[i].inputs) for i in indices]
-            salts = [list(committed_inputs[i].salt) for i in indices]
-            if prover.batch_size == 1:
-                made[name, indices] = prover.prove(samples[0], salts[0])
-            else:
-                made[name, indices] = prover.prove_batch(samples, salts).result
-        return made[name, indices]
-
-    return get
-
-
-@pytest.fixture(scope="module")
-def request_committed(
-    coordinator: Any, consumer: Any, requester: Any
-) -> Callable[..., tuple[Request, Any]]:
-    """A committed request through the recording consumer: (the request, its receipt)."""
-
-    def make(model: int, c: CommittedInput, *, delivery: bytes = b"") -> tuple[Request, Any]:
-        receipt = consumer.requestCommitted(
-            model, c.commitment, CALLBACK_GAS, delivery, sender=requester, value=FEE
-        )
-        return parse_request(receipt, coordinator), receipt
-
-    return make
+from .conftest import BATCHED_COMMITTED as BATCHED
+from .conftest import CALLBACK_GAS, DELIVERED, FEE, SALTS
+from .conftest import SINGLE_COMMITTED as SINGLE
 
 
 def test_only_the_commitment_goes_on_chain(

@@ -177,3 +177,11 @@ def test_coordinator_constructor_checks(project, owner, model_registry, node_reg
         container.TimeoutNotBeforeUnbonding, requestTimeout=unbonding, unbondingPeriod=unbonding
     ):
         owner.deploy(container, model_registry, node_registry, 5, unbonding, 100)
+    # A committed request may live three windows past its timeout (delivery, rejection, opening).
+    longest = unbonding - 3 * 5
+    with ape.reverts(
+        container.TimeoutNotBeforeUnbonding, requestTimeout=longest, unbondingPeriod=unbonding
+    ):
+        owner.deploy(container, model_registry, node_registry, 5, longest, 100)
+    deployed = owner.deploy(container, model_registry, node_registry, 5, longest - 1, 100)
+    assert deployed.requestTimeout() == longest - 1
