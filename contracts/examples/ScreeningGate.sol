@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {OracleConsumerBase} from "../OracleConsumerBase.sol";
+import {IInferenceCoordinator} from "../interfaces/IInferenceCoordinator.sol";
 
 /// @title A risk gate in front of an enrolment
 /// @notice An applicant submits a screening feature vector (for the reference `breast_cancer`
@@ -31,6 +32,8 @@ contract ScreeningGate is OracleConsumerBase {
     error NotCleared(address applicant, Status status);
     /// @notice Only the operator may do this.
     error OnlyOperator(address have, address want);
+    /// @notice Only the applicant who asked for the screening may deliver its features.
+    error NotApplicant(uint256 requestId, address have, address want);
 
     /// @notice `applicant` asked for a screening, answered by `requestId`.
     event ScreeningRequested(address indexed applicant, uint256 indexed requestId);
@@ -77,8 +80,9 @@ contract ScreeningGate is OracleConsumerBase {
     ///         without putting the features on-chain; send the model's fee. The applicant
     ///         computes `inputCommitment` and `delivery` off-chain from the features and a
     ///         random salt (`oracle_node.protocol.committed.commit(features)`); the
-    ///         delivery carries them to the serving node in the clear, so pass an empty one
-    ///         when they travel another way.
+    ///         delivery carries them to the serving node in the clear. Pass an empty one to keep
+    ///         them private: then, once the request's primary is drawn (the next block), seal
+    ///         them for it and `deliverScreening`.
     function screenCommitted(uint256 inputCommitment, bytes calldata delivery)
         external
         payable
@@ -87,6 +91,20 @@ contract ScreeningGate is OracleConsumerBase {
         _checkNothingPending();
         requestId = _requestCommitted(modelId, inputCommitment, callbackGasLimit, delivery, msg.value);
         _screening(requestId);
+    }
+
+    /// @notice Deliver the features of a committed screening asked with an empty delivery,
+    ///         sealed off-chain for the request's drawn primary
+    ///         (`CommittedInput.sealed(key, chain_id=, coordinator=, request_id=)` with the key
+    ///         of `NodeRegistry.encryptionKeyOf(primary)`). Only the applicant who asked.
+    function deliverScreening(
+        uint256 requestId,
+        IInferenceCoordinator.Commitment calldata commitment,
+        bytes calldata sealedFeatures
+    ) external {
+        address applicant = applicantOf[requestId];
+        if (msg.sender != applicant) revert NotApplicant(requestId, msg.sender, applicant);
+        _deliverInput(requestId, commitment, sealedFeatures);
     }
 
     /// @notice The gated action: only a cleared applicant gets through.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from oracle_node.chain.contracts import (
     draw_seed,
     posting_of,
     posting_tuple,
+    renewed,
 )
 from oracle_node.chain.sealing import ZERO_ADDRESS, fulfillment_seal
 from oracle_node.chain.verifier_code import check_verifier
@@ -31,7 +33,13 @@ from oracle_node.deploy import (
 from oracle_node.deploy import deploy_verifier as _deploy_verifier
 from oracle_node.exceptions import BadDelivery, HarnessError
 from oracle_node.protocol import registration_for
-from oracle_node.protocol.committed import CommittedInput, read_delivery
+from oracle_node.protocol.committed import (
+    CommittedInput,
+    commit,
+    new_encryption_key,
+    open_sealed,
+    read_delivery,
+)
 
 # Gas for a fulfilment on top of the request's callback gas: the verifier (verifyProof
 # 442k-475k for the reference circuits, bench/results/gas.md; about 1.5k-2k more per public
@@ -66,8 +74,10 @@ class PendingRequest:
     window_end: int
     deadline: int
     # A committed request (``requestCommitted``: ``input`` is its one commitment) and its
-    # input and salt as read from its delivery (``InputDelivered``), checked against the
-    # commitment; None without a delivery that opens it.
+    # input and salt as read from its delivery (``InputDelivered``, in the clear or sealed for
+    # one of the harness's nodes) or its opening (``InputOpened``), checked against the
+    # commitment; None without one that opens it. ``window_end`` is 0 while the request awaits
+    # its requester (a private delivery, or an opening after a rejection).
     committed: bool = False
     opening: CommittedInput | None = field(default=None, repr=False)
 
@@ -228,6 +238,9 @@ class OracleHarness:
             self.protocol.node_registry.stake(sender=node, value=self.params.min_stake)
         self._models: dict[int, RegisteredModel] = {}
         self._provers: dict[int, Any] = {}
+        # Each node's encryption secret for private deliveries, published when a committed
+        # model is registered (fresh per harness: the kit's nodes live for one test chain).
+        self._secrets: dict[str, bytes] = {}
         self._scanned_to = chain.blocks.head.number
 
     @property
@@ -265,21 +278,32 @@ class OracleHarness:
         check_verifier(
             code, source, recorded_hash=bytes(record.verifierCodeHash), cache_dir=compiled_cache
         )
-        for node in self.nodes.values():
+        for address, node in self.nodes.items():
             self.protocol.node_registry.addModel(model_id, sender=node)
+            if manifest.committed and address not in self._secrets:
+                secret, key = new_encryption_key()
+                self.protocol.node_registry.setEncryptionKey(key, sender=node)
+                self._secrets[address] = secret
         model = RegisteredModel(model_id, path, manifest, verifier)
         self._models[model_id] = model
         return model
 
     def pending_requests(self) -> list[PendingRequest]:
-        """Requests made since the harness started that are still open on-chain."""
+        """Requests made since the harness started that are still open on-chain, each with its
+        commitment as it stands now (after any ``RequestRenewed``)."""
         head = chain.blocks.head.number
+        renewals = {
+            int(log.requestId): (int(log.windowEnd), int(log.deadline))
+            for log in logs_between(self.coordinator.RequestRenewed, self._scanned_to, head)
+        }
         pending = []
         for log in logs_between(self.coordinator.InferenceRequested, self._scanned_to, head):
             request_id = int(log.requestId)
             if int.from_bytes(bytes(self.coordinator.commitmentOf(request_id)), "big") == 0:
                 continue
             commitment = commitment_tuple(log.commitment)
+            if request_id in renewals:
+                commitment = renewed(commitment, *renewals[request_id])
             fields = dict(zip(COMMITMENT_FIELDS, commitment, strict=True))
             primary = self.protocol.node_registry.drawNode(
                 fields["modelId"],
@@ -289,36 +313,70 @@ class OracleHarness:
             )
             model = self._models.get(int(log.modelId))
             committed = model is not None and model.manifest.committed
-            pending.append(
-                PendingRequest(
-                    request_id=request_id,
-                    model_id=int(log.modelId),
-                    requester=str(commitment[1]),
-                    primary=str(primary),
-                    input=[int(v) for v in log.input],
-                    commitment=commitment,
-                    window_end=int(commitment[COMMITMENT_FIELDS.index("windowEnd")]),
-                    deadline=int(commitment[COMMITMENT_FIELDS.index("deadline")]),
-                    committed=committed,
-                    opening=self._opening(log, model) if committed and model else None,
-                )
+            request = PendingRequest(
+                request_id=request_id,
+                model_id=int(log.modelId),
+                requester=str(commitment[1]),
+                primary=str(primary),
+                input=[int(v) for v in log.input],
+                commitment=commitment,
+                window_end=int(fields["windowEnd"]),
+                deadline=int(fields["deadline"]),
+                committed=committed,
             )
+            if committed and model:
+                opening = self._opening(request, model, int(log.block_number), head)
+                request = dataclasses.replace(request, opening=opening)
+            pending.append(request)
         return pending
 
-    def _opening(self, log: Any, model: RegisteredModel) -> CommittedInput | None:
-        """The committed request's input and salt, from the ``InputDelivered`` of the
-        transaction that made it (None when it has none that opens the commitment)."""
-        receipt = chain.provider.get_receipt(log.transaction_hash)
-        for delivered in receipt.events.filter(self.coordinator.InputDelivered):
-            if int(delivered.requestId) != int(log.requestId):
+    def _opening(
+        self, request: PendingRequest, model: RegisteredModel, start: int, head: int
+    ) -> CommittedInput | None:
+        """The committed request's input and salt: from an ``InputOpened``, or from an
+        ``InputDelivered`` in the clear or sealed for one of the harness's nodes (None when
+        nothing opens the commitment)."""
+        expected, input_len = request.input[0], model.manifest.input_len
+        for opened in logs_between(self.coordinator.InputOpened, start, head):
+            if int(opened.requestId) == request.request_id:
+                return commit([int(v) for v in opened.input], [int(v) for v in opened.salt])
+        secret = self._secrets.get(request.primary)
+        for delivered in logs_between(self.coordinator.InputDelivered, start, head):
+            if int(delivered.requestId) != request.request_id:
+                continue
+            data = bytes(delivered.data)
+            try:
+                return read_delivery(data, expected, input_len)
+            except BadDelivery:
+                pass
+            if secret is None:
                 continue
             try:
-                return read_delivery(
-                    bytes(delivered.data), int(log.input[0]), model.manifest.input_len
+                return open_sealed(
+                    secret,
+                    data,
+                    chain_id=chain.chain_id,
+                    coordinator=str(self.coordinator.address),
+                    request_id=request.request_id,
+                    expected=expected,
+                    input_len=input_len,
                 )
             except BadDelivery:
-                return None
+                continue
         return None
+
+    def seal(self, request: PendingRequest, opening: CommittedInput) -> bytes:
+        """``opening`` sealed for the committed request's drawn primary, as its requester
+        delivers it (``deliverInput``; ``ScreeningGate.deliverScreening`` in the example)."""
+        if chain.blocks.head.number <= request.commitment[COMMITMENT_FIELDS.index("requestBlock")]:
+            chain.mine()  # the primary is drawn from the request block's hash
+        key = bytes(self.protocol.node_registry.encryptionKeyOf(request.primary))
+        return opening.sealed(
+            key,
+            chain_id=chain.chain_id,
+            coordinator=str(self.coordinator.address),
+            request_id=request.request_id,
+        )
 
     def prove(self, model_id: int, inputs: list[int]) -> Any:
         """A real EZKL proof of the registered model on ``inputs`` (a ``ProofResult``)."""
@@ -391,7 +449,8 @@ class OracleHarness:
                 raise HarnessError(
                     f"committed request {request.request_id} has no delivery that opens its "
                     "commitment: request it with the delivery of "
-                    "oracle_node.protocol.committed.commit(inputs)"
+                    "oracle_node.protocol.committed.commit(inputs), or deliver "
+                    "oracle.seal(request, opening) for its primary"
                 )
             opening = request.opening
             proof = self._prover(request.model_id).prove(list(opening.inputs), list(opening.salt))

@@ -4,6 +4,7 @@ node proves the delivered input and fulfils, as a node would."""
 
 from __future__ import annotations
 
+import ape
 import pytest
 
 from oracle_node.circuits.datasets import held_out
@@ -59,3 +60,25 @@ def test_a_committed_request_without_a_delivery_is_refused_in_one_line(harness, 
     with pytest.raises(HarnessError, match="no delivery that opens its commitment") as caught:
         harness.fulfill(request)
     assert "\n" not in str(caught.value)
+
+
+def test_a_private_screening_is_sealed_for_its_primary_and_fulfilled(
+    harness, gate, accounts, project
+):
+    gate, model = gate
+    applicant = accounts[1]
+    c = commit(features(2))
+    gate.screenCommitted(c.commitment, b"", sender=applicant, value=FEE)
+    [request] = harness.pending_requests()
+    assert (request.window_end, request.opening) == (0, None)
+    sealed = harness.seal(request, c)
+    with ape.reverts(gate.NotApplicant, requestId=request.request_id):
+        gate.deliverScreening(request.request_id, request.commitment, sealed, sender=accounts[2])
+    gate.deliverScreening(request.request_id, request.commitment, sealed, sender=applicant)
+    [request] = harness.pending_requests()
+    assert request.opening == c and request.window_end > 0
+    done = harness.fulfill(request)
+    expected = harness.circuit_output(model.model_id, list(c.inputs))
+    assert done.output == expected and done.result == 0
+    assert gate.statusOf(applicant) == (CLEARED if expected[0] >= 0 else REFERRED)
+    assert harness.pending_requests() == []
