@@ -1,8 +1,10 @@
 """Write the shipped contract artifacts, ``oracle_node/artifacts/<Name>.json``, from Ape's build.
 
 Exports the protocol contracts, the example consumers and every generated verifier under
-``contracts/verifiers/``; removes artifacts that no longer have a contract. Compiles first
-(Ape only recompiles what changed). Run it after changing any contract:
+``contracts/verifiers/``; removes artifacts that no longer have a contract. Compiles every
+source afresh first: Ape's incremental build misses some changes (a NatSpec edit in an
+imported interface left a contract's cached build, and so its artifact, stale while a clean
+build differed). Run it after changing any contract:
 
     python scripts/export_artifacts.py
 
@@ -23,7 +25,7 @@ def build_artifacts() -> dict[str, dict[str, Any]]:
 
     wanted = set(artifacts.PROTOCOL_CONTRACTS) | set(artifacts.EXAMPLE_CONTRACTS)
     out: dict[str, dict[str, Any]] = {}
-    for name, container in project.load_contracts().items():
+    for name, container in project.load_contracts(use_cache=False).items():
         contract_type = container.contract_type
         source_id = contract_type.source_id or ""
         is_verifier = source_id.startswith(artifacts.VERIFIER_SOURCE_PREFIX)
