@@ -1274,8 +1274,6 @@ def test_economics_hold_after_every_step(
     project_containers,
     model_id,
 ):
-    from hypothesis.stateful import run_state_machine_as_test
-
     from oracle_node.deploy import deploy_model
 
     proofs = {i: real_proof("breast_cancer", i) for i in SAMPLES}
@@ -1322,9 +1320,17 @@ def test_economics_hold_after_every_step(
         stranger=stranger,
         keeper=stranger,
     )
-    COVERAGE.clear()
+    run_machine(EconomicsMachine, COVERAGE)
+
+
+def run_machine(machine: type[RuleBasedStateMachine], coverage: Counter[str]) -> None:
+    """Run ``machine`` for ``PROPERTY_EXAMPLES`` examples of up to ``PROPERTY_STEPS`` steps, then
+    print what its examples did (``coverage``, counted by its rules; replays included)."""
+    from hypothesis.stateful import run_state_machine_as_test
+
+    coverage.clear()
     run_state_machine_as_test(
-        EconomicsMachine,
+        machine,
         settings=settings(
             max_examples=EXAMPLES,
             stateful_step_count=STEPS,
@@ -1333,5 +1339,5 @@ def test_economics_hold_after_every_step(
         ),
     )
     print("\nwhat the examples did (including replays):")
-    for what, times in sorted(COVERAGE.items()):
+    for what, times in sorted(coverage.items()):
         print(f"  {times:5d}  {what}")

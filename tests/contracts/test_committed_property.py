@@ -39,7 +39,6 @@ prints what the examples did.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +47,6 @@ from typing import Any
 import pytest
 from coincurve import PrivateKey
 from eth_utils import keccak
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -59,12 +57,10 @@ from oracle_node.protocol.committed import CommittedInput, open_sealed, read_del
 
 from .conftest import FEE, PARAMS, SINGLE_COMMITTED, register_circuit
 from .helpers import Request, parse_request
-from .test_balances_property import START, Clock, World, revert_data
+from .test_balances_property import START, Clock, World, revert_data, run_machine
 
 pytestmark = [pytest.mark.property, pytest.mark.slow]
 
-EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "10"))
-STEPS = int(os.environ.get("PROPERTY_STEPS", "6"))
 SAMPLES = (0, 1, 2)  # committed held-out samples with a proof each
 CALLBACK_GAS = 120_000
 GAS = 3_000_000
@@ -442,8 +438,6 @@ def test_committed_requests_keep_the_books_and_never_slash_the_honest_node(
     stranger,
     accounts,
 ):
-    from hypothesis.stateful import run_state_machine_as_test
-
     honest_model = committed_models[SINGLE_COMMITTED]
     dishonest_model = register_circuit(owner, protocol, project_containers, SINGLE_COMMITTED)
     dishonest, accomplice = accounts[8], accounts[9]
@@ -481,16 +475,4 @@ def test_committed_requests_keep_the_books_and_never_slash_the_honest_node(
         eoa=stranger,
         stranger=stranger,
     )
-    COVERAGE.clear()
-    run_state_machine_as_test(
-        CommittedMachine,
-        settings=settings(
-            max_examples=EXAMPLES,
-            stateful_step_count=STEPS,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
-    print("\nwhat the examples did (including replays):")
-    for what, times in sorted(COVERAGE.items()):
-        print(f"  {times:5d}  {what}")
+    run_machine(CommittedMachine, COVERAGE)
